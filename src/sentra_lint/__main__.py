@@ -1,0 +1,3 @@
+from sentra_lint.cli import main
+
+main()

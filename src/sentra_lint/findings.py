@@ -1,0 +1,82 @@
+"""Violations (what a rule reports) and findings (what the engine stamps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from sentra_lint.source import Span
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "note": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A second place a finding involves (another file, or another line)."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text between two character offsets of the file."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule yields: a span in the file it was given, and a message.
+
+    ``severity`` overrides the rule's default for rules with two levels.
+    ``path`` is set only by cross-file rules whose primary location is not
+    the file being checked.
+    """
+
+    span: Span
+    message: str
+    severity: Severity | None = None
+    related: tuple[Related, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+    path: str | None = None
+
+
+@dataclass(slots=True)
+class Finding:
+    """A violation stamped by the engine with its rule, file and severity."""
+
+    rule: str
+    name: str
+    severity: Severity
+    path: str
+    span: Span
+    message: str
+    related: tuple[Related, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+    suppressed: bool = False
+    suppression_kind: str | None = None  # "inSource" or "external"
+    justification: str | None = None
+    fingerprint: str = ""
+    source_line: str = field(default="", repr=False)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.rule, self.message)

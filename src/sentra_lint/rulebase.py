@@ -1,0 +1,67 @@
+"""What every rule module provides, and what the engine hands to a rule.
+
+A rule is a module with a docstring in four sections (``## What it does``,
+``## Why is this bad?``, ``## Example``, ``## Use instead``), a ``META``
+value and a pure ``check(target, ctx)`` generator of :class:`Violation`.
+The engine, not the rule, stamps the id, severity and path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sentra_lint.findings import Severity, Violation
+
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
+
+# What a rule's check function receives:
+#   "dockerfile"  -> sentra_lint.dockerfile.model.Dockerfile
+#   "container"   -> sentra_lint.container.spec.ContainerSpec (every launch source)
+#   "workflow"    -> sentra_lint.workflow.model.Workflow (workflows and action.yml)
+#   "repository"  -> sentra_lint.crossfile.Repository (SX rules)
+TARGETS = ("dockerfile", "container", "workflow", "repository", "input")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    id: str
+    slug: str
+    title: str
+    """One sentence, reads as an alert title (SARIF shortDescription)."""
+    severity: Severity
+    security_severity: float
+    area: str
+    """dockerfile, container, workflow, crossfile, input."""
+    target: str
+    precision: str = "high"
+    """very-high, high, medium, low (SARIF properties.precision)."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """JSON Schema ``properties`` of the rule's options."""
+    fixable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """Per-run settings a rule may read; rules never do I/O themselves."""
+
+    options: Mapping[str, Any] = field(default_factory=dict)
+    profile: str = "phase1"
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return self.options.get(name, default)
+
+
+CheckFn = Callable[[Any, RuleContext], Iterator[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    meta: RuleMeta
+    doc: str
+    check: CheckFn
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
