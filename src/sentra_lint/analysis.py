@@ -1,0 +1,108 @@
+"""Parse one file into the targets the rules check.
+
+Each kind has one function here: it parses the file once and returns every
+target (the Dockerfile model, the workflow model, each container launch as a
+ContainerSpec), the parse problems (SE001) and how to find the comment lines
+that may suppress a finding. Imports are local so a run loads only the
+parsers its files need.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sentra_lint.source import Kind, SourceFile, Span
+from sentra_lint.suppress import dockerfile_lines, yaml_lines
+
+
+@dataclass(slots=True)
+class Analysis:
+    targets: list[tuple[str, Any]] = field(default_factory=list)
+    problems: list[tuple[Span, str]] = field(default_factory=list)
+    comment_lines: Callable[[int], list[int]] | None = None
+
+
+def analyse(src: SourceFile, kind: Kind) -> Analysis:
+    if kind is Kind.DOCKERFILE:
+        return _dockerfile(src)
+    if kind in (Kind.WORKFLOW, Kind.ACTION):
+        return _workflow(src, kind)
+    if kind is Kind.COMPOSE:
+        return _compose(src)
+    if kind is Kind.DEVCONTAINER:
+        return _devcontainer(src)
+    return Analysis()
+
+
+def _problems(items: Any) -> list[tuple[Span, str]]:
+    return [(p.span, p.message) for p in items]
+
+
+def _dockerfile(src: SourceFile) -> Analysis:
+    from sentra_lint.dockerfile import parse_dockerfile
+
+    df = parse_dockerfile(src)
+    starts = [i.span.line for i in df.instructions]
+
+    def comment_lines(line: int) -> list[int]:
+        idx = bisect.bisect_right(starts, line) - 1
+        anchor = starts[idx] if idx >= 0 else line
+        own = [line] if src.line_text(line).lstrip().startswith("#") else []
+        return own + dockerfile_lines(src, anchor)
+
+    return Analysis([("dockerfile", df)], _problems(df.problems), comment_lines)
+
+
+def _yaml_comment_lines(src: SourceFile) -> Callable[[int], list[int]]:
+    return lambda line: yaml_lines(src, line)
+
+
+def _workflow(src: SourceFile, kind: Kind) -> Analysis:
+    from sentra_lint.container.adapters import specs_from_workflow
+    from sentra_lint.workflow.model import build_workflow
+    from sentra_lint.yamlmodel import load_yaml
+
+    doc = load_yaml(src)
+    out = Analysis(problems=_problems(doc.problems), comment_lines=_yaml_comment_lines(src))
+    if doc.root is None:
+        return out
+    wf = build_workflow(src, doc, is_action=kind is Kind.ACTION)
+    out.problems.extend(_problems(wf.problems))
+    out.targets.append(("workflow", wf))
+    specs, problems = specs_from_workflow(wf)
+    out.problems.extend(_problems(problems))
+    out.targets.extend(("container", s) for s in specs)
+    return out
+
+
+def _compose(src: SourceFile) -> Analysis:
+    from sentra_lint.compose import build_compose
+    from sentra_lint.container.adapters import specs_from_compose
+    from sentra_lint.yamlmodel import load_yaml
+
+    doc = load_yaml(src)
+    out = Analysis(problems=_problems(doc.problems), comment_lines=_yaml_comment_lines(src))
+    if doc.root is None:
+        return out
+    cf = build_compose(src, doc)
+    out.problems.extend(_problems(cf.problems))
+    out.targets.append(("compose", cf))
+    specs, problems = specs_from_compose(cf)
+    out.problems.extend(_problems(problems))
+    out.targets.extend(("container", s) for s in specs)
+    return out
+
+
+def _devcontainer(src: SourceFile) -> Analysis:
+    from sentra_lint.container.adapters import specs_from_devcontainer
+    from sentra_lint.devcontainer import parse_devcontainer
+
+    dc = parse_devcontainer(src)
+    out = Analysis(problems=_problems(dc.problems), comment_lines=lambda line: yaml_lines(src, line))
+    specs, problems = specs_from_devcontainer(dc)
+    out.problems.extend(_problems(problems))
+    out.targets.extend(("container", s) for s in specs)
+    return out

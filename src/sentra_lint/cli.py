@@ -1,0 +1,154 @@
+"""Command-line interface. Builds settings, calls the engine, maps the result to an exit code.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 at least one; 2 a usage
+or configuration error, or an internal error (never a clean-looking run).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    name="sentra-lint",
+    help="Lint Dockerfiles, GitHub Actions workflows and Compose files for container hardening.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+FORMATS = ("text", "json", "sarif", "github")
+FAIL_ON = ("error", "warning", "note", "never")
+KINDS = ("dockerfile", "workflow", "action", "compose", "devcontainer")
+
+
+def _fail(message: str) -> typer.Exit:
+    sys.stderr.write(f"sentra-lint: error: {message}\n")
+    return typer.Exit(2)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files and directories (default: .). '-' reads standard input.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif or github.")] = "text",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    profile: Annotated[str, typer.Option(help="phase1, phase2, phase3 or all.")] = "phase1",
+    select: Annotated[str | None, typer.Option(help="Only these rule ids (comma-separated; prefixes like SC work).")] = None,
+    ignore: Annotated[str | None, typer.Option(help="Skip these rule ids (comma-separated).")] = None,
+    fail_on: Annotated[str, typer.Option("--fail-on", help="error, warning, note or never.")] = "error",
+    kind: Annotated[str | None, typer.Option(help="Treat explicit paths as this kind.")] = None,
+    trusted_registries: Annotated[
+        str | None, typer.Option("--trusted-registries", help="Comma-separated registries (or prefixes) images may come from (SD020, SC020).")
+    ] = None,
+    no_ignores: Annotated[bool, typer.Option("--no-ignores", help="Disregard inline suppressions.")] = False,
+    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings in text output.")] = False,
+    sarif_category: Annotated[str | None, typer.Option("--sarif-category", help="SARIF runAutomationDetails id.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel workers (0: all cores).")] = 0,
+    max_file_size: Annotated[int, typer.Option("--max-file-size", help="Skip files larger than this many bytes.")] = 5 * 1024 * 1024,
+    color: Annotated[str, typer.Option(help="auto, always or never.")] = "auto",
+) -> None:
+    """Lint files and directories."""
+    from sentra_lint.engine import Settings, UsageError, parse_id_list, run
+    from sentra_lint.packs import PROFILES, PackError
+    from sentra_lint.source import Kind
+
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
+    if fail_on not in FAIL_ON:
+        raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got '{fail_on}'")
+    if profile not in PROFILES:
+        raise _fail(f"--profile must be one of {', '.join(PROFILES)}, got '{profile}'")
+    if kind is not None and kind not in KINDS:
+        raise _fail(f"--kind must be one of {', '.join(KINDS)}, got '{kind}'")
+    targets = paths or ["."]
+    if "-" in targets and kind is None:
+        raise _fail("reading standard input needs --kind")
+    try:
+        settings = Settings(
+            profile=profile,
+            select=parse_id_list(select),
+            ignore=parse_id_list(ignore) or frozenset(),
+            trusted_registries=tuple(r.strip() for r in (trusted_registries or "").split(",") if r.strip()),
+            no_ignores=no_ignores,
+            max_bytes=max_file_size,
+            jobs=max(0, jobs),
+            kind=Kind(kind) if kind else None,
+        )
+        result = run(targets, settings)
+    except (UsageError, PackError) as exc:
+        raise _fail(str(exc)) from None
+
+    from sentra_lint.reporters import get_reporter
+
+    opts: dict[str, Any] = {"sarif_category": sarif_category, "show_suppressed": show_suppressed}
+    reporter = get_reporter(fmt)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as fh:
+                opts["color"] = False
+                reporter(result, fh, opts)
+        except OSError as exc:
+            raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        opts["color"] = color == "always" or (color == "auto" and fmt == "text" and sys.stdout.isatty())
+        reporter(result, sys.stdout, opts)
+        sys.stdout.flush()
+    if result.errors:
+        for e in result.errors:
+            where = f" in rule {e.rule}" if e.rule else ""
+            sys.stderr.write(f"sentra-lint: internal error{where} on {e.path}: {e.message}\n")
+        raise typer.Exit(2)
+    if fail_on != "never":
+        threshold = {"error": 3, "warning": 2, "note": 1}[fail_on]
+        if any(not f.suppressed and f.severity.rank >= threshold for f in result.findings):
+            raise typer.Exit(1)
+
+
+@app.command("rules")
+def rules_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule: id, name, severity, profiles."""
+    import json
+
+    from sentra_lint.packs import PROFILES, load_pack
+    from sentra_lint.rules import all_rules
+
+    packs = {p: set(load_pack(p).enabled_ids()) for p in PROFILES}
+    rows = []
+    for rule in all_rules():
+        first = next((p for p in PROFILES if rule.id in packs[p]), "-")
+        profile = {"phase1": "P1", "phase2": "P2", "phase3": "P3", "all": "opt-in"}.get(first, "-")
+        rows.append((rule.id, rule.meta.slug, rule.meta.severity.value, profile, rule.meta.title))
+    if fmt == "json":
+        keys = ("id", "name", "severity", "profile", "title")
+        json.dump([dict(zip(keys, r, strict=True)) for r in rows], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    width = max((len(r[1]) for r in rows), default=10)
+    for rid, name, sev, prof, title in rows:
+        sys.stdout.write(f"{rid}  {name:<{width}}  {sev:<7}  {prof:<6}  {title}\n")
+
+
+@app.command()
+def explain(rule_id: Annotated[str, typer.Argument(help="A rule id such as SC001.")]) -> None:
+    """Print a rule's documentation: what it does, why, an example and the fix."""
+    from sentra_lint.rules import is_known, load_rule
+
+    rid = rule_id.strip().upper()
+    rule = load_rule(rid) if is_known(rid) else None
+    if rule is None:
+        raise _fail(f"unknown rule id '{rule_id}' (see 'sentra-lint rules')")
+    m = rule.meta
+    sys.stdout.write(f"{m.id} {m.slug} [{m.severity.value}]\n\n{rule.doc}\n")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("sentra-lint: interrupted\n")
+        sys.exit(130)

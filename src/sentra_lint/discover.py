@@ -1,0 +1,176 @@
+"""Find the files to lint and decide what each one is.
+
+A directory is walked for Dockerfiles, workflows, composite actions, compose
+files and dev container files; ``.git`` and ``node_modules`` are skipped and
+symbolic links are never followed out of the tree. Explicit file paths are
+always linted: by name first, then by a glance at their top-level keys.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from sentra_lint.source import Kind
+
+SKIP_DIRS = frozenset({".git", "node_modules", ".hg", ".svn", ".tox", ".venv", "__pycache__"})
+_NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".rst", ".txt", ".orig", ".rej", ".swp", ".bak")
+_COMPOSE = re.compile(r"^(docker-)?compose([._-][^/]*)?\.ya?ml$")
+_YAML = re.compile(r"\.ya?ml$", re.IGNORECASE)
+_TOP_KEY = re.compile(r"^(?:['\"]?)([A-Za-z_][\w-]*)(?:['\"]?)\s*:", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: Path
+    kind: Kind | None
+    """``None`` when the file is skipped; ``reason`` says why."""
+    explicit: bool = False
+    reason: str | None = None
+
+
+def is_dockerfile_name(name: str) -> bool:
+    lower = name.lower()
+    if lower.endswith(_NOT_DOCKERFILE_SUFFIXES):
+        return False
+    for stem in ("dockerfile", "containerfile"):
+        if name in (stem.capitalize(), stem) or lower.startswith(stem + "."):
+            return True
+    return lower.endswith(".dockerfile")
+
+
+def classify_name(path: Path) -> Kind | None:
+    """The kind a file has by its name and place, as a directory walk decides."""
+    name = path.name
+    if is_dockerfile_name(name):
+        return Kind.DOCKERFILE
+    parent = path.parent
+    if _YAML.search(name):
+        if parent.name == "workflows" and parent.parent.name == ".github":
+            return Kind.WORKFLOW
+        if name in ("action.yml", "action.yaml"):
+            return Kind.ACTION
+        if _COMPOSE.match(name):
+            return Kind.COMPOSE
+        return None
+    if name == "devcontainer.json" and ".devcontainer" in parent.parts[-2:]:
+        return Kind.DEVCONTAINER
+    if name == ".devcontainer.json":
+        return Kind.DEVCONTAINER
+    return None
+
+
+def sniff_kind(path: Path) -> Kind | None:
+    """For an explicit file whose name says nothing: look at its content."""
+    name = path.name
+    lower = name.lower()
+    if ("dockerfile" in lower or "containerfile" in lower) and not lower.endswith(
+        _NOT_DOCKERFILE_SUFFIXES + (".yml", ".yaml", ".json")
+    ):
+        return Kind.DOCKERFILE
+    if lower.endswith(".json") and "devcontainer" in lower:
+        return Kind.DEVCONTAINER
+    if not _YAML.search(name):
+        return None
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(256 * 1024).decode("utf-8", "replace")
+    except OSError:
+        return None
+    keys = set(_TOP_KEY.findall(head))
+    if "jobs" in keys and ("on" in keys or "true" in keys):
+        return Kind.WORKFLOW
+    if "runs" in keys and ("name" in keys or "inputs" in keys or "description" in keys):
+        return Kind.ACTION
+    if "services" in keys:
+        return Kind.COMPOSE
+    if "jobs" in keys:
+        return Kind.WORKFLOW
+    return None
+
+
+def discover(paths: list[str], kind: Kind | None = None) -> list[Candidate]:
+    """Expand paths into candidates, sorted for deterministic output."""
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == "-":
+            out.append(Candidate(Path("-"), kind, explicit=True))
+            continue
+        p = Path(raw)
+        try:
+            st = p.lstat()
+        except OSError as exc:
+            out.append(Candidate(p, None, True, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            _walk(p, out, seen)
+        elif stat.S_ISLNK(st.st_mode) and p.is_dir():
+            _walk(p, out, seen)
+        else:
+            key = os.path.normpath(raw)
+            if key in seen:
+                continue
+            seen.add(key)
+            k = kind or classify_name(p) or sniff_kind(p)
+            if k is None:
+                out.append(Candidate(p, None, True, "not a Dockerfile, workflow, action, compose or dev container file (use --kind)"))
+            else:
+                out.append(Candidate(p, k, True))
+    return out
+
+
+def _walk(root: Path, out: list[Candidate], seen: set[str]) -> None:
+    root_real = os.path.realpath(root)
+    found: list[Candidate] = []
+    stack = [str(root)]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS:
+                        stack.append(entry.path)
+                    continue
+            except OSError:
+                continue
+            kind = classify_name(path)
+            if is_link:
+                if kind is None and not _link_is_dir(path):
+                    continue
+                target = os.path.realpath(path)
+                inside = target == root_real or target.startswith(root_real + os.sep)
+                if not os.path.exists(path):
+                    if kind is not None:
+                        found.append(Candidate(path, None, False, "symbolic link is broken or loops; not followed"))
+                    continue
+                if os.path.isdir(target):
+                    continue  # an in-tree directory link is walked at its target
+                if not inside and kind is not None:
+                    found.append(Candidate(path, None, False, "symbolic link leaves the repository; not followed"))
+                    continue
+            if kind is None:
+                continue
+            key = os.path.normpath(entry.path)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(Candidate(path, kind))
+    found.sort(key=lambda c: str(c.path))
+    out.extend(found)
+
+
+def _link_is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False

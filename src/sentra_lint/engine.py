@@ -1,0 +1,315 @@
+"""The engine: discover, parse, run the rules, stamp and mark findings.
+
+The core returns data (a :class:`RunResult`) and never exits; the CLI maps
+the result to an exit code. Config and suppressions mark findings, never drop
+them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sentra_lint import io as sio
+from sentra_lint.discover import Candidate, discover
+from sentra_lint.findings import Finding, Severity, Violation
+from sentra_lint.packs import Policy, RuleSetting, load_pack
+from sentra_lint.rulebase import Rule, RuleContext
+from sentra_lint.rules import RULE_IDS, is_known, load_rule, target_of
+from sentra_lint.source import Kind, SourceFile, Span
+from sentra_lint.suppress import Suppressions, scan
+
+# Below this many files the process pool costs more than it saves.
+PARALLEL_THRESHOLD = 24
+
+
+class UsageError(Exception):
+    """Bad options: exit code 2 with this message."""
+
+
+@dataclass(slots=True)
+class Settings:
+    profile: str = "phase1"
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    trusted_registries: tuple[str, ...] = ()
+    no_ignores: bool = False
+    max_bytes: int = sio.DEFAULT_MAX_BYTES
+    jobs: int = 0
+    kind: Kind | None = None
+    policy: Policy | None = None
+
+    def resolved_policy(self) -> Policy:
+        if self.policy is None:
+            self.policy = load_pack(self.profile)
+        return self.policy
+
+
+@dataclass(frozen=True, slots=True)
+class InternalError:
+    path: str
+    rule: str | None
+    message: str
+
+
+@dataclass(slots=True)
+class FileResult:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RunResult:
+    findings: list[Finding]
+    errors: list[InternalError]
+    files: int
+    rules: list[Rule]
+
+
+@dataclass(slots=True)
+class ActiveRules:
+    """The rules a run uses, by target, with their settings."""
+
+    by_target: dict[str, list[tuple[Rule, RuleSetting, RuleContext]]]
+    enabled: set[str]
+    settings: dict[str, RuleSetting]
+
+    def all(self) -> list[Rule]:
+        seen: dict[str, Rule] = {}
+        for items in self.by_target.values():
+            for rule, _, _ in items:
+                seen[rule.id] = rule
+        return [seen[i] for i in RULE_IDS if i in seen]
+
+
+def parse_id_list(value: str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    ids = frozenset(p.strip().upper() for p in value.split(",") if p.strip())
+    unknown = sorted(i for i in ids if not is_known(i) and not any(r.startswith(i) for r in RULE_IDS))
+    if unknown:
+        raise UsageError(f"unknown rule id(s): {', '.join(unknown)} (see 'sentra-lint rules')")
+    return ids
+
+
+def _matches(rule_id: str, ids: frozenset[str]) -> bool:
+    """An id list entry matches exactly or as a prefix (``SC`` selects every SC rule)."""
+    return rule_id in ids or any(rule_id.startswith(i) for i in ids)
+
+
+def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> ActiveRules:
+    policy = settings.resolved_policy()
+    wanted_targets: set[str] | None = None
+    if kinds is not None:
+        wanted_targets = {"input"}
+        for k in kinds:
+            if k is Kind.DOCKERFILE:
+                wanted_targets.add("dockerfile")
+            elif k in (Kind.WORKFLOW, Kind.ACTION):
+                wanted_targets.update(("workflow", "container"))
+            elif k in (Kind.COMPOSE, Kind.DEVCONTAINER):
+                wanted_targets.add("container")
+    by_target: dict[str, list[tuple[Rule, RuleSetting, RuleContext]]] = {}
+    enabled: set[str] = set()
+    for rid in RULE_IDS:
+        setting = policy.rules.get(rid)
+        if settings.select is not None:
+            if not _matches(rid, settings.select):
+                continue
+            setting = setting or RuleSetting()
+        elif setting is None or not setting.enabled:
+            continue
+        if _matches(rid, settings.ignore):
+            continue
+        enabled.add(rid)
+        target = target_of(rid)
+        if wanted_targets is not None and target not in wanted_targets:
+            continue
+        if target in ("input", "repository"):
+            continue
+        rule = load_rule(rid)
+        if rule is None:
+            continue
+        options: dict[str, Any] = dict(setting.options)
+        if settings.trusted_registries and "trusted-registries" not in options:
+            options["trusted-registries"] = list(settings.trusted_registries)
+        ctx = RuleContext(options=options, profile=settings.profile)
+        by_target.setdefault(target, []).append((rule, setting, ctx))
+    return ActiveRules(by_target, enabled, {r: policy.rules.get(r) or RuleSetting() for r in enabled})
+
+
+def _severity(rule: Rule, setting: RuleSetting, v: Violation) -> Severity:
+    if setting.severity:
+        return Severity(setting.severity)
+    return v.severity or rule.meta.severity
+
+
+def _input_finding(rule_id: str, path: str, span: Span, message: str, src: SourceFile | None) -> Finding:
+    rule = load_rule(rule_id)
+    assert rule is not None
+    return Finding(
+        rule=rule_id,
+        name=rule.meta.slug,
+        severity=rule.meta.severity,
+        path=path,
+        span=span,
+        message=message,
+        source_line=src.line_text(span.line) if src else "",
+    )
+
+
+def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Settings) -> FileResult:
+    """Lint one file already read into memory."""
+    from sentra_lint.analysis import analyse
+
+    result = FileResult()
+    try:
+        analysis = analyse(src, kind)
+    except RecursionError:
+        if "SE001" in active.enabled:
+            result.findings.append(
+                _input_finding("SE001", src.path, Span.point(1), "file is nested too deeply to analyse", src)
+            )
+        return result
+    except Exception as exc:  # a parser bug: never a clean run
+        result.errors.append(InternalError(src.path, None, f"parser failed: {_describe(exc)}"))
+        return result
+    if "SE001" in active.enabled:
+        for span, message in analysis.problems:
+            result.findings.append(_input_finding("SE001", src.path, span, message, src))
+    for target_name, target in analysis.targets:
+        for rule, setting, ctx in active.by_target.get(target_name, ()):
+            try:
+                for v in rule.check(target, ctx):
+                    path = v.path or src.path
+                    result.findings.append(
+                        Finding(
+                            rule=rule.id,
+                            name=rule.meta.slug,
+                            severity=_severity(rule, setting, v),
+                            path=path,
+                            span=v.span,
+                            message=v.message,
+                            related=v.related,
+                            fixes=v.fixes,
+                            source_line=src.line_text(v.span.line) if path == src.path else "",
+                        )
+                    )
+            except Exception as exc:
+                result.errors.append(InternalError(src.path, rule.id, _describe(exc)))
+    _apply_suppressions(src, analysis.comment_lines, result, active, settings)
+    return result
+
+
+def _apply_suppressions(
+    src: SourceFile,
+    comment_lines: Any,
+    result: FileResult,
+    active: ActiveRules,
+    settings: Settings,
+) -> None:
+    pragmas = scan(src)
+    if not pragmas:
+        return
+    if "SE003" in active.enabled:
+        for p in pragmas:
+            for rid, span in zip(p.ids, p.id_spans, strict=True):
+                if rid != "ALL" and not is_known(rid):
+                    result.findings.append(
+                        _input_finding("SE003", src.path, span, f"suppression names unknown rule '{rid}'", src)
+                    )
+    if settings.no_ignores:
+        return
+    table = Suppressions.build(pragmas)
+    for f in result.findings:
+        if f.path != src.path or f.rule == "SE003":
+            continue
+        lines = comment_lines(f.span.line) if comment_lines else [f.span.line]
+        hit = table.match(f.rule, lines)
+        if hit is not None:
+            f.suppressed = True
+            f.suppression_kind = "inSource"
+            f.justification = hit.reason or None
+
+
+def _describe(exc: BaseException) -> str:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
+    display = sio.display_path(cand.path, cwd)
+    if cand.kind is None:
+        res = FileResult()
+        if "SE002" in active.enabled:
+            res.findings.append(_input_finding("SE002", display, Span.point(1), cand.reason or "skipped", None))
+        return res
+    try:
+        src = sio.read_source(cand.path, display, cand.kind, settings.max_bytes)
+    except sio.Skip as skip:
+        res = FileResult()
+        if "SE002" in active.enabled:
+            res.findings.append(_input_finding("SE002", display, Span.point(1), str(skip), None))
+        return res
+    return lint_source(src, cand.kind, active, settings)
+
+
+# Worker state for the process pool (set once per worker process).
+_WORKER: tuple[ActiveRules, Settings, str] | None = None
+
+
+def _init_worker(settings: Settings, kinds: list[Kind], cwd: str) -> None:
+    global _WORKER
+    _WORKER = (select_rules(settings, kinds), settings, cwd)
+
+
+def _work(cand: Candidate) -> FileResult:
+    assert _WORKER is not None
+    active, settings, cwd = _WORKER
+    return lint_candidate(cand, active, settings, cwd)
+
+
+def run(paths: list[str], settings: Settings) -> RunResult:
+    cwd = os.getcwd()
+    candidates = discover(paths, settings.kind)
+    kinds = sorted({c.kind for c in candidates if c.kind is not None}, key=lambda k: k.value)
+    active = select_rules(settings, kinds)
+    jobs = settings.jobs or os.cpu_count() or 1
+    results: list[FileResult]
+    if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not any(str(c.path) == "-" for c in candidates):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings, kinds, cwd)
+        ) as pool:
+            chunk = max(1, len(candidates) // (jobs * 8))
+            results = list(pool.map(_work, candidates, chunksize=chunk))
+    else:
+        results = [lint_candidate(c, active, settings, cwd) for c in candidates]
+    findings: list[Finding] = []
+    errors: list[InternalError] = []
+    for r in results:
+        findings.extend(r.findings)
+        errors.extend(r.errors)
+    finalize(findings)
+    return RunResult(findings, errors, len(candidates), active.all())
+
+
+def finalize(findings: list[Finding]) -> None:
+    """Sort deterministically and give each finding a fingerprint that survives line moves."""
+    findings.sort(key=Finding.sort_key)
+    counts: dict[str, int] = {}
+    for f in findings:
+        basis = "\0".join((f.rule, f.path, " ".join(f.source_line.split()), f.message))
+        digest = hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        n = counts.get(digest, 0)
+        counts[digest] = n + 1
+        f.fingerprint = f"{digest}:{n}"

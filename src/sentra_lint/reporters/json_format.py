@@ -1,0 +1,67 @@
+"""JSON output: ``{"version": 1, "findings": [...]}``, documented by ``schemas/output.schema.json``."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from sentra_lint.engine import RunResult
+from sentra_lint.findings import Finding
+
+HELP_URI = "https://github.com/sentra-lint/sentra-lint/blob/main/docs/rules/{id}.md"
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "rule": f.rule,
+        "name": f.name,
+        "severity": f.severity.value,
+        "path": f.path,
+        "line": f.span.line,
+        "column": f.span.column,
+        "end_line": f.span.end_line,
+        "end_column": f.span.end_column,
+        "message": f.message,
+        "help_uri": HELP_URI.format(id=f.rule),
+        "suppressed": f.suppressed,
+        "fingerprint": f.fingerprint,
+    }
+    if f.suppressed:
+        d["suppression"] = {"kind": f.suppression_kind, "justification": f.justification}
+    if f.related:
+        d["related"] = [
+            {
+                "path": r.path,
+                "line": r.span.line,
+                "column": r.span.column,
+                "end_line": r.span.end_line,
+                "end_column": r.span.end_column,
+                "message": r.message,
+            }
+            for r in f.related
+        ]
+    if f.fixes:
+        d["fixes"] = [
+            {
+                "description": fx.description,
+                "safe": fx.safe,
+                "edits": [{"start": e.start, "end": e.end, "replacement": e.replacement} for e in fx.edits],
+            }
+            for fx in f.fixes
+        ]
+    return d
+
+
+def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
+    doc: dict[str, Any] = {
+        "version": 1,
+        "findings": [finding_dict(f) for f in result.findings],
+        "errors": [{"path": e.path, "rule": e.rule, "message": e.message} for e in result.errors],
+        "summary": {
+            "files": result.files,
+            "findings": sum(1 for f in result.findings if not f.suppressed),
+            "suppressed": sum(1 for f in result.findings if f.suppressed),
+        },
+    }
+    json.dump(doc, out, indent=2, ensure_ascii=True)
+    out.write("\n")

@@ -1,0 +1,63 @@
+"""Human-readable output: ``path:line:col: ID [severity] message``, the line and a caret."""
+
+from __future__ import annotations
+
+import re
+from typing import IO, Any
+
+from sentra_lint.engine import RunResult
+from sentra_lint.findings import Finding
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """Escape terminal control characters so a file cannot drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def _caret(f: Finding) -> str:
+    line = f.source_line.expandtabs(1)
+    start = max(1, f.span.column)
+    end = f.span.end_column if f.span.end_line == f.span.line else len(line) + 1
+    width = max(1, min(end, len(line) + 1) - start)
+    return " " * (start - 1) + "^" * width
+
+
+def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
+    color = bool(opts.get("color"))
+    show_suppressed = bool(opts.get("show_suppressed"))
+    counts = {"error": 0, "warning": 0, "note": 0}
+    suppressed = 0
+    for f in result.findings:
+        if f.suppressed:
+            suppressed += 1
+            if not show_suppressed:
+                continue
+        else:
+            counts[f.severity.value] += 1
+        sev = f.severity.value
+        head = f"{safe(f.path)}:{f.span.line}:{f.span.column}: {f.rule} [{sev}] {safe(f.message)}"
+        if f.suppressed:
+            head += " (suppressed)"
+        if color:
+            code = {"error": "31", "warning": "33", "note": "36"}[sev]
+            head = head.replace(f"[{sev}]", f"\x1b[{code}m[{sev}]\x1b[0m", 1)
+        out.write(head + "\n")
+        if f.source_line:
+            src_line = safe(f.source_line.expandtabs(1))
+            if len(src_line) > 200:
+                src_line = src_line[:200] + "..."
+            out.write(f"    {src_line}\n    {_caret(f)[:200]}\n")
+        for rel in f.related:
+            out.write(f"    note: {safe(rel.path)}:{rel.span.line}:{rel.span.column}: {safe(rel.message)}\n")
+    for e in result.errors:
+        where = f" in rule {e.rule}" if e.rule else ""
+        out.write(f"{safe(e.path)}: internal error{where}: {safe(e.message)}\n")
+    total = sum(counts.values())
+    parts = [f"{counts['error']} error(s)", f"{counts['warning']} warning(s)", f"{counts['note']} note(s)"]
+    files = result.files
+    summary = f"Found {total} finding(s) ({', '.join(parts)}) in {files} file(s)"
+    if suppressed:
+        summary += f"; {suppressed} suppressed"
+    out.write(summary + ".\n")
