@@ -25,6 +25,40 @@ FAIL_ON = ("error", "warning", "note", "never")
 KINDS = ("dockerfile", "workflow", "action", "compose", "devcontainer")
 
 
+DEFAULT_MAX = 5 * 1024 * 1024
+
+
+def _load_config(path: str | None, disabled: bool, verbose: bool) -> Any:
+    """The config to use: ``--config``, else the nearest one found, else none."""
+    from pathlib import Path
+
+    from sentra_lint.config import ConfigError, find_config, load_config
+
+    if disabled:
+        return None
+    found: Path | None
+    if path:
+        found = Path(path)
+        if not found.is_file():
+            raise ConfigError(f"{path}: config file not found")
+    else:
+        found = find_config(Path.cwd())
+    if found is None:
+        return None
+    if verbose:
+        sys.stderr.write(f"sentra-lint: using config {found}\n")
+    return load_config(found)
+
+
+def _rebase(cfg: Any, profile: str) -> Any:
+    """``--profile`` replaces the config's base profile; the config's own rule settings still apply."""
+    from sentra_lint.packs import load_pack, merge_rules
+
+    policy = load_pack(profile)
+    merge_rules(policy.rules, cfg.raw.get("rules"), str(cfg.path))
+    return policy
+
+
 def _fail(message: str) -> typer.Exit:
     sys.stderr.write(f"sentra-lint: error: {message}\n")
     return typer.Exit(2)
@@ -35,7 +69,9 @@ def check(
     paths: Annotated[list[str] | None, typer.Argument(help="Files and directories (default: .). '-' reads standard input.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif or github.")] = "text",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
-    profile: Annotated[str, typer.Option(help="phase1, phase2, phase3 or all.")] = "phase1",
+    profile: Annotated[str | None, typer.Option(help="phase1, phase2, phase3 or all (default: the config's, else phase1).")] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore every config file.")] = False,
     select: Annotated[str | None, typer.Option(help="Only these rule ids (comma-separated; prefixes like SC work).")] = None,
     ignore: Annotated[str | None, typer.Option(help="Skip these rule ids (comma-separated).")] = None,
     fail_on: Annotated[str, typer.Option("--fail-on", help="error, warning, note or never.")] = "error",
@@ -47,10 +83,12 @@ def check(
     show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings in text output.")] = False,
     sarif_category: Annotated[str | None, typer.Option("--sarif-category", help="SARIF runAutomationDetails id.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel workers (0: all cores).")] = 0,
-    max_file_size: Annotated[int, typer.Option("--max-file-size", help="Skip files larger than this many bytes.")] = 5 * 1024 * 1024,
+    max_file_size: Annotated[int, typer.Option("--max-file-size", help="Skip files larger than this many bytes.")] = DEFAULT_MAX,
     color: Annotated[str, typer.Option(help="auto, always or never.")] = "auto",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say which config and files were used.")] = False,
 ) -> None:
     """Lint files and directories."""
+    from sentra_lint.config import ConfigError
     from sentra_lint.engine import Settings, UsageError, parse_id_list, run
     from sentra_lint.packs import PROFILES, PackError
     from sentra_lint.source import Kind
@@ -59,7 +97,7 @@ def check(
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
     if fail_on not in FAIL_ON:
         raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got '{fail_on}'")
-    if profile not in PROFILES:
+    if profile is not None and profile not in PROFILES:
         raise _fail(f"--profile must be one of {', '.join(PROFILES)}, got '{profile}'")
     if kind is not None and kind not in KINDS:
         raise _fail(f"--kind must be one of {', '.join(KINDS)}, got '{kind}'")
@@ -67,18 +105,27 @@ def check(
     if "-" in targets and kind is None:
         raise _fail("reading standard input needs --kind")
     try:
+        cfg = _load_config(config, no_config, verbose)
         settings = Settings(
-            profile=profile,
+            profile=profile or (cfg.profile if cfg else None) or "phase1",
             select=parse_id_list(select),
             ignore=parse_id_list(ignore) or frozenset(),
-            trusted_registries=tuple(r.strip() for r in (trusted_registries or "").split(",") if r.strip()),
+            trusted_registries=tuple(r.strip() for r in (trusted_registries or "").split(",") if r.strip())
+            or (cfg.trusted_registries if cfg else ()),
             no_ignores=no_ignores,
-            max_bytes=max_file_size,
+            max_bytes=max_file_size if max_file_size != DEFAULT_MAX or not cfg or not cfg.max_file_size
+            else cfg.max_file_size,
             jobs=max(0, jobs),
             kind=Kind(kind) if kind else None,
+            policy=cfg.policy if cfg and profile is None else None,
+            exclude=cfg.exclude if cfg else (),
+            config_suppressions=tuple(cfg.suppressions) if cfg else (),
+            verbose=verbose,
         )
+        if cfg and profile is not None and cfg.policy is not None:
+            settings.policy = _rebase(cfg, profile)
         result = run(targets, settings)
-    except (UsageError, PackError) as exc:
+    except (UsageError, PackError, ConfigError) as exc:
         raise _fail(str(exc)) from None
 
     from sentra_lint.reporters import get_reporter
@@ -144,6 +191,34 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule id such as SC001
         raise _fail(f"unknown rule id '{rule_id}' (see 'sentra-lint rules')")
     m = rule.meta
     sys.stdout.write(f"{m.id} {m.slug} [{m.severity.value}]\n\n{rule.doc}\n")
+
+
+@app.command()
+def schema() -> None:
+    """Print the configuration JSON Schema (with every rule's options), for editors."""
+    import json
+
+    from sentra_lint.config import composed_schema
+
+    json.dump(composed_schema(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+@app.command()
+def init(
+    path: Annotated[str, typer.Argument(help="Where to write the config.")] = ".sentra-lint.yaml",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter .sentra-lint.yaml that extends phase1."""
+    from pathlib import Path
+
+    from sentra_lint.config import STARTER
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise _fail(f"{path} already exists (use --force to overwrite)")
+    target.write_text(STARTER, encoding="utf-8")
+    sys.stdout.write(f"wrote {path}\n")
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sentra_lint import io as sio
 from sentra_lint.discover import Candidate, discover
+from sentra_lint.globs import matches
 from sentra_lint.findings import Finding, Severity, Violation
 from sentra_lint.packs import Policy, RuleSetting, load_pack
 from sentra_lint.rulebase import Rule, RuleContext
@@ -43,6 +44,9 @@ class Settings:
     jobs: int = 0
     kind: Kind | None = None
     policy: Policy | None = None
+    exclude: tuple[str, ...] = ()
+    config_suppressions: tuple[Any, ...] = ()
+    verbose: bool = False
 
     def resolved_policy(self) -> Policy:
         if self.policy is None:
@@ -184,6 +188,8 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
             result.findings.append(_input_finding("SE001", src.path, span, message, src))
     for target_name, target in analysis.targets:
         for rule, setting, ctx in active.by_target.get(target_name, ()):
+            if not _in_scope(src.path, setting):
+                continue
             try:
                 for v in rule.check(target, ctx):
                     path = v.path or src.path
@@ -204,6 +210,27 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
                 result.errors.append(InternalError(src.path, rule.id, _describe(exc)))
     _apply_suppressions(src, analysis.comment_lines, result, active, settings)
     return result
+
+
+def _in_scope(path: str, setting: RuleSetting) -> bool:
+    if setting.paths and not matches(path, setting.paths):
+        return False
+    return not (setting.exclude and matches(path, setting.exclude))
+
+
+def apply_config_suppressions(findings: list[Finding], settings: Settings) -> None:
+    """Config-level suppressions by ``path[:line]`` (SARIF kind ``external``)."""
+    for sup in settings.config_suppressions:
+        for f in findings:
+            if f.suppressed or f.rule not in sup.rules:
+                continue
+            if not matches(f.path, [sup.path]):
+                continue
+            if sup.line is not None and not (f.span.line <= sup.line <= f.span.end_line):
+                continue
+            f.suppressed = True
+            f.suppression_kind = "external"
+            f.justification = sup.reason or None
 
 
 def _apply_suppressions(
@@ -278,6 +305,8 @@ def _work(cand: Candidate) -> FileResult:
 def run(paths: list[str], settings: Settings) -> RunResult:
     cwd = os.getcwd()
     candidates = discover(paths, settings.kind)
+    if settings.exclude:
+        candidates = [c for c in candidates if not matches(sio.display_path(c.path, cwd), settings.exclude)]
     kinds = sorted({c.kind for c in candidates if c.kind is not None}, key=lambda k: k.value)
     active = select_rules(settings, kinds)
     jobs = settings.jobs or os.cpu_count() or 1
@@ -299,6 +328,7 @@ def run(paths: list[str], settings: Settings) -> RunResult:
     for r in results:
         findings.extend(r.findings)
         errors.extend(r.errors)
+    apply_config_suppressions(findings, settings)
     finalize(findings)
     return RunResult(findings, errors, len(candidates), active.all())
 

@@ -1,0 +1,346 @@
+"""Configuration: discovery, validation against the JSON Schema, and settings.
+
+A project's ``.sentra-lint.yaml`` (or ``.sentra-lint.yml``, or
+``[tool.sentra-lint]`` in ``pyproject.toml``) is found by walking up from the
+current directory to the repository root. It ``extends:`` a built-in profile
+(``phase1`` by default) and then changes rules, severities, options and
+paths. Every error names the file, the line and the key path; jsonschema is
+imported only when there is a file to validate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sentra_lint.packs import PROFILES, Policy, RuleSetting, data_dir, load_pack, merge_rules
+
+CONFIG_NAMES = (".sentra-lint.yaml", ".sentra-lint.yml")
+SIZE_PATTERN = r"^[0-9]+(\.[0-9]+)?\s*([bBkKmMgGtTpP][iI]?[bB]?)?$"
+
+
+class ConfigError(Exception):
+    """A configuration problem: the message names the file, line and key."""
+
+
+@dataclass(slots=True)
+class ConfigSuppression:
+    path: str
+    line: int | None
+    rules: tuple[str, ...]
+    reason: str
+
+
+@dataclass(slots=True)
+class Config:
+    path: Path | None = None
+    profile: str | None = None
+    policy: Policy | None = None
+    trusted_registries: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_file_size: int | None = None
+    suppressions: list[ConfigSuppression] = field(default_factory=list)
+    images: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file from ``start`` up to the repository root (the folder holding ``.git``)."""
+    current = start.resolve()
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = current / name
+            if candidate.is_file():
+                return candidate
+        pyproject = current / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+        if (current / ".git").exists() or current.parent == current:
+            return None
+        current = current.parent
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[tool\.sentra-lint(\]|\.)", text, re.MULTILINE) is not None
+
+
+# --- loading with positions -------------------------------------------------
+
+
+def _load_yaml_with_marks(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Load YAML and remember the line of every key path, for error messages."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    yaml = YAML(typ="safe", pure=False)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise ConfigError(f"{path}:{line}: invalid YAML: {exc.problem or exc}") from None
+    except YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    lines: dict[tuple[Any, ...], int] = {}
+
+    def convert(n: Any, key: tuple[Any, ...], depth: int) -> Any:
+        if depth > 100:
+            raise ConfigError(f"{path}:{n.start_mark.line + 1}: configuration is nested too deeply")
+        lines[key] = n.start_mark.line + 1
+        if isinstance(n, MappingNode):
+            out: dict[str, Any] = {}
+            for k, v in n.value:
+                name = str(k.value)
+                lines[(*key, name)] = k.start_mark.line + 1
+                out[name] = convert(v, (*key, name), depth + 1)
+            return out
+        if isinstance(n, SequenceNode):
+            return [convert(v, (*key, i), depth + 1) for i, v in enumerate(n.value)]
+        if isinstance(n, ScalarNode):
+            return _scalar(n)
+        return None
+
+    if node is None:
+        return {}, lines
+    return convert(node, (), 0), lines
+
+
+def _scalar(n: Any) -> Any:
+    tag = n.tag or ""
+    value = n.value
+    if n.style in ("'", '"', "|", ">"):
+        return value
+    if tag.endswith(":bool") or value in ("true", "false", "True", "False", "TRUE", "FALSE"):
+        return value.lower() == "true"
+    if tag.endswith(":null") or value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if re.fullmatch(r"[-+]?[0-9]+", value):
+        return int(value)
+    if re.fullmatch(r"[-+]?([0-9]*\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?", value):
+        return float(value)
+    return value
+
+
+def _load_toml(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    section = data.get("tool", {}).get("sentra-lint", {})
+    # TOML has no positions in the standard parser: point at the key's line by search.
+    lines: dict[tuple[Any, ...], int] = {}
+    text_lines = text.splitlines()
+    header = next((i + 1 for i, ln in enumerate(text_lines) if ln.strip().startswith("[tool.sentra-lint")), 1)
+    lines[()] = header
+
+    def locate(key: tuple[Any, ...]) -> int:
+        name = str(key[-1])
+        for i, ln in enumerate(text_lines[header - 1 :], start=header):
+            if re.match(rf"\s*(\[.*\b{re.escape(name)}\b.*\]|\"?{re.escape(name)}\"?\s*=)", ln):
+                return i
+        return header
+
+    def walk(obj: Any, key: tuple[Any, ...]) -> None:
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                lines[(*key, k)] = locate((*key, k))
+                walk(v, (*key, k))
+
+    walk(section, ())
+    return section, lines
+
+
+def _line_for(lines: dict[tuple[Any, ...], int], key: tuple[Any, ...]) -> int:
+    while key and key not in lines:
+        key = key[:-1]
+    return lines.get(key, 1)
+
+
+# --- schema -----------------------------------------------------------------
+
+
+def composed_schema() -> dict[str, Any]:
+    """The config schema with every rule's options schema composed in."""
+    from sentra_lint.rules import RULE_IDS, load_rule
+
+    base = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
+    rule_props: dict[str, Any] = {}
+    for rid in RULE_IDS:
+        rule = load_rule(rid)
+        opts = dict(rule.meta.options) if rule is not None else {}
+        rule_props[rid] = {
+            "allOf": [{"$ref": "#/$defs/ruleSetting"}],
+            "properties": {
+                "options": {"type": "object", "properties": opts, "additionalProperties": False}
+            },
+            "description": rule.meta.title if rule is not None else rid,
+        }
+    base["properties"]["rules"]["properties"] = rule_props
+    return base
+
+
+def _error_message(err: Any) -> str:
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    if schema.get("x-kind") == "size" or (err.validator == "pattern" and err.validator_value == SIZE_PATTERN):
+        return f'expected a size like "4g", got {json.dumps(err.instance)}'
+    if err.validator == "additionalProperties":
+        extra = sorted(set(err.instance) - set(schema.get("properties", {})))
+        if extra:
+            return f"unknown key '{extra[0]}'"
+    if err.validator == "enum":
+        return f"expected one of {', '.join(map(str, err.validator_value))}, got {json.dumps(err.instance)}"
+    if err.validator == "type":
+        return f"expected {err.validator_value}, got {json.dumps(err.instance)}"
+    return str(err.message)
+
+
+def validate(data: Any, path: Path, lines: dict[tuple[Any, ...], int]) -> None:
+    import jsonschema
+
+    schema = composed_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    if not errors:
+        return
+    err = errors[0]
+    # Prefer the most specific error of a combinator.
+    while err.context:
+        err = sorted(err.context, key=lambda e: -len(e.absolute_path))[0]
+    key = tuple(err.absolute_path)
+    if err.validator == "additionalProperties":
+        extra = sorted(set(err.instance) - set((err.schema or {}).get("properties", {})))
+        if extra:
+            key = (*key, extra[0])
+    dotted = ".".join(str(k) for k in key) or "(top level)"
+    raise ConfigError(f"{path}:{_line_for(lines, key)}: {dotted}: {_error_message(err)}")
+
+
+# --- building settings -------------------------------------------------------
+
+
+def load_config(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    if path.name == "pyproject.toml":
+        data, lines = _load_toml(path, text)
+    else:
+        data, lines = _load_yaml_with_marks(path, text)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: (top level): expected a mapping")
+    validate(data, path, lines)
+    return build_config(path, data, lines)
+
+
+def _policy_from(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], int],
+                 seen: tuple[str, ...] = ()) -> Policy:
+    parent = data.get("extends") or data.get("profile") or "phase1"
+    parent = str(parent)
+    if parent in PROFILES:
+        base = load_pack(parent)
+    else:
+        ref = (path.parent / parent).resolve()
+        if str(ref) in seen:
+            raise ConfigError(f"{path}:{_line_for(lines, ('extends',))}: extends: '{parent}' extends itself")
+        if not ref.is_file():
+            raise ConfigError(
+                f"{path}:{_line_for(lines, ('extends',))}: extends: no profile or file '{parent}' "
+                f"(built-in profiles: {', '.join(PROFILES)})"
+            )
+        text = ref.read_text(encoding="utf-8")
+        sub, sub_lines = _load_yaml_with_marks(ref, text)
+        if not isinstance(sub, dict):
+            raise ConfigError(f"{ref}:1: (top level): expected a mapping")
+        base = _policy_from(ref, sub, sub_lines, (*seen, str(path.resolve())))
+        merge_rules(base.rules, sub.get("rules"), str(ref))
+    rules: dict[str, RuleSetting] = dict(base.rules)
+    return Policy(name=base.name, rules=rules)
+
+
+def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> Config:
+    from sentra_lint.rules import is_known
+
+    for rid in (data.get("rules") or {}):
+        if not is_known(str(rid)):
+            raise ConfigError(f"{path}:{_line_for(lines, ('rules', rid))}: rules.{rid}: unknown rule id")
+    policy = _policy_from(path, data, lines)
+    merge_rules(policy.rules, data.get("rules"), str(path))
+    sups: list[ConfigSuppression] = []
+    for i, item in enumerate(data.get("suppressions") or []):
+        target = str(item["path"])
+        line: int | None = None
+        m = re.fullmatch(r"(.*):(\d+)", target)
+        if m:
+            target, line = m.group(1), int(m.group(2))
+        rules = tuple(str(r).upper() for r in item.get("rules", []))
+        for r in rules:
+            if not is_known(r):
+                raise ConfigError(f"{path}:{_line_for(lines, ('suppressions', i, 'rules'))}: "
+                                  f"suppressions.{i}.rules: unknown rule id '{r}'")
+        sups.append(ConfigSuppression(target, line, rules, str(item.get("reason", ""))))
+    max_size = data.get("max-file-size")
+    from sentra_lint.container.sizes import parse_bytes
+
+    size = parse_bytes(str(max_size)) if max_size is not None else None
+    return Config(
+        path=path,
+        profile=str(data.get("extends") or data.get("profile") or "phase1"),
+        policy=policy,
+        trusted_registries=tuple(str(r) for r in data.get("trusted-registries") or ()),
+        exclude=tuple(str(p) for p in data.get("exclude") or ()),
+        max_file_size=size if isinstance(size, int) else None,
+        suppressions=sups,
+        images=dict(data.get("images") or {}),
+        raw=data,
+    )
+
+
+STARTER = """\
+# yaml-language-server: $schema=https://raw.githubusercontent.com/sentra-lint/sentra-lint/main/schemas/config.schema.json
+# sentra-lint configuration. `sentra-lint schema` prints the full schema.
+
+# Start from a built-in profile: phase1 (default), phase2, phase3 or all.
+extends: phase1
+
+# Registries (or registry/path prefixes) images may come from (SD020, SC020).
+# trusted-registries:
+#   - ghcr.io/acme/
+
+# Paths (globs) that are never linted.
+exclude:
+  - "**/testdata/**"
+
+rules:
+  # Raise the memory ceiling for every container launch:
+  # SC006:
+  #   options:
+  #     max: 4g
+  # Turn on an opt-in rule:
+  # SD018:
+  #   enabled: true
+  # Lower a rule's severity, or limit it to some paths:
+  # SW006:
+  #   severity: note
+  #   paths: [".github/workflows/**"]
+
+# Reviewed exceptions, by path or path:line, with the reason:
+# suppressions:
+#   - path: docker/legacy/Dockerfile
+#     rules: [SD001]
+#     reason: runs as root by design; replaced in Q3
+"""
