@@ -1,0 +1,66 @@
+"""YAML with character offsets: nodes, loading, and block scalar position maps.
+
+``load_yaml(src)`` parses with libyaml (``ruamel.yaml.clib``) and returns a
+:class:`YamlDoc` whose nodes carry character offsets into ``src.text``.
+ruamel is imported only when a file is loaded.
+"""
+
+from sentra_lint.yamlmodel.loader import MAX_DEPTH, YamlDoc, backend, load_yaml, resolve_plain
+from sentra_lint.yamlmodel.nodes import (
+    MERGE_KEY,
+    TAG_BOOL,
+    TAG_FLOAT,
+    TAG_INT,
+    TAG_MAP,
+    TAG_NULL,
+    TAG_SEQ,
+    TAG_STR,
+    MapNode,
+    Node,
+    ParseProblem,
+    ScalarNode,
+    SeqNode,
+    TooLarge,
+    ValueMap,
+    as_bool,
+    as_int,
+    as_map,
+    as_seq,
+    as_str,
+    scalar_text,
+    scalar_to_python,
+    to_python,
+    walk,
+)
+
+__all__ = [
+    "MAX_DEPTH",
+    "MERGE_KEY",
+    "TAG_BOOL",
+    "TAG_FLOAT",
+    "TAG_INT",
+    "TAG_MAP",
+    "TAG_NULL",
+    "TAG_SEQ",
+    "TAG_STR",
+    "MapNode",
+    "Node",
+    "ParseProblem",
+    "ScalarNode",
+    "SeqNode",
+    "TooLarge",
+    "ValueMap",
+    "YamlDoc",
+    "as_bool",
+    "as_int",
+    "as_map",
+    "as_seq",
+    "as_str",
+    "backend",
+    "load_yaml",
+    "resolve_plain",
+    "scalar_text",
+    "scalar_to_python",
+    "to_python",
+    "walk",
+]

@@ -1,0 +1,336 @@
+"""Load YAML for analysis: libyaml events in, our own nodes out.
+
+The parsing itself is done by the C parser of ``ruamel.yaml.clib`` (libyaml);
+this module composes its events into :mod:`~sentra_lint.yamlmodel.nodes`
+with a loop and an explicit stack. Composing ourselves instead of calling
+``YAML(typ="safe").compose`` has three reasons, all measured:
+
+- the C composer recurses on the C stack and crashes the interpreter
+  (SIGSEGV) on about 50,000 levels of nesting, which no ``except`` catches;
+- it builds ruamel nodes that would then be converted again (about 3x the
+  time of reading the events and building our nodes once);
+- aliases stay the same node object, and a recursive alias is reported
+  instead of being built.
+
+No tag ever constructs a Python object: ``!!python/object`` is just a tag
+string on a node. Plain scalars get YAML 1.2 core schema tags, so ``on``,
+``yes`` and ``off`` are strings, as GitHub Actions and ruamel read them.
+
+Marks from libyaml are character indexes (checked, including after
+non-ASCII text); a leading BOM is removed before parsing and added back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sentra_lint.source import SourceFile
+from sentra_lint.yamlmodel.nodes import (
+    TAG_BOOL,
+    TAG_FLOAT,
+    TAG_INT,
+    TAG_MAP,
+    TAG_MERGE,
+    TAG_NULL,
+    TAG_SEQ,
+    TAG_STR,
+    MapNode,
+    Node,
+    ParseProblem,
+    ScalarNode,
+    SeqNode,
+)
+
+MAX_DEPTH = 20_000
+"""Deeper nesting is reported, not loaded: libyaml's flow scanner is
+quadratic in the nesting depth (20,000 levels of ``[`` take about 0.7 s)."""
+
+_STYLES: dict[str | None, str | None] = {
+    "": None,
+    None: None,
+    "'": "'",
+    '"': '"',
+    "|": "|",
+    ">": ">",
+}
+
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+
+
+def resolve_plain(value: str) -> str:
+    """The YAML 1.2 core schema tag of a plain scalar."""
+    if not value:
+        return TAG_NULL
+    c = value[0]
+    if c in "~nN" and value in _NULLS:
+        return TAG_NULL
+    if c in "tTfF" and value in _BOOLS:
+        return TAG_BOOL
+    if c in "0123456789+-.":
+        if _INT_RE.fullmatch(value):
+            return TAG_INT
+        if _FLOAT_RE.fullmatch(value):
+            return TAG_FLOAT
+    if value == "<<":
+        return TAG_MERGE
+    return TAG_STR
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """The first document of a YAML file, and what went wrong reading it."""
+
+    source: SourceFile
+    root: Node | None
+    """``None`` for an empty file, or when the file could not be parsed."""
+    problems: tuple[ParseProblem, ...] = ()
+    duplicates: tuple[tuple[ScalarNode, ScalarNode], ...] = ()
+    """``(earlier key, later key)`` for every key repeated in one mapping."""
+    document_count: int = 0
+
+
+def _c_parser() -> Any:
+    """libyaml's parser class from ``ruamel.yaml.clib``, or ``None`` without it."""
+    try:
+        from ruamel.yaml import cyaml
+    except ImportError:  # pragma: no cover - ruamel.yaml.clib is a dependency
+        return None
+    return getattr(cyaml, "CParser", None)
+
+
+def backend() -> str:
+    """``"clib"`` when libyaml (``ruamel.yaml.clib``) parses, ``"pure"`` otherwise."""
+    return "pure" if _c_parser() is None else "clib"
+
+
+class _Stop(Exception):
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(message)
+        self.index = index
+        self.message = message
+
+
+def _events(text: str) -> Iterator[Any]:
+    c_parser = _c_parser()
+    if c_parser is None:  # pragma: no cover - ruamel.yaml.clib is a dependency
+        from ruamel.yaml import YAML
+
+        yield from YAML(typ="safe", pure=True).parse(text)
+        return
+    parser = c_parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return
+            yield event
+            if type(event).__name__ == "StreamEndEvent":
+                return
+    finally:
+        parser.dispose()
+
+
+class _Frame:
+    __slots__ = ("anchor", "flow", "is_map", "items", "key", "start", "tag")
+
+    def __init__(self, is_map: bool, start: int, anchor: str | None, tag: str, flow: bool) -> None:
+        self.is_map = is_map
+        self.start = start
+        self.anchor = anchor
+        self.tag = tag
+        self.flow = flow
+        self.items: list[Any] = []
+        self.key: Node | None = None
+
+
+_BUILDING: Any = object()
+
+
+def _finish_map(frame: _Frame, end: int, dups_out: list[tuple[ScalarNode, ScalarNode]]) -> MapNode:
+    items: list[tuple[Node, Node]] = frame.items
+    seen: dict[str, ScalarNode] = {}
+    dups: list[ScalarNode] = []
+    for key, _value in items:
+        if isinstance(key, ScalarNode) and not (key.style is None and key.value == "<<"):
+            earlier = seen.get(key.value)
+            if earlier is not None:
+                dups.append(key)
+                dups_out.append((earlier, key))
+            seen[key.value] = key
+    if items and not frame.flow:
+        last_key, last_value = items[-1]
+        end = max(frame.start, last_key.end, last_value.end)
+    return MapNode(tuple(items), frame.start, end, frame.tag, frame.anchor, frame.flow, tuple(dups))
+
+
+def _compose(text: str, shift: int) -> tuple[Node | None, list[tuple[ScalarNode, ScalarNode]], int]:
+    """Build the first document; returns (root, duplicates, number of documents)."""
+    anchors: dict[str, Any] = {}
+    stack: list[_Frame] = []
+    root: Node | None = None
+    dups: list[tuple[ScalarNode, ScalarNode]] = []
+    docs = 0
+    done = False
+
+    def add(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        top = stack[-1]
+        if not top.is_map:
+            top.items.append(node)
+        elif top.key is None:
+            top.key = node
+        else:
+            top.items.append((top.key, node))
+            top.key = None
+
+    for event in _events(text):
+        name = type(event).__name__
+        if done:
+            if name == "DocumentStartEvent":
+                docs += 1
+            continue
+        if name == "ScalarEvent":
+            style = _STYLES.get(event.style)
+            tag = event.tag
+            value = event.value
+            if tag is None:
+                tag = resolve_plain(value) if style is None else TAG_STR
+            elif tag == "!":
+                tag = TAG_STR
+            start = event.start_mark.index
+            if event.anchor is not None or event.tag is not None:
+                start = _content_start(text, start, event.end_mark.index)
+            node: Node = ScalarNode(
+                value, start + shift, event.end_mark.index + shift, style, tag, event.anchor
+            )
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            add(node)
+        elif name == "MappingStartEvent" or name == "SequenceStartEvent":
+            if len(stack) >= MAX_DEPTH:
+                raise _Stop(event.start_mark.index, f"nesting deeper than {MAX_DEPTH} levels")
+            is_map = name == "MappingStartEvent"
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = TAG_MAP if is_map else TAG_SEQ
+            start = event.start_mark.index
+            if event.anchor is not None or event.tag is not None:
+                start = _content_start(text, start, len(text))
+            stack.append(_Frame(is_map, start + shift, event.anchor, tag, bool(event.flow_style)))
+            if event.anchor is not None:
+                anchors[event.anchor] = _BUILDING
+        elif name == "MappingEndEvent":
+            frame = stack.pop()
+            node = _finish_map(frame, event.end_mark.index + shift, dups)
+            if frame.anchor is not None:
+                anchors[frame.anchor] = node
+            add(node)
+        elif name == "SequenceEndEvent":
+            frame = stack.pop()
+            items: list[Node] = frame.items
+            end = event.end_mark.index + shift
+            if items and not frame.flow:
+                end = max(frame.start, items[-1].end)
+            node = SeqNode(tuple(items), frame.start, end, frame.tag, frame.anchor, frame.flow)
+            if frame.anchor is not None:
+                anchors[frame.anchor] = node
+            add(node)
+        elif name == "AliasEvent":
+            target = anchors.get(event.anchor)
+            if target is None:
+                raise _Stop(event.start_mark.index, f"found undefined alias {event.anchor!r}")
+            if target is _BUILDING:
+                raise _Stop(
+                    event.start_mark.index,
+                    f"alias {event.anchor!r} refers to a node that contains it (recursive alias)",
+                )
+            add(target)
+        elif name == "DocumentStartEvent":
+            docs += 1
+        elif name == "DocumentEndEvent":
+            done = True
+    return root, dups, docs
+
+
+def _content_start(text: str, i: int, end: int) -> int:
+    """Skip a node's properties (``&anchor``, ``!tag``) and the blanks, breaks
+    and comments after them: the offset where the node's content begins.
+    libyaml's start mark of a node with properties is at the first property."""
+    start = i
+    while i < end:
+        ch = text[i]
+        if ch in " \t\n":
+            i += 1
+        elif ch == "#" and i > start and text[i - 1] in " \t\n":
+            while i < end and text[i] != "\n":
+                i += 1
+        elif ch in "&!":
+            while i < end and text[i] not in " \t\n":
+                i += 1
+        else:
+            return i
+    return min(i, end)
+
+
+def _byte_to_char(text: str, position: int) -> int:
+    return len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+
+
+def load_yaml(src: SourceFile) -> YamlDoc:
+    """Parse the first document of ``src``. Never raises: a syntax error is
+    one :class:`ParseProblem` at the parser's position with its reason, and
+    ``root`` is then ``None``."""
+    text = src.text
+    shift = 0
+    if text.startswith("\ufeff"):
+        text, shift = text[1:], 1
+    try:
+        root, dups, docs = _compose(text, shift)
+    except _Stop as stop:
+        return YamlDoc(src, None, (_problem(src, stop.index + shift, stop.message),))
+    except Exception as exc:
+        index, message = _describe(exc, text, src, shift)
+        return YamlDoc(src, None, (_problem(src, index, message),))
+    return YamlDoc(src, root, (), tuple(dups), docs)
+
+
+def _problem(src: SourceFile, index: int, message: str) -> ParseProblem:
+    index = max(0, min(index, len(src.text)))
+    return ParseProblem(src.span(index, index), message)
+
+
+def _describe(exc: Exception, text: str, src: SourceFile, shift: int) -> tuple[int, str]:
+    """The position (character offset in ``src.text``) and reason of a parser error."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is not None and problem:
+        message = str(problem)
+        context = getattr(exc, "context", None)
+        cmark = getattr(exc, "context_mark", None)
+        if context and cmark is not None:
+            line, col = src.position(int(cmark.index) + shift)
+            message += f" ({context} that starts at line {line}, column {col})"
+        elif context:
+            message += f" ({context})"
+        return int(mark.index) + shift, message
+    reason = getattr(exc, "reason", None)
+    position = getattr(exc, "position", None)
+    if reason and isinstance(position, int):
+        index = _byte_to_char(text, position) + shift
+        character = getattr(exc, "character", None)
+        if isinstance(character, int):
+            return index, f"{reason} (character U+{character:04X})"
+        return index, str(reason)
+    first = str(exc).strip().splitlines()
+    return 0, f"cannot parse YAML: {first[0] if first else type(exc).__name__}"
