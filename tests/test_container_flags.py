@@ -417,6 +417,11 @@ def test_expressions_where_flags_are_expected_are_opaque() -> None:
     p = run("--rm $DOCKER_OPTS img")
     assert [t.value for t in p.opaque] == ["$DOCKER_OPTS"]
     assert p.image is not None and p.image.value == "img"
+    for name in ("$dockerArgs", "${{ inputs.extra-flags }}", "${RUN_PARAMS}", "$OPTS"):
+        assert run(f"{name} img").opaque, name
+    for name in ("$TARGET_IMAGE", "${{ env.IMAGE }}", "$TAG", "$ARGENTINA"):
+        p = run(f"{name} cmd")
+        assert not p.opaque and p.image is not None, name
 
 
 def test_expression_image() -> None:
@@ -444,6 +449,8 @@ def test_match_docker_run() -> None:
         ("/usr/bin/docker --context ci -D run img", "run"),
         ("docker -H=tcp://x run img", "run"),
         ("podman run img", "run"),
+        ("FOO=1 exec docker run img", "run"),
+        ("env A=b docker run img", "run"),
     ]:
         found = match_docker_run(tokenize(text).tokens)
         assert found is not None, text
@@ -499,14 +506,26 @@ def test_missing_controls_have_no_span() -> None:
     [
         "--cap-drop=ALL",
         "--cap-drop all",
-        "--cap-drop=CAP_ALL",
-        "--cap-drop cap_all",
         "--cap-drop='All'",
     ],
 )
 def test_capabilities_any_case_and_prefix(text: str) -> None:
     (cap,) = spec(text).cap_drop
     assert cap.value == "ALL" and cap.known and cap.span is not None
+
+
+def test_cap_all_is_not_all() -> None:
+    # Docker rejects CAP_ALL instead of reading it as ALL.
+    s = spec("--cap-drop cap_all")
+    assert [c.value for c in s.cap_drop] == ["CAP_ALL"]
+    assert any("CAP_ALL" in p.message for p in s.problems)
+
+
+@pytest.mark.parametrize(
+    "text", ["--cap-drop NET_RAW", "--cap-drop=cap_net_raw", "--cap-drop Cap_Net_Raw"]
+)
+def test_capability_case_and_prefix(text: str) -> None:
+    assert [c.value for c in spec(text).cap_drop] == ["NET_RAW"]
 
 
 def test_cap_add_normalised_with_spans() -> None:
@@ -542,7 +561,8 @@ def test_no_new_privileges(text: str, value: bool | None) -> None:
 
 def test_no_new_privileges_unknown() -> None:
     s = spec("--security-opt ${{ inputs.secopt }}")
-    assert s.no_new_privileges.missing  # the key itself is unknown
+    # The whole option is an expression: it may set no-new-privileges.
+    assert s.no_new_privileges.present and not s.no_new_privileges.known
     assert not s.security_opts[0].known
     s = spec("--security-opt no-new-privileges=${{ inputs.nnp }}")
     assert s.no_new_privileges.present and not s.no_new_privileges.known

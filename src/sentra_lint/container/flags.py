@@ -531,7 +531,30 @@ class ParsedRun:
         return bool(self.get(name))
 
 
-_OPAQUE_HINT = re.compile(r"opt|arg|flag|param|extra", re.IGNORECASE)
+_OPTION_WORDS = frozenset(
+    [
+        "opt",
+        "opts",
+        "option",
+        "options",
+        "arg",
+        "args",
+        "argument",
+        "arguments",
+        "flag",
+        "flags",
+        "param",
+        "params",
+        "parameters",
+        "extra",
+    ]
+)
+_NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def _names_options(text: str) -> bool:
+    """Whether a variable or expression is named like options (``$DOCKER_ARGS``, ``inputs.extraOpts``)."""
+    return any(part.lower() in _OPTION_WORDS for part in _NAME_PART.findall(text))
 
 
 def parse_run_args(tokens: Sequence[Token]) -> ParsedRun:
@@ -628,7 +651,7 @@ def _parse(tokens: Sequence[Token], mode: Literal["run", "options"]) -> ParsedRu
                 opaque.append(tok)
             i += 1
             continue
-        if not tok.literal and tok.splittable and _OPAQUE_HINT.search(v):
+        if not tok.literal and tok.splittable and _names_options(v):
             opaque.append(tok)
             i += 1
             continue
@@ -814,6 +837,10 @@ _DOCKER_GLOBAL_VALUE = frozenset(
 _SUDO_VALUE = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"})
 
 
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_WRAPPERS = frozenset({"exec", "command", "env", "nohup", "time"})
+
+
 @dataclass(frozen=True, slots=True)
 class DockerRun:
     """Where a ``docker run`` / ``docker create`` sits in a command's words."""
@@ -832,6 +859,12 @@ def match_docker_run(words: Sequence[Token]) -> DockerRun | None:
     everything the container rules read.
     """
     i, n = 0, len(words)
+    while i < n and words[i].literal:
+        # Leading assignments and wrappers: FOO=1 exec env sudo docker run ...
+        if _ASSIGNMENT.match(words[i].value) or words[i].value in _WRAPPERS:
+            i += 1
+        else:
+            break
     if i < n and words[i].value == "sudo":
         i += 1
         while i < n and words[i].value.startswith("-"):

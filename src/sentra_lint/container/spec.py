@@ -317,9 +317,15 @@ def is_secret_like_name(name: str) -> bool:
 
 
 def normalise_capability(raw: str) -> str:
-    """``cap_sys_admin`` -> ``SYS_ADMIN``, ``all`` -> ``ALL`` (Docker ignores case and the prefix)."""
+    """``cap_sys_admin`` -> ``SYS_ADMIN``, ``all`` -> ``ALL`` (Docker ignores case and the prefix).
+
+    ``CAP_ALL`` stays ``CAP_ALL``: Docker does not read it as ``ALL`` (it
+    rejects it as an unknown capability).
+    """
     name = raw.strip().upper()
-    return name[4:] if name.startswith("CAP_") else name
+    if name.startswith("CAP_") and name != "CAP_ALL":
+        return name[4:]
+    return name
 
 
 def user_is_root(user: str) -> bool:
@@ -505,10 +511,14 @@ class SpecBuilder:
     # -- capabilities ------------------------------------------------------
 
     def add_cap_drop(self, raw: str, span: Span | None, known: bool = True) -> None:
-        self.cap_drop.append(_capability(raw, span, known))
+        cap = _capability(raw, span, known)
+        _capability_problem(self, cap)
+        self.cap_drop.append(cap)
 
     def add_cap_add(self, raw: str, span: Span | None, known: bool = True) -> None:
-        self.cap_add.append(_capability(raw, span, known))
+        cap = _capability(raw, span, known)
+        _capability_problem(self, cap)
+        self.cap_add.append(cap)
 
     # -- security options --------------------------------------------------
 
@@ -527,7 +537,10 @@ class SpecBuilder:
         key = key.strip().lower()
         opt = SecurityOpt(key, val, raw, span, known, old)
         self.security_opts.append(opt)
-        if key == "no-new-privileges":
+        if not known and has_expansion(key):
+            # The whole option is an expression: it may well be no-new-privileges.
+            self.no_new_privileges = Field(None, span, False, raw)
+        elif key == "no-new-privileges":
             if not known:
                 self.no_new_privileges = Field(None, span, False, raw)
             elif val is None:
@@ -537,7 +550,7 @@ class SpecBuilder:
                 self.no_new_privileges = Field(flag, span, True, raw)
                 if flag is None:
                     self.problem(span, f"no-new-privileges needs true or false, not {val!r}")
-        elif val is None and key not in ("disable",):
+        elif val is None and known:
             self.problem(span, f"security option {raw!r} has no value")
 
     # -- mounts ------------------------------------------------------------
@@ -724,3 +737,8 @@ def _capability(raw: str, span: Span | None, known: bool) -> Field[str]:
     if not known:
         return Field(None, span, False, raw)
     return Field(normalise_capability(raw), span, True, raw)
+
+
+def _capability_problem(b: SpecBuilder, cap: Field[str]) -> None:
+    if cap.value == "CAP_ALL":
+        b.problem(cap.span, "Docker rejects CAP_ALL as an unknown capability; write ALL")
