@@ -1,0 +1,539 @@
+"""Typed model of a GitHub Actions workflow or an ``action.yml``.
+
+Built from a :class:`~sentra_lint.yamlmodel.YamlDoc` by :func:`build_workflow`.
+Every part keeps its YAML node, so rules can point at the exact key or value
+(``node.span(src)``, ``ScalarNode.value_span`` inside ``run:`` blocks).
+
+The builder is tolerant: a value of the wrong type (a list where a mapping
+belongs, a number as a step) is skipped and the rest of the file is still
+modelled. Structural errors that GitHub itself would reject (``jobs`` that is
+not a mapping, a step that is not a mapping) are recorded in ``problems``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sentra_lint.source import SourceFile, Span
+from sentra_lint.yamlmodel import (
+    MapNode,
+    Node,
+    ParseProblem,
+    ScalarNode,
+    SeqNode,
+    YamlDoc,
+    as_str,
+)
+
+_SHA = re.compile(r"[0-9a-fA-F]{40}")
+_EXPR = "${{"
+
+
+def _type_name(node: Node | None) -> str:
+    if node is None:
+        return "nothing"
+    if isinstance(node, MapNode):
+        return "a mapping"
+    if isinstance(node, SeqNode):
+        return "a sequence"
+    if node.is_null:
+        return "an empty value"
+    return f"the scalar {node.value[:40]!r}"
+
+
+def _map(node: Node | None) -> MapNode | None:
+    return node if isinstance(node, MapNode) else None
+
+
+def _seq(node: Node | None) -> SeqNode | None:
+    return node if isinstance(node, SeqNode) else None
+
+
+def _scalar(node: Node | None) -> ScalarNode | None:
+    """A non-null scalar node."""
+    return node if isinstance(node, ScalarNode) and not node.is_null else None
+
+
+# ---------------------------------------------------------------------------
+# uses:
+
+
+@dataclass(frozen=True, slots=True)
+class UsesRef:
+    """A parsed ``uses:`` value.
+
+    ``kind`` is ``"local"`` (``./path``), ``"docker"`` (``docker://image``),
+    ``"repository"`` (``owner/repo[/path]@ref``; reusable workflows too) or
+    ``"unknown"`` (an expression, or malformed).
+    """
+
+    raw: str
+    kind: str
+    owner: str | None = None
+    repo: str | None = None
+    path: str | None = None
+    ref: str | None = None
+    image: str | None = None
+
+    @property
+    def slug(self) -> str | None:
+        """``owner/repo`` in lower case, for ``repository`` references."""
+        if self.owner is None or self.repo is None:
+            return None
+        return f"{self.owner}/{self.repo}".lower()
+
+    @property
+    def pinned_to_sha(self) -> bool:
+        return self.ref is not None and bool(_SHA.fullmatch(self.ref))
+
+    @property
+    def is_reusable_workflow(self) -> bool:
+        return self.path is not None and self.path.startswith(".github/workflows/")
+
+
+def parse_uses(text: str) -> UsesRef:
+    """Split a ``uses:`` value. Never raises."""
+    raw = text
+    text = text.strip()
+    if not text or _EXPR in text:
+        return UsesRef(raw, "unknown")
+    if text.startswith("./") or text.startswith("../") or text == ".":
+        return UsesRef(raw, "local", path=text)
+    if text.startswith("docker://"):
+        return UsesRef(raw, "docker", image=text[len("docker://") :])
+    name, at, ref = text.partition("@")
+    parts = name.split("/")
+    if not at or len(parts) < 2 or not parts[0] or not parts[1]:
+        return UsesRef(raw, "unknown", ref=ref or None)
+    path = "/".join(parts[2:]) or None
+    return UsesRef(raw, "repository", parts[0], parts[1], path, ref or None)
+
+
+# ---------------------------------------------------------------------------
+# Parts
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One event in ``on:``. ``config`` is the event's mapping (or other value)
+    when ``on:`` is a mapping, ``None`` for the string and list forms and for
+    ``push:`` with no value."""
+
+    name: str
+    span: Span
+    """Where the event name is written."""
+    node: ScalarNode
+    config: Node | None
+
+    @property
+    def config_map(self) -> MapNode | None:
+        return _map(self.config)
+
+
+@dataclass(frozen=True, slots=True)
+class Permissions:
+    """A ``permissions:`` block (workflow or job level)."""
+
+    node: Node
+    key: Node
+    span: Span
+    """The value."""
+    key_span: Span
+
+    @property
+    def level(self) -> str | None:
+        """``read-all``, ``write-all`` (or any other text) for the scalar form;
+        ``None`` for the mapping form."""
+        if isinstance(self.node, ScalarNode):
+            return self.node.value.strip()
+        return None
+
+    @property
+    def is_write_all(self) -> bool:
+        return self.level == "write-all"
+
+    @property
+    def is_empty(self) -> bool:
+        """``permissions: {}``: everything is ``none``."""
+        return isinstance(self.node, MapNode) and not self.node.items
+
+    def scopes(self) -> Iterator[tuple[str, str | None, ScalarNode, Node]]:
+        """``(scope, level, key node, value node)`` for the mapping form."""
+        if isinstance(self.node, MapNode):
+            for name, key, value in self.node.str_items():
+                yield name, as_str(value), key, value
+
+    def scope(self, name: str) -> str | None:
+        """The level of one scope (``read``, ``write``, ``none``) in the mapping form."""
+        return as_str(self.node.get(name)) if isinstance(self.node, MapNode) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerNode:
+    """A job's ``container:`` or one of its ``services:``.
+
+    ``short`` is true for the string form (``container: node:20``), where only
+    ``image`` is set. ``image`` is ``None`` when missing or not a string.
+    """
+
+    node: Node
+    key: Node
+    span: Span
+    """Where the ``container:`` key or the service id is written."""
+    short: bool
+    image: ScalarNode | None = None
+    options: ScalarNode | None = None
+    env: MapNode | None = None
+    volumes: SeqNode | None = None
+    ports: SeqNode | None = None
+    credentials: MapNode | None = None
+
+    @property
+    def image_text(self) -> str | None:
+        return self.image.value if self.image is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: str
+    id_span: Span
+    node: Node
+    container: ContainerNode
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One entry of a job's (or a composite action's) ``steps:``."""
+
+    index: int
+    node: MapNode
+    span: Span
+    """The first line of the step (its first key), for messages."""
+    name: str | None = None
+    id: str | None = None
+    uses: str | None = None
+    uses_node: ScalarNode | None = None
+    uses_span: Span | None = None
+    run: ScalarNode | None = None
+    shell: ScalarNode | None = None
+    with_: MapNode | None = None
+    env: MapNode | None = None
+    if_: Node | None = None
+    working_directory: ScalarNode | None = None
+    continue_on_error: Node | None = None
+    timeout_minutes: Node | None = None
+
+    @property
+    def uses_ref(self) -> UsesRef | None:
+        return parse_uses(self.uses) if self.uses is not None else None
+
+    def input(self, name: str) -> Node | None:
+        """A ``with:`` input."""
+        return self.with_.get(name) if self.with_ is not None else None
+
+    @property
+    def label(self) -> str:
+        """How messages name the step: its name, id, ``uses`` or position."""
+        return self.name or self.id or self.uses or f"step {self.index + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: str
+    id_span: Span
+    key: ScalarNode
+    node: MapNode
+    name: str | None = None
+    runs_on: Node | None = None
+    permissions: Permissions | None = None
+    env: MapNode | None = None
+    container: ContainerNode | None = None
+    services: tuple[Service, ...] = ()
+    steps: tuple[Step, ...] = ()
+    uses: str | None = None
+    """A reusable workflow call (``jobs.<id>.uses``)."""
+    uses_node: ScalarNode | None = None
+    uses_span: Span | None = None
+    with_: MapNode | None = None
+    secrets: Node | None = None
+    timeout_minutes: Node | None = None
+    if_: Node | None = None
+    strategy: Node | None = None
+    needs: tuple[str, ...] = ()
+    environment: Node | None = None
+    defaults: MapNode | None = None
+    outputs: MapNode | None = None
+    continue_on_error: Node | None = None
+    concurrency: Node | None = None
+
+    @property
+    def is_reusable_call(self) -> bool:
+        return self.uses is not None
+
+    @property
+    def uses_ref(self) -> UsesRef | None:
+        return parse_uses(self.uses) if self.uses is not None else None
+
+    def runs_on_labels(self) -> list[ScalarNode]:
+        """The scalar labels of ``runs-on`` (string, list, or ``labels:`` of the group form)."""
+        node = self.runs_on
+        if isinstance(node, MapNode):
+            node = node.get("labels")
+        if isinstance(node, ScalarNode):
+            return [node] if not node.is_null else []
+        if isinstance(node, SeqNode):
+            return [n for n in node.items if isinstance(n, ScalarNode) and not n.is_null]
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    source: SourceFile
+    root: MapNode | None
+    triggers: tuple[Trigger, ...] = ()
+    permissions: Permissions | None = None
+    env: MapNode | None = None
+    jobs: tuple[Job, ...] = ()
+    defaults: MapNode | None = None
+    is_action: bool = False
+    action_runs_using: str | None = None
+    """``runs.using`` of an action (``composite``, ``docker``, ``node20``...)."""
+    action_runs: MapNode | None = None
+    action_steps: tuple[Step, ...] = ()
+    """The steps of a composite action."""
+    action_inputs: MapNode | None = None
+    name: str | None = None
+    concurrency: Node | None = None
+    on_node: Node | None = None
+    """The value of ``on:`` as written."""
+    problems: tuple[ParseProblem, ...] = ()
+
+    def trigger(self, name: str) -> Trigger | None:
+        for t in self.triggers:
+            if t.name == name:
+                return t
+        return None
+
+    @property
+    def trigger_names(self) -> frozenset[str]:
+        return frozenset(t.name for t in self.triggers)
+
+    def job(self, job_id: str) -> Job | None:
+        for j in self.jobs:
+            if j.id == job_id:
+                return j
+        return None
+
+    def iter_steps(self) -> Iterator[tuple[Job | None, Step]]:
+        """Every step: ``(job, step)`` for jobs, ``(None, step)`` for a composite action."""
+        for job in self.jobs:
+            for step in job.steps:
+                yield job, step
+        for step in self.action_steps:
+            yield None, step
+
+    def span(self, node: Node) -> Span:
+        return node.span(self.source)
+
+
+# ---------------------------------------------------------------------------
+# Building
+
+
+class _Builder:
+    def __init__(self, src: SourceFile) -> None:
+        self.src = src
+        self.problems: list[ParseProblem] = []
+
+    def problem(self, node: Node, message: str) -> None:
+        self.problems.append(ParseProblem(node.span(self.src), message))
+
+    def span(self, node: Node) -> Span:
+        return node.span(self.src)
+
+    # -- pieces ------------------------------------------------------------
+
+    def triggers(self, on: Node | None) -> tuple[Trigger, ...]:
+        out: list[Trigger] = []
+        if isinstance(on, ScalarNode):
+            if not on.is_null:
+                out.append(Trigger(on.value.strip(), self.span(on), on, None))
+        elif isinstance(on, SeqNode):
+            for item in on.items:
+                if isinstance(item, ScalarNode) and not item.is_null:
+                    out.append(Trigger(item.value.strip(), self.span(item), item, None))
+        elif isinstance(on, MapNode):
+            for name, key, value in on.str_items():
+                config = None if isinstance(value, ScalarNode) and value.is_null else value
+                out.append(Trigger(name.strip(), self.span(key), key, config))
+        return tuple(out)
+
+    def permissions(self, owner: MapNode) -> Permissions | None:
+        entry = owner.entry("permissions")
+        if entry is None:
+            return None
+        key, value = entry
+        return Permissions(value, key, self.span(value), self.span(key))
+
+    def container(self, key: Node, node: Node) -> ContainerNode | None:
+        span = self.span(key)
+        if isinstance(node, ScalarNode):
+            if node.is_null:
+                return None
+            return ContainerNode(node, key, span, True, image=node)
+        if not isinstance(node, MapNode):
+            return None
+        return ContainerNode(
+            node,
+            key,
+            span,
+            False,
+            image=_scalar(node.get("image")),
+            options=_scalar(node.get("options")),
+            env=_map(node.get("env")),
+            volumes=_seq(node.get("volumes")),
+            ports=_seq(node.get("ports")),
+            credentials=_map(node.get("credentials")),
+        )
+
+    def steps(self, node: Node | None, where: str) -> tuple[Step, ...]:
+        if node is None or (isinstance(node, ScalarNode) and node.is_null):
+            return ()
+        if not isinstance(node, SeqNode):
+            if not (isinstance(node, ScalarNode) and _EXPR in node.value):
+                self.problem(node, f"{where}.steps must be a sequence, found {_type_name(node)}")
+            return ()
+        out: list[Step] = []
+        for index, item in enumerate(node.items):
+            if not isinstance(item, MapNode):
+                if not (isinstance(item, ScalarNode) and item.is_null):
+                    self.problem(
+                        item, f"{where}.steps[{index}] must be a mapping, found {_type_name(item)}"
+                    )
+                continue
+            out.append(self.step(index, item))
+        return tuple(out)
+
+    def step(self, index: int, node: MapNode) -> Step:
+        first = node.items[0][0] if node.items else node
+        uses = _scalar(node.get("uses"))
+        return Step(
+            index=index,
+            node=node,
+            span=self.span(first),
+            name=as_str(node.get("name")),
+            id=as_str(node.get("id")),
+            uses=uses.value if uses is not None else None,
+            uses_node=uses,
+            uses_span=self.span(uses) if uses is not None else None,
+            run=_scalar(node.get("run")),
+            shell=_scalar(node.get("shell")),
+            with_=_map(node.get("with")),
+            env=_map(node.get("env")),
+            if_=node.get("if"),
+            working_directory=_scalar(node.get("working-directory")),
+            continue_on_error=node.get("continue-on-error"),
+            timeout_minutes=node.get("timeout-minutes"),
+        )
+
+    def job(self, job_id: str, key: ScalarNode, node: MapNode) -> Job:
+        where = f"jobs.{job_id}"
+        container: ContainerNode | None = None
+        centry = node.entry("container")
+        if centry is not None:
+            container = self.container(centry[0], centry[1])
+        services: list[Service] = []
+        svc = _map(node.get("services"))
+        if svc is not None:
+            for sid, skey, sval in svc.str_items():
+                c = self.container(skey, sval)
+                if c is not None:
+                    services.append(Service(sid, self.span(skey), sval, c))
+        uses = _scalar(node.get("uses"))
+        needs_node = node.get("needs")
+        needs: tuple[str, ...] = ()
+        if isinstance(needs_node, ScalarNode) and not needs_node.is_null:
+            needs = (needs_node.value,)
+        elif isinstance(needs_node, SeqNode):
+            needs = tuple(n.value for n in needs_node.items if isinstance(n, ScalarNode))
+        return Job(
+            id=job_id,
+            id_span=self.span(key),
+            key=key,
+            node=node,
+            name=as_str(node.get("name")),
+            runs_on=node.get("runs-on"),
+            permissions=self.permissions(node),
+            env=_map(node.get("env")),
+            container=container,
+            services=tuple(services),
+            steps=self.steps(node.get("steps"), where),
+            uses=uses.value if uses is not None else None,
+            uses_node=uses,
+            uses_span=self.span(uses) if uses is not None else None,
+            with_=_map(node.get("with")),
+            secrets=node.get("secrets"),
+            timeout_minutes=node.get("timeout-minutes"),
+            if_=node.get("if"),
+            strategy=node.get("strategy"),
+            needs=needs,
+            environment=node.get("environment"),
+            defaults=_map(node.get("defaults")),
+            outputs=_map(node.get("outputs")),
+            continue_on_error=node.get("continue-on-error"),
+            concurrency=node.get("concurrency"),
+        )
+
+    def jobs(self, node: Node | None) -> tuple[Job, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, MapNode):
+            if not (isinstance(node, ScalarNode) and node.is_null):
+                self.problem(
+                    node, f"jobs must be a mapping of job ids to jobs, found {_type_name(node)}"
+                )
+            return ()
+        out: list[Job] = []
+        for job_id, key, value in node.str_items():
+            if not isinstance(value, MapNode):
+                self.problem(value, f"jobs.{job_id} must be a mapping, found {_type_name(value)}")
+                continue
+            out.append(self.job(job_id, key, value))
+        return tuple(out)
+
+
+def build_workflow(src: SourceFile, doc: YamlDoc, *, is_action: bool = False) -> Workflow:
+    """The workflow (or, with ``is_action``, the action) in ``doc``. Never raises."""
+    b = _Builder(src)
+    root = doc.root
+    if not isinstance(root, MapNode):
+        if root is not None and not (isinstance(root, ScalarNode) and root.is_null):
+            what = "an action" if is_action else "a workflow"
+            b.problem(root, f"{what} must be a mapping at the top level, found {_type_name(root)}")
+        return Workflow(src, None, is_action=is_action, problems=tuple(b.problems))
+    on = root.get("on")
+    runs = _map(root.get("runs")) if is_action else None
+    using = as_str(runs.get("using")) if runs is not None else None
+    action_steps: tuple[Step, ...] = ()
+    if runs is not None:
+        action_steps = b.steps(runs.get("steps"), "runs")
+    return Workflow(
+        source=src,
+        root=root,
+        triggers=b.triggers(on),
+        permissions=b.permissions(root),
+        env=_map(root.get("env")),
+        jobs=b.jobs(root.get("jobs")),
+        defaults=_map(root.get("defaults")),
+        is_action=is_action,
+        action_runs_using=using.strip() if using is not None else None,
+        action_runs=runs,
+        action_steps=action_steps,
+        action_inputs=_map(root.get("inputs")) if is_action else None,
+        name=as_str(root.get("name")),
+        concurrency=root.get("concurrency"),
+        on_node=on,
+        problems=tuple(b.problems),
+    )
