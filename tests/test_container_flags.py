@@ -17,9 +17,11 @@ from sentra_lint.container.flags import (
     parse_options,
     parse_run_args,
     tokenize,
+    tokens_from_words,
 )
 from sentra_lint.container.from_argv import (
     spec_from_command_text,
+    spec_from_docker_words,
     spec_from_options_text,
     spec_from_tokens,
 )
@@ -458,6 +460,36 @@ def test_match_docker_run() -> None:
         assert [t.value for t in found.args][-1] == "img"
     for text in ["docker build .", "docker ps", "echo docker run", "docker", "$D run img"]:
         assert match_docker_run(tokenize(text).tokens) is None, text
+
+
+@dataclasses.dataclass(frozen=True)
+class _Word:
+    text: str
+    raw: str
+    start: int
+    end: int
+    literal: bool = True
+
+
+def test_tokens_from_words_keep_file_offsets() -> None:
+    line = 'sudo docker run --memory="2g" -e T=$TOKEN img'
+    pieces = [("sudo", 0), ("docker", 5), ("run", 12), ('--memory="2g"', 16), ("-e", 30)]
+    ws = [_Word(raw.replace('"', ""), raw, at, at + len(raw)) for raw, at in pieces]
+    ws.append(_Word("T=$TOKEN", "T=$TOKEN", 33, 41, literal=False))
+    ws.append(_Word("img", "img", 42, 45))
+    toks = tokens_from_words(ws)
+    assert [t.value for t in toks][3] == "--memory=2g"
+    assert toks[3].value_range(9) == (26, 28)
+    assert not toks[5].literal and toks[5].first_unknown == 2
+    f = SourceFile("s.sh", line)
+    s = spec_from_docker_words(toks, label="docker run", path="s.sh", to_span=f.span)
+    assert s is not None and s.memory.value == 2 * GIB
+    assert s.memory.span == Span(1, 17, 1, 30)
+    assert s.anchor_span == Span(1, 6, 1, 12)
+    assert s.env[0].name == "T" and not s.env[0].known and s.env[0].value == "$TOKEN"
+    # A word whose raw text does not read back as one word falls back to its text.
+    (odd,) = tokens_from_words([_Word("a b", "a b", 5, 8, literal=False)])
+    assert odd.value == "a b" and odd.start == 5 and not odd.literal
 
 
 def test_plain_token() -> None:

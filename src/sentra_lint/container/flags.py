@@ -28,10 +28,11 @@ create`` / ``docker container run|create`` in a command's words.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 __all__ = [
     "FLAGS",
@@ -43,6 +44,7 @@ __all__ = [
     "Token",
     "TokenizeError",
     "Tokens",
+    "WordLike",
     "canonical_flag",
     "lookup_flag",
     "match_docker_run",
@@ -50,6 +52,7 @@ __all__ = [
     "parse_options",
     "parse_run_args",
     "tokenize",
+    "tokens_from_words",
 ]
 
 # --------------------------------------------------------------------------
@@ -106,6 +109,18 @@ class Token:
         """Whether ``value[:i]`` comes only from literal text."""
         return self.first_unknown is None or self.first_unknown >= i
 
+    def shifted(self, base: int) -> Token:
+        """The same word with every offset moved by ``base``."""
+        return Token(
+            self.value,
+            self.raw,
+            self.start + base,
+            self.end + base,
+            self.first_unknown,
+            self.splittable,
+            tuple(o + base for o in self.offsets),
+        )
+
     @classmethod
     def plain(cls, value: str, start: int = 0) -> Token:
         """A literal word at ``start`` with no quoting (for callers that split words themselves)."""
@@ -140,6 +155,47 @@ class Tokens:
 
     def __len__(self) -> int:
         return len(self.tokens)
+
+
+class WordLike(Protocol):
+    """A word from another parser (the shell model's ``Word``)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def raw(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def literal(self) -> bool: ...
+
+
+_FIRST_EXPANSION = re.compile(r"\$\{\{|\$[A-Za-z_0-9{(@*#?$!-]|`")
+
+
+def tokens_from_words(words: Iterable[WordLike]) -> tuple[Token, ...]:
+    """Tokens for words another parser already split (offsets kept as given).
+
+    Each word's raw text is read again so that every character keeps its
+    offset; a word that does not read as exactly one word falls back to its
+    text, with the unknown part located as well as can be.
+    """
+    out: list[Token] = []
+    for w in words:
+        again = tokenize(w.raw)
+        if again.error is None and len(again.tokens) == 1 and again.tokens[0].raw == w.raw:
+            tok = again.tokens[0].shifted(w.start)
+            if not w.literal and tok.literal:
+                tok = dataclasses.replace(tok, first_unknown=0)
+            out.append(tok)
+            continue
+        first: int | None = None
+        if not w.literal:
+            m = _FIRST_EXPANSION.search(w.text)
+            first = m.start() if m else 0
+        end = w.start + len(w.raw)
+        out.append(Token(w.text, w.raw, w.start, end, first, not w.literal, ()))
+    return tuple(out)
 
 
 class _Unterminated(Exception):

@@ -39,6 +39,7 @@ __all__ = [
     "ToSpan",
     "apply_options",
     "spec_from_command_text",
+    "spec_from_docker_words",
     "spec_from_options_text",
     "spec_from_tokens",
 ]
@@ -155,17 +156,40 @@ def spec_from_command_text(
     to_span: ToSpan,
     source_kind: SourceKind = "docker-run",
 ) -> ContainerSpec | None:
-    """The spec of one ``docker run|create`` command (words of one simple command).
+    """The spec of one ``docker run|create`` command (the text of one simple command).
 
     ``None`` when the text is not such a command. The anchor is the
     ``docker`` word.
     """
     result = tokenize(text)
-    found = match_docker_run(result.tokens)
+    spec = spec_from_docker_words(
+        result.tokens, label=label, path=path, to_span=to_span, source_kind=source_kind
+    )
+    if spec is not None and result.error is not None:
+        err = result.error
+        spec = _with_error(spec, to_span(err.offset, err.offset + 1), err.message)
+    return spec
+
+
+def spec_from_docker_words(
+    words: Sequence[Token],
+    *,
+    label: str,
+    path: str,
+    to_span: ToSpan,
+    source_kind: SourceKind = "docker-run",
+) -> ContainerSpec | None:
+    """The spec of a command already split into words (``[sudo] docker [container] run|create …``).
+
+    For words from the shell model, convert them with
+    :func:`~sentra_lint.container.flags.tokens_from_words` first. ``None``
+    when the words are not a ``docker run`` / ``docker create``.
+    """
+    found = match_docker_run(words)
     if found is None:
         return None
     word = found.command_word
-    spec = spec_from_tokens(
+    return spec_from_tokens(
         found.args,
         source_kind=source_kind,
         anchor_span=to_span(word.start, word.end),
@@ -173,12 +197,7 @@ def spec_from_command_text(
         path=path,
         to_span=to_span,
         mode="run",
-        incomplete=result.error is not None,
     )
-    if result.error is not None:
-        err = result.error
-        spec = _with_error(spec, to_span(err.offset, err.offset + 1), err.message)
-    return spec
 
 
 def apply_options(b: SpecBuilder, parsed: ParsedRun, to_span: ToSpan) -> None:
