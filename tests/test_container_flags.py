@@ -983,3 +983,29 @@ def test_field_states() -> None:
     assert invalid.present and not invalid.certain
     ok = Field(3, Span.point(1))
     assert ok.certain
+
+
+def test_mount_at() -> None:
+    s = spec("--tmpfs /tmp/ -v cache:/home/u/.cache --mount type=bind,src=/x,dst=/w")
+    m = s.mount_at("/tmp")
+    assert m is not None and m.path == "/tmp"
+    assert s.mount_at("/home/u/.cache/") is not None
+    assert s.mount_at("/w") is not None and s.mount_at("/nope") is None
+    assert not s.has_unknown_mounts
+    assert spec("-v ${{ inputs.v }}").has_unknown_mounts
+
+
+_OPTION_WORD = st.sampled_from(
+    ["--rm", "-it", "-m", "2g", "--memory-swap=-1", "--cap-drop", "ALL", "--tmpfs", "/tmp:size=1m",
+     "--mount", "type=tmpfs,dst=/t", "-v", "/a:/b:ro", "--security-opt", "seccomp:unconfined",
+     "${{ inputs.x }}", "$VAR", "'", '"', "--", "-e", "A=${{ secrets.B }}", "img", "--bogus=1",
+     "--device", "/dev/x:/dev/y:rwm", "-u0", "--pids-limit", "-1", "--cpus", "x"]
+)  # fmt: skip
+
+
+@given(st.lists(_OPTION_WORD, max_size=12))
+def test_building_specs_never_raises(parts: list[str]) -> None:
+    text = " ".join(parts)
+    spec(text)
+    f = SourceFile("s", "docker run " + text)
+    spec_from_command_text(f.text, label="l", path="s", to_span=f.span)

@@ -292,6 +292,21 @@ class ContainerSpec:
     that looks missing may be set there, so rules must not report it."""
     problems: tuple[SpecProblem, ...] = ()
 
+    def mount_at(self, path: str) -> TmpfsMount | VolumeMount | None:
+        """The last tmpfs or volume mounted exactly at ``path`` (normalised), if any."""
+        want = _norm(path)
+        found: TmpfsMount | VolumeMount | None = None
+        mounts: tuple[TmpfsMount | VolumeMount, ...] = (*self.tmpfs, *self.volumes)
+        for m in mounts:
+            if m.path is not None and m.path == want:
+                found = m
+        return found
+
+    @property
+    def has_unknown_mounts(self) -> bool:
+        """A mount's target or source is an expression: it may cover any path."""
+        return any(not t.known for t in self.tmpfs) or any(not v.known for v in self.volumes)
+
     def security_opt(self, key: str) -> tuple[SecurityOpt, ...]:
         """Entries with this key (``"seccomp"``, ``"apparmor"``, ``"label"``...)."""
         return tuple(o for o in self.security_opts if o.key == key)
