@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sentra_lint.workflow.expressions import (
     MAX_DEPTH,
@@ -444,3 +446,57 @@ def test_context_paths_helper() -> None:
     expr = ok("format('{0}', a.b[c.d]) || !e && fromJSON(f).g")
     got = [p.dotted() for p in context_paths(expr)]
     assert got == ["a.b[…]", "c.d", "e", "f"]
+
+
+def test_nested_calls_count_one_level_each() -> None:
+    depth = MAX_DEPTH - 1
+    assert isinstance(ok("toJSON(" * depth + "a" + ")" * depth), Call)
+    assert "nested" in err("toJSON(" * (MAX_DEPTH + 1) + "a" + ")" * (MAX_DEPTH + 1)).message
+
+
+_TOKENS = st.sampled_from(
+    [
+        "a",
+        "github",
+        ".",
+        "*",
+        "[",
+        "]",
+        "(",
+        ")",
+        "'",
+        "''",
+        "!",
+        "==",
+        "<",
+        "&&",
+        "||",
+        ",",
+        "0x1f",
+        "-1.5e3",
+        " ",
+        "\n",
+        "toJSON",
+        "format",
+        "${{",
+        "}}",
+        "true",
+        "=",
+        "&",
+    ]
+)
+
+
+@given(st.lists(_TOKENS, max_size=30).map("".join))
+def test_never_raises_on_token_soup(text: str) -> None:
+    result = parse_expression(text)
+    if isinstance(result, ExprError):
+        assert 0 <= result.offset <= len(text)
+    for span in find_expressions(text):
+        assert span.inner_start <= span.end
+
+
+@given(st.text(max_size=60))
+def test_never_raises_on_any_text(text: str) -> None:
+    parse_expression(text)
+    find_expressions(text)

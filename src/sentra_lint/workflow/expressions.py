@@ -580,17 +580,14 @@ class _Parser:
     def _call(self, name_tok: _Token) -> Call:
         self._expect("(")
         args: list[Expr] = []
-        self._enter()
-        try:
-            while not self._at(")"):
-                args.append(self._expression())
-                if self._at(","):
-                    self._next()
-                elif not self._at(")"):
-                    tok = self._peek()
-                    raise _SyntaxError(f"expected ',' or ')', found {_describe(tok)}", tok.start)
-        finally:
-            self._leave()
+        # Each argument is an _expression(), which counts one level of nesting.
+        while not self._at(")"):
+            args.append(self._expression())
+            if self._at(","):
+                self._next()
+            elif not self._at(")"):
+                tok = self._peek()
+                raise _SyntaxError(f"expected ',' or ')', found {_describe(tok)}", tok.start)
         close = self._expect(")")
         name = name_tok.text.lower()
         if self._check_functions:

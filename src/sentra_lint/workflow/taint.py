@@ -28,7 +28,9 @@ Operators and functions:
   ``hashFiles``, ``success()``, ``always()``, ``cancelled()``, ``failure()``
   produce booleans, numbers or hashes: safe whatever their arguments.
 * ``format`` and ``join`` render their arguments (``join`` renders the members
-  of an array); ``toJSON`` serialises everything, nested text included;
+  of an array; the model does not tell an object from an array, so
+  ``join(object)``, which GitHub renders as ``Object``, is still reported);
+  ``toJSON`` serialises everything, nested text included;
   ``fromJSON`` of tainted text may produce anything; ``case`` yields one of its
   value arguments.
 
