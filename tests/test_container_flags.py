@@ -390,6 +390,11 @@ def test_unknown_flags() -> None:
     ]
     assert p.has("--rm")
     assert not p.uncertain
+    # In options, a word after an unknown flag is taken as its value.
+    p = opts("--new-flag 5 --cpus 1 -Z z stray")
+    assert [(o.written, o.value) for o in p.unknown_flags] == [("--new-flag", "5"), ("-Z", "z")]
+    assert [t.value for t in p.unexpected] == ["stray"]
+    assert named(p, "--cpus") == ["1"]
     # In a docker run line, an unknown flag may have eaten the image.
     p = run("--bogus x img")
     assert p.uncertain

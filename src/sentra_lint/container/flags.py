@@ -643,6 +643,7 @@ def _parse(tokens: Sequence[Token], mode: Literal["run", "options"]) -> ParsedRu
     image: Token | None = None
     command: tuple[Token, ...] = ()
     uncertain = False
+    bare_unknown_at: int | None = None
     i, n = 0, len(tokens)
 
     def next_value(i: int, flag: str, tok: Token) -> tuple[Token | None, int]:
@@ -671,8 +672,10 @@ def _parse(tokens: Sequence[Token], mode: Literal["run", "options"]) -> ParsedRu
                     tok, name, name, name_len + 1 if eq else None, ns, ne, False, False
                 )
                 unknown_flags.append(opt)
-                if not eq and mode == "run" and image is None:
-                    uncertain = True  # it may have taken the next word as its value
+                if not eq:
+                    bare_unknown_at = i
+                    if mode == "run":
+                        uncertain = True  # it may have taken the next word as its value
                 i += 1
                 continue
             if eq or not fd.takes_value:
@@ -695,13 +698,28 @@ def _parse(tokens: Sequence[Token], mode: Literal["run", "options"]) -> ParsedRu
             continue
         if v.startswith("-") and len(v) > 1 and v != "--":
             before = len(unknown_flags)
-            i = _short_cluster(tokens, i, options, unknown_flags, opaque, problems)
-            if mode == "run" and any(o.value is None for o in unknown_flags[before:]):
-                uncertain = True  # an unknown short flag may take a value
+            i_next = _short_cluster(tokens, i, options, unknown_flags, opaque, problems)
+            added = unknown_flags[before:]
+            if any(o.value is None for o in added):
+                if mode == "run":
+                    uncertain = True  # an unknown short flag may take a value
+                if added[-1].value is None and added[-1].end == tok.end:
+                    bare_unknown_at = i
+            i = i_next
             continue
         # A positional word.
         if mode == "options":
-            if tok.literal:
+            if tok.literal and bare_unknown_at == i - 1:
+                # Most likely the value of a flag newer than this table.
+                unknown_flags[-1] = dataclasses.replace(
+                    unknown_flags[-1],
+                    value=tok.value,
+                    end=tok.end,
+                    value_start=tok.start,
+                    value_end=tok.end,
+                    separate_value=True,
+                )
+            elif tok.literal:
                 unexpected.append(tok)
             else:
                 opaque.append(tok)
