@@ -1,16 +1,37 @@
 """SARIF 2.1.0 for GitHub code scanning.
 
-Valid against the OASIS schema and complete for code scanning: rule
-metadata from each rule's documentation, tight regions, repo-relative URIs
-under ``%SRCROOT%``, ``partialFingerprints`` and ``suppressions``.
+Valid against the OASIS schema and complete for code scanning:
+
+* ``tool.driver``: ``name``, ``semanticVersion``, ``informationUri`` and one
+  reporting descriptor per rule that ran or reported (``name``,
+  ``shortDescription``, ``fullDescription``, ``help.text`` and
+  ``help.markdown`` from the rule's documentation, ``helpUri``,
+  ``defaultConfiguration.level``, ``properties.tags``,
+  ``properties.security-severity`` as a string and ``properties.precision``).
+* one result per finding: ``level``, a message whose first sentence stands on
+  its own as the alert title, one primary location with a tight region under
+  ``%SRCROOT%``, ``partialFingerprints.primaryLocationLineHash``,
+  ``relatedLocations`` linked from the message, and ``suppressions`` for
+  suppressed findings.
+* ``automationDetails.id`` from ``--sarif-category``, and one invocation with
+  ``executionSuccessful`` and a notification per input problem (SE001, SE002)
+  and per internal error.
+
+GitHub's limits are kept: at most 25,000 results per run (the most severe
+unsuppressed ones are kept, and a notification says how many were left out),
+one location and at most 10 related locations per result, at most 20 tags per
+rule and at most 1,024 characters per description.
 """
 
 from __future__ import annotations
 
-import hashlib
+import array
 import json
 import os
 import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -19,15 +40,156 @@ from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
 from sentra_lint.reporters.json_format import HELP_URI
 from sentra_lint.rulebase import Rule
+from sentra_lint.source import Span
 
-SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/sentra-lint/sentra-lint"
+SRCROOT = "%SRCROOT%"
+
+# GitHub code scanning limits (SARIF support documentation).
 MAX_RESULTS = 25_000
+MAX_RELATED = 10
+MAX_TAGS = 20
 MAX_DESCRIPTION = 1024
+
+# How big a file may be for the reporter to read it again for line hashes.
+MAX_HASH_BYTES = 16 * 1024 * 1024
+
+_PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
+
+
+# ---------------------------------------------------------------------------
+# primaryLocationLineHash
+
+
+_HASH_WINDOW = 100
+_HASH_BASE = 37
+_HASH_MASK = (1 << 64) - 1
+_HASH_EOF = 0xFFFF
+_HASH_POWERS = tuple(pow(_HASH_BASE, _HASH_WINDOW - 1 - k, 1 << 64) for k in range(_HASH_WINDOW))
+
+
+def line_hashes(text: str, upto: int | None = None) -> list[str]:
+    """``primaryLocationLineHash`` values for the lines of a file, first line first.
+
+    Code scanning tracks an alert across commits by this value. When a result
+    has none, ``github/codeql-action/upload-sarif`` fills it in from the file
+    on the runner, and when a result has one that differs from what it would
+    compute it logs a warning for every such result. So this computes the
+    same value, from the same definition:
+
+    * The file is read as a stream of UTF-16 code units. Spaces and tabs are
+      dropped everywhere; ``\\r\\n`` and a lone ``\\r`` both count as one
+      ``\\n``. After the last unit comes an end marker (``0xFFFF``), then
+      zeros.
+    * A line's hash is a polynomial hash, base 37 and modulo 2**64, of the 100
+      units of that stream starting at the line's first unit (so it covers
+      the start of the following lines too, when the line is short). It is
+      written in lowercase hexadecimal without leading zeros.
+    * The n-th line (in file order) whose hash equals an earlier line's gets
+      the suffix ``:n``; the first gets ``:1``.
+
+    The hash depends on the content of the line and the few lines after it,
+    never on its line number: inserting or deleting lines above a finding,
+    or re-indenting it, leaves the value unchanged, so the alert stays the
+    same alert. A file that ends with a line break has one more (empty) line
+    after it, as in the upload action.
+
+    ``upto`` stops after that many lines (occurrence counts only need the
+    lines up to the last finding).
+    """
+    flat = text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", "").replace("\t", "")
+    units = array.array("H")
+    units.frombytes(flat.encode("utf-16-le", "surrogatepass"))
+    if sys.byteorder == "big":
+        units.byteswap()
+    stream = units.tolist()
+    starts = [0]
+    starts.extend(i + 1 for i, unit in enumerate(stream) if unit == 10)
+    stream.append(_HASH_EOF)
+    stream.extend([0] * _HASH_WINDOW)
+    if upto is not None:
+        del starts[upto:]
+    counts: dict[str, int] = {}
+    out: list[str] = []
+    powers = _HASH_POWERS
+    for start in starts:
+        window = stream[start : start + _HASH_WINDOW]
+        value = format(sum(a * b for a, b in zip(window, powers, strict=True)) & _HASH_MASK, "x")
+        n = counts.get(value, 0) + 1
+        counts[value] = n
+        out.append(f"{value}:{n}")
+    return out
+
+
+@dataclass(slots=True)
+class _FileText:
+    """A file as the upload action reads it (for hashes) and as the engine reads it (for fixes)."""
+
+    raw: str | None
+    normalised: str | None
+
+
+def _read_for_hashes(path: str) -> _FileText:
+    if path == "-" or not path:
+        return _FileText(None, None)
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > MAX_HASH_BYTES:
+            return _FileText(None, None)
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_HASH_BYTES + 1)
+    except OSError:
+        return _FileText(None, None)
+    from sentra_lint import io as sio
+    from sentra_lint.source import normalise_newlines
+
+    try:
+        normalised: str | None = normalise_newlines(sio.decode(data))
+    except sio.Skip:
+        normalised = None
+    return _FileText(data.decode("utf-8", "replace"), normalised)
+
+
+class _Hasher:
+    """Line hashes per file, computed once per file and only as far as needed."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self._needed: dict[str, int] = {}
+        for f in findings:
+            self._needed[f.path] = max(self._needed.get(f.path, 0), f.span.line)
+        self._texts: dict[str, _FileText] = {}
+        self._hashes: dict[str, list[str] | None] = {}
+        self._fallback: dict[tuple[str, str], int] = {}
+
+    def text(self, path: str) -> _FileText:
+        if path not in self._texts:
+            self._texts[path] = _read_for_hashes(path)
+        return self._texts[path]
+
+    def hash_for(self, f: Finding) -> str:
+        if f.path not in self._hashes:
+            raw = self.text(f.path).raw
+            self._hashes[f.path] = (
+                line_hashes(raw, self._needed.get(f.path)) if raw is not None else None
+            )
+        hashes = self._hashes[f.path]
+        if hashes is not None and 1 <= f.span.line <= len(hashes):
+            return hashes[f.span.line - 1]
+        # The file cannot be read again (standard input, vanished, too large):
+        # hash the reported line alone, numbering repeats in finding order.
+        value = line_hashes(f.source_line, 1)[0].rsplit(":", 1)[0]
+        key = (f.path, value)
+        n = self._fallback.get(key, 0) + 1
+        self._fallback[key] = n
+        return f"{value}:{n}"
+
+
+# ---------------------------------------------------------------------------
+# Rules
 
 
 def _trim(text: str, limit: int = MAX_DESCRIPTION) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
 def _sections(doc: str) -> dict[str, str]:
@@ -45,125 +207,231 @@ def _sections(doc: str) -> dict[str, str]:
 
 
 def _plain(markdown: str) -> str:
-    text = re.sub(r"```[a-z]*\n?", "", markdown)
-    return text.replace("`", "")
+    """Markdown to readable plain text: fences and backticks go, the words stay."""
+    text = re.sub(r"^```[\w-]*[ \t]*$\n?", "", markdown, flags=re.MULTILINE)
+    text = text.replace("`", "")
+    return re.sub(r"^## ", "", text, flags=re.MULTILINE)
+
+
+def rule_name(slug: str) -> str:
+    """``remote-script-pipe`` -> ``RemoteScriptPipe`` (SARIF ``name``: an identifier, not prose)."""
+    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", slug) if w)
+
+
+def rule_tags(rule: Rule) -> list[str]:
+    tags: list[str] = []
+    for tag in ("security", rule.meta.area):
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags[:MAX_TAGS]
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
     meta = rule.meta
     sections = _sections(rule.doc)
-    what = sections.get("What it does", meta.title)
-    full = _trim(_plain(" ".join(what.split())))
+    what = sections.get("What it does") or sections.get("summary") or meta.title
+    help_uri = HELP_URI.format(id=meta.id)
+    markdown = rule.doc or meta.title
     return {
         "id": meta.id,
-        "name": "".join(w.capitalize() for w in meta.slug.split("-")),
+        "name": rule_name(meta.slug),
         "shortDescription": {"text": _trim(meta.title)},
-        "fullDescription": {"text": full},
-        "help": {"text": _plain(rule.doc), "markdown": rule.doc},
-        "helpUri": HELP_URI.format(id=meta.id),
+        "fullDescription": {"text": _trim(" ".join(_plain(what).split()))},
+        "help": {
+            "text": _plain(markdown).strip() + f"\n\nDocumentation: {help_uri}",
+            "markdown": markdown + f"\n\n[Documentation]({help_uri})",
+        },
+        "helpUri": help_uri,
         "defaultConfiguration": {"level": meta.severity.value},
         "properties": {
-            "tags": ["security", meta.area],
-            "security-severity": f"{meta.security_severity:.1f}",
+            "tags": rule_tags(rule),
+            "security-severity": f"{max(0.0, min(10.0, meta.security_severity)):.1f}",
             "precision": meta.precision,
-            "problem.severity": {"error": "error", "warning": "warning", "note": "recommendation"}[
-                meta.severity.value
-            ],
+            "problem.severity": _PROBLEM_SEVERITY[meta.severity.value],
         },
     }
 
 
-def _uri(path: str) -> str:
-    return quote(path.replace(os.sep, "/"), safe="/._-~+@=,:")
+# ---------------------------------------------------------------------------
+# Locations
 
 
-def line_hash(source_line: str, rule: str, occurrence: int) -> str:
-    """A hash of the finding's line content (whitespace-insensitive): stable when lines are added above."""
-    basis = " ".join(source_line.split()) + "\0" + rule
-    return f"{hashlib.sha256(basis.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}:{occurrence}"
+_URI_SAFE = "/-._~!$&'()*+,;=@"
 
 
-def _region(span: Any) -> dict[str, int]:
-    return {
-        "startLine": span.line,
-        "startColumn": span.column,
-        "endLine": span.end_line,
-        "endColumn": span.end_column,
-    }
+def artifact_location(path: str) -> dict[str, Any]:
+    """Repo-relative forward-slash URI under ``%SRCROOT%``; ``file:`` URI for paths outside it."""
+    posix = path.replace(os.sep, "/") if os.sep != "/" else path
+    if os.path.isabs(path) or posix == ".." or posix.startswith("../"):
+        return {"uri": _file_uri(os.path.abspath(path))}
+    # ':' is encoded so that a first segment such as 'c:x' is never read as a scheme.
+    return {"uri": quote(posix, safe=_URI_SAFE), "uriBaseId": SRCROOT}
 
 
-def _location(path: str, span: Any, message: str | None = None, loc_id: int | None = None) -> dict[str, Any]:
-    loc: dict[str, Any] = {
-        "physicalLocation": {
-            "artifactLocation": {"uri": _uri(path), "uriBaseId": "%SRCROOT%"},
-            "region": _region(span),
-        }
-    }
+def _file_uri(absolute: str) -> str:
+    posix = absolute.replace(os.sep, "/")
+    if not posix.startswith("/"):
+        posix = "/" + posix  # a Windows drive: file:///C:/...
+    return "file://" + quote(posix, safe=_URI_SAFE + ":")
+
+
+def region(span: Span) -> dict[str, int]:
+    start_line = max(1, span.line)
+    start_col = max(1, span.column)
+    end_line = max(start_line, span.end_line)
+    end_col = span.end_column
+    if end_line == start_line and end_col <= start_col:
+        end_col = start_col + 1
+    return {"startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": max(1, end_col)}
+
+
+def _location(path: str, span: Span, message: str | None = None, loc_id: int | None = None) -> dict[str, Any]:
+    loc: dict[str, Any] = {}
     if loc_id is not None:
         loc["id"] = loc_id
+    loc["physicalLocation"] = {"artifactLocation": artifact_location(path), "region": region(span)}
     if message:
         loc["message"] = {"text": message}
     return loc
 
 
-def result_object(f: Finding, rule_index: dict[str, int], occurrences: dict[str, int]) -> dict[str, Any]:
-    key = f"{f.path}\0{f.rule}\0{' '.join(f.source_line.split())}"
-    n = occurrences.get(key, 0)
-    occurrences[key] = n + 1
-    res: dict[str, Any] = {
-        "ruleId": f.rule,
-        "level": f.severity.value,
-        "message": {"text": f.message if f.message.endswith(".") else f.message + "."},
-        "locations": [_location(f.path, f.span)],
-        "partialFingerprints": {"primaryLocationLineHash": line_hash(f.source_line, f.rule, n)},
+# ---------------------------------------------------------------------------
+# Results
+
+# Words that are commands or identifiers, kept as written at the start of a message.
+_KEEP_CASE = frozenset(
+    {
+        "adduser", "apk", "apt", "bash", "chmod", "chown", "curl", "dnf", "docker", "git", "npm",
+        "pip", "pip3", "python", "python3", "rpm", "sh", "ssh", "sshd", "sudo", "tmpfs", "useradd",
+        "uv", "wget", "yum",
     }
+)
+
+
+def message_text(message: str) -> str:
+    """The finding's message as one self-contained first sentence (the alert title)."""
+    text = " ".join(message.split())
+    if not text:
+        return "Finding."
+    first = text.split(" ", 1)[0]
+    if first.isalpha() and first.islower() and first not in _KEEP_CASE:
+        text = text[0].upper() + text[1:]
+    if not text.endswith((".", "!", "?")):
+        text += "."
+    return text
+
+
+def _escape_links(text: str) -> str:
+    """Square brackets that would read as a SARIF embedded link are escaped."""
+    if "](" not in text:
+        return text
+    return re.sub(r"([\[\]\\])", r"\\\1", text)
+
+
+def _related_link_text(path: str, span: Span, message: str) -> str:
+    label = message or f"{path}:{span.line}"
+    return re.sub(r"([\[\]\\])", r"\\\1", " ".join(label.split()))
+
+
+def result_object(
+    f: Finding,
+    rule_index: dict[str, int],
+    hasher: _Hasher,
+) -> dict[str, Any]:
+    text = _escape_links(message_text(f.message))
+    related = f.related[:MAX_RELATED]
+    if related:
+        links = ", ".join(
+            f"[{_related_link_text(r.path, r.span, r.message)}]({i})" for i, r in enumerate(related, 1)
+        )
+        text += f" Related: {links}."
+    res: dict[str, Any] = {"ruleId": f.rule}
     if f.rule in rule_index:
         res["ruleIndex"] = rule_index[f.rule]
-    if f.related:
+    res["level"] = f.severity.value
+    res["message"] = {"text": text}
+    res["locations"] = [_location(f.path, f.span)]
+    res["partialFingerprints"] = {"primaryLocationLineHash": hasher.hash_for(f)}
+    if related:
         res["relatedLocations"] = [
-            _location(r.path, r.span, r.message, i + 1) for i, r in enumerate(f.related[:10])
+            _location(r.path, r.span, r.message or None, i) for i, r in enumerate(related, 1)
         ]
     if f.suppressed:
-        sup: dict[str, Any] = {"kind": f.suppression_kind or "inSource"}
+        kind = f.suppression_kind if f.suppression_kind in ("inSource", "external") else "inSource"
+        sup: dict[str, Any] = {"kind": kind, "status": "accepted"}
         if f.justification:
             sup["justification"] = f.justification
         res["suppressions"] = [sup]
-    if f.fixes:
-        res["fixes"] = [
-            {
-                "description": {"text": fx.description},
-                "artifactChanges": [
-                    {
-                        "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
-                        "replacements": [
-                            {
-                                "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
-                                "insertedContent": {"text": e.replacement},
-                            }
-                            for e in fx.edits
-                        ],
-                    }
-                ],
-            }
-            for fx in f.fixes
-        ]
+    fixes = _fixes(f, hasher)
+    if fixes:
+        res["fixes"] = fixes
     return res
 
 
+def _fixes(f: Finding, hasher: _Hasher) -> list[dict[str, Any]]:
+    """Fixes as line/column regions (edits are offsets into the newline-normalised text)."""
+    if not f.fixes:
+        return []
+    text = hasher.text(f.path).normalised
+    if text is None:
+        return []
+    from sentra_lint.source import SourceFile
+
+    src = SourceFile(path=f.path, text=text)
+    out: list[dict[str, Any]] = []
+    for fx in f.fixes:
+        replacements = []
+        for e in fx.edits:
+            line, col = src.position(e.start)
+            end_line, end_col = src.position(e.end)
+            replacements.append(
+                {
+                    "deletedRegion": {
+                        "startLine": line,
+                        "startColumn": col,
+                        "endLine": end_line,
+                        "endColumn": end_col,
+                    },
+                    "insertedContent": {"text": e.replacement},
+                }
+            )
+        out.append(
+            {
+                "description": {"text": fx.description},
+                "artifactChanges": [{"artifactLocation": artifact_location(f.path), "replacements": replacements}],
+            }
+        )
+    return out
+
+
+def _keep_within_limit(findings: list[Finding]) -> tuple[list[Finding], int]:
+    """At most MAX_RESULTS findings: unsuppressed and most severe first, in their original order."""
+    if len(findings) <= MAX_RESULTS:
+        return findings, 0
+    ranked = sorted(range(len(findings)), key=lambda i: (findings[i].suppressed, -findings[i].severity.rank, i))
+    keep = sorted(ranked[:MAX_RESULTS])
+    return [findings[i] for i in keep], len(findings) - MAX_RESULTS
+
+
+def _src_root() -> str:
+    cwd = os.getcwd().replace(os.sep, "/")
+    return _file_uri(cwd).rstrip("/") + "/"
+
+
 def build(result: RunResult, opts: dict[str, Any]) -> dict[str, Any]:
-    from sentra_lint.rules import load_rule
+    from sentra_lint.rules import is_known, load_rule
 
     rules = {r.id: r for r in result.rules}
     for f in result.findings:
-        if f.rule not in rules:
+        if f.rule not in rules and is_known(f.rule):
             rule = load_rule(f.rule)
             if rule is not None:
                 rules[f.rule] = rule
     ordered = [rules[k] for k in sorted(rules)]
     rule_index = {r.id: i for i, r in enumerate(ordered)}
-    occurrences: dict[str, int] = {}
-    results = [result_object(f, rule_index, occurrences) for f in result.findings[:MAX_RESULTS]]
-    cwd = os.getcwd().replace(os.sep, "/")
+    kept, dropped = _keep_within_limit(result.findings)
+    hasher = _Hasher(kept)
+    results = [result_object(f, rule_index, hasher) for f in kept]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -174,33 +442,55 @@ def build(result: RunResult, opts: dict[str, Any]) -> dict[str, Any]:
                 "rules": [rule_descriptor(r) for r in ordered],
             }
         },
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(cwd.rstrip("/") + "/")}},
-        "results": results,
-        "columnKind": "unicodeCodePoints",
-        "invocations": [_invocation(result)],
     }
-    category = opts.get("sarif_category")
+    category = (opts.get("sarif_category") or "").strip()
     if category:
-        run["automationDetails"] = {"id": f"{category.rstrip('/')}/"}
+        run["automationDetails"] = {"id": category if category.endswith("/") else category + "/"}
+    run["originalUriBaseIds"] = {SRCROOT: {"uri": _src_root()}}
+    run["invocations"] = [_invocation(result, rule_index, dropped)]
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = results
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def _invocation(result: RunResult) -> dict[str, Any]:
+def _invocation(result: RunResult, rule_index: dict[str, int], dropped: int) -> dict[str, Any]:
     inv: dict[str, Any] = {"executionSuccessful": not result.errors}
-    notes = []
+    notes: list[dict[str, Any]] = []
     for f in result.findings:
-        if f.rule in ("SE001", "SE002"):
-            notes.append(
-                {
-                    "level": "error" if f.rule == "SE001" else "warning",
-                    "message": {"text": f"{f.path}: {f.message}"},
-                    "locations": [_location(f.path, f.span)],
-                    "descriptor": {"id": f.rule},
-                }
-            )
+        if f.rule not in ("SE001", "SE002"):
+            continue
+        rule_ref: dict[str, Any] = {"id": f.rule}
+        if f.rule in rule_index:
+            rule_ref["index"] = rule_index[f.rule]
+        notes.append(
+            {
+                "level": "error" if f.rule == "SE001" else "warning",
+                "message": {"text": f"{f.path}: {message_text(f.message)}"},
+                "locations": [_location(f.path, f.span)],
+                "associatedRule": rule_ref,
+            }
+        )
     for e in result.errors:
-        notes.append({"level": "error", "message": {"text": f"{e.path}: internal error"
-                                                     f"{' in rule ' + e.rule if e.rule else ''}: {e.message}"}})
+        where = f" in rule {e.rule}" if e.rule else ""
+        note: dict[str, Any] = {
+            "level": "error",
+            "message": {"text": f"{e.path}: internal error{where}: {e.message}"},
+        }
+        if e.path and e.path != "-":
+            note["locations"] = [{"physicalLocation": {"artifactLocation": artifact_location(e.path)}}]
+        if e.rule:
+            note["associatedRule"] = {"id": e.rule}
+        notes.append(note)
+    if dropped:
+        notes.append(
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"{dropped} result(s) were left out: GitHub code scanning accepts at most "
+                    f"{MAX_RESULTS:,} results per run; the most severe unsuppressed ones were kept."
+                },
+            }
+        )
     if notes:
         inv["toolExecutionNotifications"] = notes
     return inv
