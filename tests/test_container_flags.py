@@ -736,6 +736,8 @@ def test_mount_tmpfs(text: str) -> None:
         ("--mount type=bind,src=/etc,dst=/host-etc,readonly", "bind", "/etc", "/host-etc", True),
         ("--mount type=bind,src=/etc,dst=/e,ro=true", "bind", "/etc", "/e", True),
         ("--mount type=bind,src=/etc,dst=/e,readonly=false", "bind", "/etc", "/e", False),
+        ("--mount type=bind,src=/etc,dst=/e,readonly=1", "bind", "/etc", "/e", True),
+        ("--mount Type=BIND,Source=/etc,Target=/e", "bind", "/etc", "/e", False),
         ("--mount type=volume,source=cache,target=/cache", "volume", "cache", "/cache", False),
         ("--mount source=cache,target=/cache", "volume", "cache", "/cache", False),
         ("--mount type=volume,target=/anon", "volume", None, "/anon", False),
@@ -998,6 +1000,8 @@ def test_mount_at() -> None:
     assert s.mount_at("/w") is not None and s.mount_at("/nope") is None
     assert not s.has_unknown_mounts
     assert spec("-v ${{ inputs.v }}").has_unknown_mounts
+    s = spec("--mount type=${{ inputs.t }},dst=/tmp")
+    assert s.has_unknown_mounts and s.volumes[0].kind == "unknown"
 
 
 _OPTION_WORD = st.sampled_from(

@@ -622,7 +622,7 @@ class SpecBuilder:
         for key in ("readonly", "ro"):
             if key in kv:
                 v = kv[key]
-                read_only = True if v is None else v.strip().lower() in ("1", "true")
+                read_only = True if v is None else parse_go_bool(v.strip()) is True
 
         def ok(text: str | None) -> bool:
             return known or text is None or not has_expansion(text)
@@ -648,11 +648,8 @@ class SpecBuilder:
         if kind == "bind" and source is None:
             self.problem(span, f"bind mount without a source: {raw!r}")
         src_known = ok(source)
-        vkind = kind
-        if kind == "bind" or kind == "volume":
-            vkind = kind
-        elif not known and has_expansion(kind):
-            vkind = "unknown"
+        kind_known = ok(kind)
+        vkind = kind if kind_known else "unknown"
         self.volumes.append(
             VolumeMount(
                 vkind,
@@ -661,7 +658,7 @@ class SpecBuilder:
                 span,
                 None,
                 read_only,
-                src_known and ok(target),
+                kind_known and src_known and ok(target),
                 src_known,
                 "mount",
             )
