@@ -29,6 +29,7 @@ __all__ = [
     "KIB",
     "MIB",
     "UNLIMITED",
+    "Limit",
     "Unlimited",
     "format_bytes",
     "parse_bytes",
@@ -57,6 +58,7 @@ UNLIMITED: Final = Unlimited.UNLIMITED
 """Compare with ``is``: ``if spec.memory_swap.value is UNLIMITED: ...``."""
 
 Limit = int | Literal[Unlimited.UNLIMITED]
+"""A byte count or count, or :data:`UNLIMITED`."""
 
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?) ?([bkmgtp])?(i)?(b)?$", re.IGNORECASE)
 _MULTIPLIER = {"": 1, "b": 1, "k": KIB, "m": MIB, "g": GIB, "t": 1024**4, "p": 1024**5}
