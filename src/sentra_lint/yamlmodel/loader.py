@@ -171,19 +171,27 @@ def _finish_map(frame: _Frame, end: int, dups_out: list[tuple[ScalarNode, Scalar
     return MapNode(tuple(items), frame.start, end, frame.tag, frame.anchor, frame.flow, tuple(dups))
 
 
-def _compose(text: str, shift: int) -> tuple[Node | None, list[tuple[ScalarNode, ScalarNode]], int]:
-    """Build the first document; returns (root, duplicates, number of documents)."""
+class _Result:
+    """What composing has produced so far (kept when a later document fails)."""
+
+    __slots__ = ("docs", "done", "dups", "root")
+
+    def __init__(self) -> None:
+        self.root: Node | None = None
+        self.dups: list[tuple[ScalarNode, ScalarNode]] = []
+        self.docs = 0
+        self.done = False
+
+
+def _compose(text: str, shift: int, result: _Result) -> None:
+    """Build the first document into ``result``; later documents are only parsed."""
     anchors: dict[str, Any] = {}
     stack: list[_Frame] = []
-    root: Node | None = None
-    dups: list[tuple[ScalarNode, ScalarNode]] = []
-    docs = 0
-    done = False
+    dups = result.dups
 
     def add(node: Node) -> None:
-        nonlocal root
         if not stack:
-            root = node
+            result.root = node
             return
         top = stack[-1]
         if not top.is_map:
@@ -196,9 +204,9 @@ def _compose(text: str, shift: int) -> tuple[Node | None, list[tuple[ScalarNode,
 
     for event in _events(text):
         name = type(event).__name__
-        if done:
+        if result.done:
             if name == "DocumentStartEvent":
-                docs += 1
+                result.docs += 1
             continue
         if name == "ScalarEvent":
             style = _STYLES.get(event.style)
@@ -257,10 +265,9 @@ def _compose(text: str, shift: int) -> tuple[Node | None, list[tuple[ScalarNode,
                 )
             add(target)
         elif name == "DocumentStartEvent":
-            docs += 1
+            result.docs += 1
         elif name == "DocumentEndEvent":
-            done = True
-    return root, dups, docs
+            result.done = True
 
 
 def _content_start(text: str, i: int, end: int) -> int:
@@ -290,19 +297,23 @@ def _byte_to_char(text: str, position: int) -> int:
 def load_yaml(src: SourceFile) -> YamlDoc:
     """Parse the first document of ``src``. Never raises: a syntax error is
     one :class:`ParseProblem` at the parser's position with its reason, and
-    ``root`` is then ``None``."""
+    ``root`` is then ``None`` (unless the error is in a later document)."""
     text = src.text
     shift = 0
     if text.startswith("\ufeff"):
         text, shift = text[1:], 1
+    result = _Result()
+    problems: tuple[ParseProblem, ...] = ()
     try:
-        root, dups, docs = _compose(text, shift)
+        _compose(text, shift, result)
     except _Stop as stop:
-        return YamlDoc(src, None, (_problem(src, stop.index + shift, stop.message),))
+        problems = (_problem(src, stop.index + shift, stop.message),)
     except Exception as exc:
         index, message = _describe(exc, text, src, shift)
-        return YamlDoc(src, None, (_problem(src, index, message),))
-    return YamlDoc(src, root, (), tuple(dups), docs)
+        problems = (_problem(src, index, message),)
+    # A broken later document leaves the complete first one usable.
+    root = result.root if result.done else None
+    return YamlDoc(src, root, problems, tuple(result.dups), result.docs)
 
 
 def _problem(src: SourceFile, index: int, message: str) -> ParseProblem:
