@@ -86,6 +86,8 @@ def check(
     max_file_size: Annotated[int, typer.Option("--max-file-size", help="Skip files larger than this many bytes.")] = DEFAULT_MAX,
     color: Annotated[str, typer.Option(help="auto, always or never.")] = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say which config and files were used.")] = False,
+    baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline.")] = None,
+    write_baseline: Annotated[str | None, typer.Option("--write-baseline", help="Record the current findings in FILE.")] = None,
 ) -> None:
     """Lint files and directories."""
     from sentra_lint.config import ConfigError
@@ -125,8 +127,27 @@ def check(
         if cfg and profile is not None and cfg.policy is not None:
             settings.policy = _rebase(cfg, profile)
         result = run(targets, settings)
+        if baseline:
+            from pathlib import Path
+
+            from sentra_lint.baseline import apply_baseline, read_baseline
+
+            apply_baseline(result.findings, read_baseline(Path(baseline)), baseline)
     except (UsageError, PackError, ConfigError) as exc:
         raise _fail(str(exc)) from None
+    except Exception as exc:
+        from sentra_lint.baseline import BaselineError
+
+        if isinstance(exc, BaselineError):
+            raise _fail(str(exc)) from None
+        raise
+    if write_baseline:
+        from pathlib import Path
+
+        from sentra_lint.baseline import write_baseline as _write
+
+        n = _write(Path(write_baseline), result.findings)
+        sys.stderr.write(f"sentra-lint: recorded {n} finding(s) in {write_baseline}\n")
 
     from sentra_lint.reporters import get_reporter
 
@@ -222,8 +243,17 @@ def init(
 
 
 def main() -> None:
+    import os
+
     try:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("sentra-lint: interrupted\n")
         sys.exit(130)
+    except Exception as exc:  # never a traceback, never a clean-looking run
+        if os.environ.get("SENTRA_LINT_DEBUG"):
+            raise
+        from sentra_lint.engine import describe_exception
+
+        sys.stderr.write(f"sentra-lint: internal error: {describe_exception(exc)}\n")
+        sys.exit(2)

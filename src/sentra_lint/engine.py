@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -136,7 +137,10 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
             continue
         if target in ("input", "repository"):
             continue
-        rule = load_rule(rid)
+        try:
+            rule = load_rule(rid)
+        except Exception as exc:
+            raise RuntimeError(f"rule {rid} failed to load: {_describe(exc)}") from exc
         if rule is None:
             continue
         options: dict[str, Any] = dict(setting.options)
@@ -264,6 +268,10 @@ def _apply_suppressions(
             f.justification = hit.reason or None
 
 
+def describe_exception(exc: BaseException) -> str:
+    return _describe(exc)
+
+
 def _describe(exc: BaseException) -> str:
     tb = traceback.extract_tb(exc.__traceback__)
     where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
@@ -333,12 +341,17 @@ def run(paths: list[str], settings: Settings) -> RunResult:
     return RunResult(findings, errors, len(candidates), active.all())
 
 
+# Line numbers inside messages ("on line 12", "Dockerfile:5") must not change fingerprints.
+_LINE_REFS = re.compile(r"\b(lines?) \d+|:\d+(?::\d+)?\b")
+
+
 def finalize(findings: list[Finding]) -> None:
     """Sort deterministically and give each finding a fingerprint that survives line moves."""
     findings.sort(key=Finding.sort_key)
     counts: dict[str, int] = {}
     for f in findings:
-        basis = "\0".join((f.rule, f.path, " ".join(f.source_line.split()), f.message))
+        message = _LINE_REFS.sub("#", f.message)
+        basis = "\0".join((f.rule, f.path, " ".join(f.source_line.split()), message))
         digest = hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         n = counts.get(digest, 0)
         counts[digest] = n + 1
