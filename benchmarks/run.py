@@ -48,6 +48,7 @@ files), and those checks are reported under the table.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -73,8 +74,6 @@ RESULTS = HERE / "RESULTS.md"
 GNU_TIME = "/usr/bin/time"  # peak RSS of a tool without the benchmark's own memory
 
 sys.path.insert(0, str(HERE))
-import contextlib
-
 import generate  # noqa: E402  (a sibling module, not an installed package)
 
 # Targets from the performance issue.
