@@ -1,0 +1,709 @@
+"""Shell parsing: tree-sitter-bash when available, a tokenizer otherwise.
+
+The tree is walked iteratively (deeply nested input never hits the recursion
+limit). Bodies of ``sh -c '...'`` and of shells reading a here-document from
+stdin are parsed again as scripts of their own, with offsets mapped back into
+the file.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sentra_lint.shell.model import Command, Redirect, ShellScript, Word
+from sentra_lint.shell.quoting import looks_dynamic, split_words, unquote
+from sentra_lint.shell.wrappers import unwrap
+
+SHELLS = frozenset(["sh", "bash", "dash", "zsh", "ash", "ksh", "mksh", "busybox-sh"])
+_MAX_JOBS = 64
+_GH_EXPR = re.compile(r"\$\{\{.*?\}\}")
+_EXPANSIONS = frozenset(
+    [
+        "simple_expansion",
+        "expansion",
+        "command_substitution",
+        "process_substitution",
+        "arithmetic_expansion",
+    ]
+)
+_SUBSTITUTIONS = frozenset(["command_substitution", "process_substitution"])
+_REDIRECTS = frozenset(["file_redirect", "heredoc_redirect", "herestring_redirect"])
+_LEAVES = frozenset(
+    [
+        "word",
+        "number",
+        "raw_string",
+        "ansi_c_string",
+        "variable_name",
+        "comment",
+        "string_content",
+        "heredoc_start",
+        "heredoc_end",
+        "file_descriptor",
+        "test_operator",
+        "special_variable_name",
+        "regex",
+        "extglob_pattern",
+    ]
+)
+
+# A node's start and end as script-local character offsets are mapped to file
+# offsets by a Mapper.
+Mapper = Callable[[int], int]
+
+
+@functools.cache
+def _ts_parser() -> Any:
+    """The tree-sitter parser, built once; ``None`` when tree-sitter is missing."""
+    try:
+        import tree_sitter
+        import tree_sitter_bash
+    except Exception:  # pragma: no cover - depends on the installation
+        return None
+    try:
+        return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    except Exception:  # pragma: no cover
+        return None
+
+
+@dataclass(slots=True)
+class _Proto:
+    """A command while it is being built (turned into a frozen Command at the end)."""
+
+    order: int
+    raw_argv: list[Word]
+    assignments: list[Word]
+    redirects: list[Redirect]
+    start: int
+    end: int
+    context: str
+    parent: int | None  # order of the parent proto
+    pipe: tuple[int, int, int] | None
+    script_word: Any = None  # tree-sitter node of a ``sh -c`` script argument
+    stdin_heredocs: list[tuple[str, list[int]]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Job:
+    text: str
+    posmap: list[int] | None  # script char index -> file offset; None: base + index
+    base: int
+    context: str
+    parent: int | None
+
+
+class _Collector:
+    """Collects commands from every parsed piece of one script."""
+
+    def __init__(self) -> None:
+        self.protos: list[_Proto] = []
+        self.next_pipe = 0
+        self.ok = True
+        self.jobs: list[_Job] = []
+
+    def new_pipe(self) -> int:
+        self.next_pipe += 1
+        return self.next_pipe
+
+
+def _byte_to_char(text: str) -> Callable[[int], int]:
+    if text.isascii():
+        return lambda b: b
+    table: list[int] = []
+    for ci, ch in enumerate(text):
+        table.extend([ci] * len(ch.encode("utf-8")))
+    table.append(len(text))
+    last = len(table) - 1
+    return lambda b: table[min(b, last)]
+
+
+def _mask_expressions(text: str) -> str:
+    """Replace ``${{ expr }}`` by a same-length ``$___`` variable so the parser sees an expansion."""
+    if "${{" not in text:
+        return text
+    return _GH_EXPR.sub(lambda m: "$" + "_" * (len(m.group(0)) - 1), text)
+
+
+class _Walker:
+    """Walks one tree-sitter tree and feeds a collector."""
+
+    def __init__(self, col: _Collector, job: _Job, masked: str) -> None:
+        self.col = col
+        self.job = job
+        self.src = job.text
+        self.b2c = _byte_to_char(masked)
+        posmap = job.posmap
+        base = job.base
+        if posmap is None:
+            self.fmap: Mapper = lambda i: base + i
+        else:
+            pm = posmap
+            last = len(pm) - 1
+
+            def _fmap(i: int) -> int:
+                if last < 0:
+                    return base
+                if i > last:
+                    return pm[last] + 1
+                return pm[i]
+
+            self.fmap = _fmap
+        self.extra_redirects: dict[int, list[Any]] = {}
+
+    # -- offsets ---------------------------------------------------------
+    def span(self, node: Any) -> tuple[int, int, int, int]:
+        """Script-local char start/end and file start/end of ``node``."""
+        s = self.b2c(node.start_byte)
+        e = self.b2c(node.end_byte)
+        fs = self.fmap(s)
+        fe = self.fmap(e - 1) + 1 if e > s else fs
+        return s, e, fs, fe
+
+    def word(self, node: Any) -> Word:
+        s, e, fs, fe = self.span(node)
+        raw = self.src[s:e]
+        verbatim = self._verbatim(node, s)
+        text, _ = unquote(raw, verbatim)
+        literal = (
+            not verbatim and "${{" not in raw and not (node.type == "word" and looks_dynamic(raw))
+        )
+        return Word(text, raw, fs, fe, literal)
+
+    def _verbatim(self, node: Any, s: int) -> list[tuple[int, int]]:
+        if node.type in _EXPANSIONS:
+            return [(0, self.b2c(node.end_byte) - s)]
+        out: list[tuple[int, int]] = []
+        stack = list(reversed(node.named_children))
+        while stack:
+            n = stack.pop()
+            if n.type in _EXPANSIONS:
+                out.append((self.b2c(n.start_byte) - s, self.b2c(n.end_byte) - s))
+            elif n.type not in _LEAVES:
+                stack.extend(reversed(n.named_children))
+        out.sort()
+        return out
+
+    # -- walking ---------------------------------------------------------
+    def walk(self, root: Any) -> None:
+        job = self.job
+        # (node, context, parent order, pipe)
+        stack: list[tuple[Any, str, int | None, tuple[int, int, int] | None]] = [
+            (root, job.context, job.parent, None)
+        ]
+        col = self.col
+        while stack:
+            node, ctx, parent, pipe = stack.pop()
+            t = node.type
+            if t in ("command", "declaration_command", "unset_command"):
+                for item in reversed(self.command(node, ctx, parent, pipe)):
+                    stack.append(item)
+                continue
+            if t == "variable_assignments" or (
+                t == "variable_assignment"
+                and node.parent is not None
+                and node.parent.type
+                in (
+                    "program",
+                    "list",
+                    "compound_statement",
+                    "do_group",
+                    "if_statement",
+                    "else_clause",
+                    "elif_clause",
+                    "subshell",
+                    "case_item",
+                    "pipeline",
+                    "redirected_statement",
+                )
+            ):
+                for item in reversed(self.assignment_only(node, ctx, parent, pipe)):
+                    stack.append(item)
+                continue
+            if t in _LEAVES:
+                continue
+            children = [c for c in node.named_children if c.type != "comment"]
+            if t == "heredoc_redirect":
+                # statements after the delimiter are handled as the command's tail
+                children = [c for c in children if c.type == "heredoc_body" or c.type in _REDIRECTS]
+            if t == "pipeline":
+                pid = col.new_pipe()
+                n = len(children)
+                for i in range(n - 1, -1, -1):
+                    stack.append((children[i], ctx, parent, (pid, i, n)))
+                continue
+            if t == "redirected_statement":
+                body = node.child_by_field_name("body")
+                redirects = [c for c in children if c.type in _REDIRECTS]
+                target = self._redirect_target(body)
+                if target is not None:
+                    self.extra_redirects.setdefault(target.id, []).extend(redirects)
+                    rest = [c for c in children if c.type not in _REDIRECTS]
+                else:
+                    rest = children
+                    # heredoc tails of an unattached redirect
+                    for r in redirects:
+                        if r.type == "heredoc_redirect":
+                            for item in reversed(self._heredoc_tail(r, ctx, parent, None)):
+                                stack.append(item)
+                for c in reversed(rest):
+                    stack.append((c, ctx, parent, pipe))
+                continue
+            if t == "command_substitution":
+                ctx2, pipe2 = "command_substitution", None
+            elif t == "process_substitution":
+                ctx2, pipe2 = "process_substitution", None
+            elif t == "subshell":
+                ctx2, pipe2 = "subshell", pipe
+            else:
+                ctx2, pipe2 = ctx, pipe
+            for c in reversed(children):
+                stack.append((c, ctx2, parent, pipe2))
+
+    def _redirect_target(self, body: Any) -> Any:
+        n = body
+        for _ in range(8):
+            if n is None:
+                return None
+            if n.type in ("command", "declaration_command"):
+                return n
+            if n.type == "pipeline":
+                kids = [c for c in n.named_children if c.type != "comment"]
+                n = kids[-1] if kids else None
+            elif n.type == "redirected_statement":
+                n = n.child_by_field_name("body")
+            else:
+                return None
+        return None
+
+    def _heredoc_tail(
+        self, node: Any, ctx: str, parent: int | None, owner: _Proto | None
+    ) -> list[tuple[Any, str, int | None, tuple[int, int, int] | None]]:
+        """Statements tree-sitter nests in a heredoc redirect (``<<EOF | sh``, ``<<EOF && x``)."""
+        out: list[tuple[Any, str, int | None, tuple[int, int, int] | None]] = []
+        for c in node.named_children:
+            if c.type in ("heredoc_start", "heredoc_body", "heredoc_end", "comment"):
+                continue
+            if c.type in _REDIRECTS:
+                continue
+            if c.type == "pipeline" and c.child_count and c.children[0].type in ("|", "|&"):
+                elems = [e for e in c.named_children if e.type != "comment"]
+                pid = self.col.new_pipe()
+                n = len(elems) + 1
+                if owner is not None:
+                    owner.pipe = (pid, 0, n)
+                for i, e in enumerate(elems):
+                    out.append((e, ctx, parent, (pid, i + 1, n)))
+                continue
+            out.append((c, ctx, parent, None))
+        return out
+
+    def command(
+        self, node: Any, ctx: str, parent: int | None, pipe: tuple[int, int, int] | None
+    ) -> list[tuple[Any, str, int | None, tuple[int, int, int] | None]]:
+        col = self.col
+        _, _, fs, fe = self.span(node)
+        proto = _Proto(len(col.protos), [], [], [], fs, fe, ctx, parent, pipe)
+        col.protos.append(proto)
+        me = proto.order
+        nested: list[Any] = []  # nodes that may hold commands run for this one
+        redirect_nodes: list[Any] = []
+        argv_nodes: list[Any] = []
+        t = node.type
+        seen_name = False
+        for i, c in enumerate(node.children):
+            ct = c.type
+            if t != "command":
+                if not c.is_named:
+                    if not argv_nodes and ct in (
+                        "export",
+                        "declare",
+                        "local",
+                        "readonly",
+                        "typeset",
+                        "unset",
+                        "unsetenv",
+                    ):
+                        argv_nodes.append(c)
+                    continue
+                if ct == "comment":
+                    continue
+                argv_nodes.append(c)
+                nested.append(c)
+                continue
+            fname = node.field_name_for_child(i)
+            if ct in _REDIRECTS or fname == "redirect":
+                redirect_nodes.append(c)
+            elif fname == "name":
+                seen_name = True
+                argv_nodes.append(c)
+            elif fname == "argument":
+                argv_nodes.append(c)
+                nested.append(c)
+            elif ct == "variable_assignment" and not seen_name:
+                proto.assignments.append(self.word(c))
+                nested.append(c)
+            elif c.is_named and ct != "comment":
+                nested.append(c)
+        redirect_nodes.extend(self.extra_redirects.pop(node.id, ()))
+        tail: list[tuple[Any, str, int | None, tuple[int, int, int] | None]] = []
+        proto.raw_argv = [self.word(c) for c in argv_nodes]
+        extra_args: list[Any] = []
+        for r in redirect_nodes:
+            extra_args.extend(self.redirect(r, proto))
+            nested.append(r)
+            if r.type == "heredoc_redirect":
+                tail.extend(self._heredoc_tail(r, ctx, parent, proto))
+        if extra_args:
+            argv_nodes.extend(extra_args)
+            argv_nodes.sort(key=lambda n: n.start_byte)
+            proto.raw_argv = [self.word(c) for c in argv_nodes]
+        if proto.redirects:
+            proto.end = max(proto.end, max(r.end for r in proto.redirects))
+        # ``sh -c 'script'``: remember the script node for a second parse
+        script_idx = _shell_c_index(proto.raw_argv)
+        if script_idx is not None:
+            arg_nodes = [c for c in argv_nodes]
+            if script_idx < len(arg_nodes):
+                proto.script_word = arg_nodes[script_idx]
+        out: list[tuple[Any, str, int | None, tuple[int, int, int] | None]] = []
+        for n in nested:
+            if n.type == "heredoc_redirect" and proto.stdin_heredocs:
+                continue  # the body is parsed again as a script
+            out.append((n, ctx, me, None))
+        if proto.script_word is not None:
+            self._queue_script(proto)
+        for text, pm in proto.stdin_heredocs:
+            col.jobs.append(_Job(text, pm, 0, "shell_c", me))
+        # the tail runs after this command, at the same level
+        return out + tail
+
+    def assignment_only(
+        self, node: Any, ctx: str, parent: int | None, pipe: tuple[int, int, int] | None
+    ) -> list[tuple[Any, str, int | None, tuple[int, int, int] | None]]:
+        col = self.col
+        _, _, fs, fe = self.span(node)
+        proto = _Proto(len(col.protos), [], [], [], fs, fe, ctx, parent, pipe)
+        col.protos.append(proto)
+        items = (
+            [node]
+            if node.type == "variable_assignment"
+            else [c for c in node.named_children if c.type == "variable_assignment"]
+        )
+        proto.assignments = [self.word(c) for c in items]
+        return [(v, ctx, proto.order, None) for c in items for v in c.named_children]
+
+    def redirect(self, node: Any, proto: _Proto) -> list[Any]:
+        """Add a Redirect to ``proto``; return nodes that are really arguments."""
+        _, _, fs, fe = self.span(node)
+        op = ""
+        fd: str | None = None
+        target: Word | None = None
+        extra: list[Any] = []
+        body: str | None = None
+        body_start: int | None = None
+        for i, c in enumerate(node.children):
+            ct = c.type
+            if not c.is_named:
+                if not op and ct not in ("(", ")"):
+                    op = ct
+                continue
+            if ct == "file_descriptor":
+                fd = self.src[self.b2c(c.start_byte) : self.b2c(c.end_byte)]
+            elif ct == "heredoc_start":
+                target = self.word(c)
+            elif ct == "heredoc_body":
+                s, e, bfs, _ = self.span(c)
+                body = self.src[s:e]
+                body_start = bfs
+            elif node.type == "heredoc_redirect":
+                continue
+            elif (
+                node.field_name_for_child(i) == "destination" or node.type == "herestring_redirect"
+            ):
+                if target is None:
+                    target = self.word(c)
+                else:
+                    extra.append(c)
+        if node.type == "heredoc_redirect" and body is None:
+            # an empty body: tree-sitter gives no heredoc_body node
+            body = ""
+            end_node = next((c for c in node.named_children if c.type == "heredoc_end"), None)
+            if end_node is not None:
+                body_start = self.span(end_node)[2]
+        redirect = Redirect(op, target, fs, fe, fd, body, body_start)
+        proto.redirects.append(redirect)
+        if redirect.is_heredoc and body is not None and _reads_script_from_stdin(proto, node):
+            s = (
+                self.b2c(
+                    next(c for c in node.named_children if c.type == "heredoc_body").start_byte
+                )
+                if any(c.type == "heredoc_body" for c in node.named_children)
+                else 0
+            )
+            if body:
+                pm = [self.fmap(s + k) for k in range(len(body))]
+                text = body
+                if op == "<<-":
+                    text, pm = _strip_tabs(body, pm)
+                proto.stdin_heredocs.append((text, pm))
+        return extra
+
+    def _queue_script(self, proto: _Proto) -> None:
+        node = proto.script_word
+        if len(self.col.jobs) >= _MAX_JOBS:
+            return
+        verbatim_nodes: list[Any] = []
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if n.type in _EXPANSIONS:
+                verbatim_nodes.append(n)
+            elif n.type not in _LEAVES:
+                stack.extend(n.named_children)
+        if any(
+            n.type in _SUBSTITUTIONS or n.type == "arithmetic_expansion" for n in verbatim_nodes
+        ):
+            return  # its commands were found already; a second parse would repeat them
+        s = self.b2c(node.start_byte)
+        e = self.b2c(node.end_byte)
+        raw = self.src[s:e]
+        verbatim = self._verbatim(node, s)
+        text, pos = unquote(raw, verbatim)
+        if not text.strip():
+            return
+        pm = [self.fmap(s + p) for p in pos]
+        self.col.jobs.append(_Job(text, pm, 0, "shell_c", proto.order))
+
+
+def _strip_tabs(body: str, pm: list[int]) -> tuple[str, list[int]]:
+    out: list[str] = []
+    opm: list[int] = []
+    at_line_start = True
+    for ch, p in zip(body, pm, strict=False):
+        if at_line_start and ch == "\t":
+            continue
+        at_line_start = ch == "\n"
+        out.append(ch)
+        opm.append(p)
+    return "".join(out), opm
+
+
+_SHELL_VALUE_OPTS = frozenset(["-o", "+o", "-O", "+O", "--rcfile", "--init-file"])
+
+
+def _shell_c_index(argv: Sequence[Word]) -> int | None:
+    """Index in ``argv`` (raw, wrappers included) of the script of ``sh -c SCRIPT``."""
+    eff, _, _ = unwrap(tuple(argv))
+    if not eff or eff[0].text.rsplit("/", 1)[-1] not in SHELLS:
+        return None
+    offset = len(argv) - len(eff)
+    has_c = False
+    i = 1
+    while i < len(eff):
+        t = eff[i].text
+        if t == "--":
+            i += 1
+            break
+        if t in _SHELL_VALUE_OPTS:
+            i += 2
+            continue
+        if t.startswith("--"):
+            i += 1
+            continue
+        if len(t) > 1 and t[0] in "-+":
+            if t[0] == "-" and "c" in t[1:]:
+                has_c = True
+            i += 1
+            continue
+        break
+    if has_c and i < len(eff):
+        return offset + i
+    return None
+
+
+def _reads_script_from_stdin(proto: _Proto, node: Any) -> bool:
+    """``bash <<EOF``, ``sh -s <<EOF``: a shell with no script file or ``-c``."""
+    eff, _, _ = unwrap(tuple(proto.raw_argv))
+    if not eff or eff[0].text.rsplit("/", 1)[-1] not in SHELLS:
+        return False
+    i = 1
+    while i < len(eff):
+        t = eff[i].text
+        if t == "--":
+            return i + 1 >= len(eff) or True
+        if t in _SHELL_VALUE_OPTS:
+            i += 2
+            continue
+        if len(t) > 1 and t[0] in "-+":
+            if t[0] == "-" and not t.startswith("--") and "c" in t[1:]:
+                return False
+            i += 1
+            continue
+        return False  # a script file argument
+    return True
+
+
+def _finish(col: _Collector, source: str, base: int, parser: str) -> ShellScript:
+    protos = col.protos
+    order = sorted(range(len(protos)), key=lambda k: (protos[k].start, k))
+    new_index = {old: new for new, old in enumerate(order)}
+    commands: list[Command] = []
+    for new, old in enumerate(order):
+        p = protos[old]
+        raw_argv = tuple(p.raw_argv)
+        argv, wrappers, wrapper_assignments = unwrap(raw_argv)
+        if p.pipe is None:
+            pid, pidx, plen = col.new_pipe(), 0, 1
+        else:
+            pid, pidx, plen = p.pipe
+        commands.append(
+            Command(
+                index=new,
+                argv=argv,
+                raw_argv=raw_argv,
+                wrappers=wrappers,
+                assignments=tuple(p.assignments) + wrapper_assignments,
+                redirects=tuple(p.redirects),
+                start=p.start,
+                end=p.end,
+                pipeline=pid,
+                pipe_index=pidx,
+                pipe_length=plen,
+                context=p.context,
+                parent=None if p.parent is None else new_index.get(p.parent),
+            )
+        )
+    return ShellScript(source, tuple(commands), col.ok, base, parser)
+
+
+def _has_problem(root: Any) -> bool:
+    return bool(root.has_error)
+
+
+def parse_shell(script: str, base: int = 0) -> ShellScript:
+    """Parse a shell script; offsets in the result are ``base`` + character index.
+
+    Never raises: without tree-sitter, or if it fails, a tokenizer splits the
+    script into commands and words (``parser == "fallback"``, ``ok`` false).
+    """
+    try:
+        parser = _ts_parser()
+        if parser is not None:
+            return _parse_ts(parser, script, base)
+    except Exception:
+        pass
+    return parse_fallback(script, base)
+
+
+def _parse_ts(parser: Any, script: str, base: int) -> ShellScript:
+    col = _Collector()
+    col.jobs.append(_Job(script, None, base, "top", None))
+    done = 0
+    while done < len(col.jobs) and done < _MAX_JOBS:
+        job = col.jobs[done]
+        done += 1
+        masked = _mask_expressions(job.text)
+        tree = parser.parse(masked.encode("utf-8"))
+        root = tree.root_node
+        if _has_problem(root) and done == 1:
+            col.ok = False
+        _Walker(col, job, masked).walk(root)
+    return _finish(col, script, base, "tree-sitter")
+
+
+# -- fallback -----------------------------------------------------------------
+
+_SEPARATORS = frozenset([";", "&&", "||", "&", "\n", "(", ")", ";;"])
+_KEYWORDS = frozenset(
+    [
+        "if",
+        "then",
+        "else",
+        "elif",
+        "fi",
+        "do",
+        "done",
+        "while",
+        "until",
+        "for",
+        "case",
+        "esac",
+        "{",
+        "}",
+        "!",
+        "in",
+        "function",
+    ]
+)
+_REDIRECT_WORD = re.compile(r"^(\d*|&)(>>|>&|<&|&>>|&>|>\||<<<|<<-|<<|<>|>|<)(.*)$", re.S)
+
+
+def parse_fallback(script: str, base: int = 0) -> ShellScript:
+    """Split ``script`` into commands with a quote-aware tokenizer (no nesting)."""
+    try:
+        tokens = split_words(script, base, operators=True)
+    except Exception:  # pragma: no cover - the tokenizer does not raise
+        tokens = []
+    col = _Collector()
+    current: list[Word] = []
+    pipe_members: list[_Proto] = []
+
+    def flush(pipe_continues: bool) -> None:
+        nonlocal current, pipe_members
+        words = current
+        current = []
+        assignments: list[Word] = []
+        redirects: list[Redirect] = []
+        argv: list[Word] = []
+        i = 0
+        while i < len(words) and not argv and words[i].text in _KEYWORDS:
+            i += 1
+        while i < len(words):
+            w = words[i]
+            m = _REDIRECT_WORD.match(w.raw) if w.raw[:1] in "<>&0123456789" else None
+            if m and m.group(2) and not m.group(3).startswith("("):
+                rest = m.group(3)
+                if rest:
+                    tw = Word(rest, rest, w.end - len(rest), w.end, not looks_dynamic(rest))
+                    redirects.append(Redirect(m.group(2), tw, w.start, w.end, m.group(1) or None))
+                    i += 1
+                else:
+                    tw2 = words[i + 1] if i + 1 < len(words) else None
+                    end = tw2.end if tw2 else w.end
+                    redirects.append(Redirect(m.group(2), tw2, w.start, end, m.group(1) or None))
+                    i += 2
+                continue
+            if not argv and "=" in w.text and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", w.raw):
+                assignments.append(w)
+            else:
+                argv.append(w)
+            i += 1
+        if argv or assignments:
+            start = min(x.start for x in argv + assignments)
+            end = max([x.end for x in argv + assignments] + [r.end for r in redirects])
+            proto = _Proto(
+                len(col.protos), argv, assignments, redirects, start, end, "top", None, None
+            )
+            col.protos.append(proto)
+            pipe_members.append(proto)
+        if not pipe_continues:
+            if len(pipe_members) > 1:
+                pid = col.new_pipe()
+                for k, p in enumerate(pipe_members):
+                    p.pipe = (pid, k, len(pipe_members))
+            pipe_members = []
+
+    for tok in tokens:
+        if not tok.literal and tok.raw in _SEPARATORS and tok.text == tok.raw:
+            flush(False)
+        elif not tok.literal and tok.raw in ("|", "|&") and tok.text == tok.raw:
+            flush(True)
+        else:
+            current.append(tok)
+    flush(False)
+    col.ok = False
+    return _finish(col, script, base, "fallback")
