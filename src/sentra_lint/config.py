@@ -272,9 +272,28 @@ def _policy_from(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
     return Policy(name=base.name, rules=rules)
 
 
+def load_policies(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> None:
+    """Compile the organisation rules the config lists and register them for this run."""
+    from sentra_lint.policy import PolicyError, load_policy_file
+    from sentra_lint.rules import clear_dynamic, register_dynamic
+
+    clear_dynamic()
+    for i, rel in enumerate(data.get("policies") or []):
+        target = (path.parent / str(rel)).resolve()
+        if not target.is_file():
+            raise ConfigError(f"{path}:{_line_for(lines, ('policies', i))}: policies.{i}: no policy file '{rel}'")
+        try:
+            compiled = load_policy_file(target)
+        except PolicyError as exc:
+            raise ConfigError(str(exc)) from None
+        for rule, engine_target in compiled:
+            register_dynamic(rule, engine_target)
+
+
 def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> Config:
     from sentra_lint.rules import is_known
 
+    load_policies(path, data, lines)
     for rid in (data.get("rules") or {}):
         if not is_known(str(rid)):
             raise ConfigError(f"{path}:{_line_for(lines, ('rules', rid))}: rules.{rid}: unknown rule id")

@@ -22,7 +22,7 @@ from sentra_lint.globs import matches
 from sentra_lint.findings import Finding, Severity, Violation
 from sentra_lint.packs import Policy, RuleSetting, load_pack
 from sentra_lint.rulebase import Rule, RuleContext
-from sentra_lint.rules import RULE_IDS, is_known, load_rule, target_of
+from sentra_lint.rules import RULE_IDS, dynamic_ids, is_known, load_rule, target_of
 from sentra_lint.source import Kind, SourceFile, Span
 from sentra_lint.suppress import Suppressions, scan
 
@@ -89,7 +89,7 @@ class ActiveRules:
         for items in self.by_target.values():
             for rule, _, _ in items:
                 seen[rule.id] = rule
-        return [seen[i] for i in RULE_IDS if i in seen]
+        return [seen[i] for i in (*RULE_IDS, *dynamic_ids()) if i in seen]
 
 
 def parse_id_list(value: str | None) -> frozenset[str] | None:
@@ -121,8 +121,11 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
                 wanted_targets.add("container")
     by_target: dict[str, list[tuple[Rule, RuleSetting, RuleContext]]] = {}
     enabled: set[str] = set()
-    for rid in RULE_IDS:
+    dynamic = dynamic_ids()
+    for rid in (*RULE_IDS, *dynamic):
         setting = policy.rules.get(rid)
+        if setting is None and rid in dynamic:
+            setting = RuleSetting()
         if settings.select is not None:
             if not _matches(rid, settings.select):
                 continue

@@ -77,17 +77,41 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
 RULE_IDS: tuple[str, ...] = tuple(r[0] for r in REGISTRY)
 _BY_ID = {r[0]: r for r in REGISTRY}
 
+# Organisation rules compiled from policy files for this run: id -> (rule, target).
+_DYNAMIC: dict[str, tuple[Rule, str]] = {}
+
+
+def register_dynamic(rule: Rule, target: str) -> None:
+    _DYNAMIC[rule.id] = (rule, target)
+
+
+def clear_dynamic() -> None:
+    _DYNAMIC.clear()
+
+
+def dynamic_ids() -> tuple[str, ...]:
+    return tuple(_DYNAMIC)
+
 
 def target_of(rule_id: str) -> str:
+    if rule_id in _DYNAMIC:
+        return _DYNAMIC[rule_id][1]
     return _BY_ID[rule_id][2]
 
 
 def is_known(rule_id: str) -> bool:
-    return rule_id in _BY_ID
+    return rule_id in _BY_ID or rule_id in _DYNAMIC
+
+
+def load_rule(rule_id: str) -> Rule | None:
+    """A rule by id: built-in (imported on first use) or from a policy file."""
+    if rule_id in _DYNAMIC:
+        return _DYNAMIC[rule_id][0]
+    return _load_builtin(rule_id)
 
 
 @cache
-def load_rule(rule_id: str) -> Rule | None:
+def _load_builtin(rule_id: str) -> Rule | None:
     """Import one rule module; ``None`` if it is not implemented."""
     _, module_name, _ = _BY_ID[rule_id]
     qualified = f"{__name__}.{module_name}"
