@@ -169,13 +169,18 @@ def _line_for(lines: dict[tuple[Any, ...], int], key: tuple[Any, ...]) -> int:
 # --- schema -----------------------------------------------------------------
 
 
-def composed_schema() -> dict[str, Any]:
-    """The config schema with every rule's options schema composed in."""
-    from sentra_lint.rules import RULE_IDS, load_rule
+def composed_schema(only: list[str] | None = None) -> dict[str, Any]:
+    """The config schema with the rules' options schemas composed in.
+
+    ``only`` limits the composition to the rules a config mentions, so that
+    validating a config does not import every rule module.
+    """
+    from sentra_lint.rules import RULE_IDS, is_known, load_rule
 
     base = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
     rule_props: dict[str, Any] = {}
-    for rid in RULE_IDS:
+    ids = RULE_IDS if only is None else [r for r in only if is_known(r)]
+    for rid in ids:
         rule = load_rule(rid)
         opts = dict(rule.meta.options) if rule is not None else {}
         rule_props[rid] = {
@@ -207,7 +212,8 @@ def _error_message(err: Any) -> str:
 def validate(data: Any, path: Path, lines: dict[tuple[Any, ...], int]) -> None:
     import jsonschema
 
-    schema = composed_schema()
+    rules = data.get("rules") if isinstance(data, dict) else None
+    schema = composed_schema([str(k) for k in rules] if isinstance(rules, dict) else [])
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if not errors:
