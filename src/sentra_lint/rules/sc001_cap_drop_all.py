@@ -1,0 +1,79 @@
+"""Capabilities are not all dropped.
+
+## What it does
+Checks every container launch (a workflow job's `container:` and
+`services:`, `docker run`/`docker create` in `run:` steps and the repository
+scripts they call, Compose services, dev containers) for `--cap-drop=ALL`
+(`cap_drop: [ALL]` in Compose, `"capAdd"`'s counterpart in `runArgs`). The
+launch passes when the dropped capabilities include `ALL`, in any case.
+Dropping only some capabilities is reported too. When part of the options
+is an expression (`${{ inputs.options }}`, `$DOCKER_ARGS`), the rule stays
+silent: the expression may drop them.
+
+## Why is this bad?
+Docker starts containers with a default set of fourteen capabilities
+(`CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `SETUID`, `SETGID`, `NET_RAW`, ...).
+Each one widens what a compromised process may do inside the container and
+how far it gets after a kernel bug. ADR_0001 starts the agent with
+`--cap-drop=ALL` and adds back only what a workload proves it needs.
+
+## Example
+```yaml
+jobs:
+  agent:
+    container:
+      image: ghcr.io/acme/agent:1.4@sha256:...
+      options: --read-only --memory=2g
+```
+
+## Use instead
+```yaml
+jobs:
+  agent:
+    container:
+      image: ghcr.io/acme/agent:1.4@sha256:...
+      options: --cap-drop=ALL --read-only --memory=2g
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.container.spec import ContainerSpec
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._container import hint, missing, violation
+
+META = RuleMeta(
+    id="SC001",
+    slug="cap-drop-all",
+    title="Container capabilities are not all dropped",
+    severity=Severity.ERROR,
+    security_severity=7.0,
+    area="container",
+    target="container",
+    precision="high",
+)
+
+
+def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
+    if any(c.known and c.value == "ALL" for c in spec.cap_drop):
+        return
+    if spec.unknown_options or any(not c.known for c in spec.cap_drop):
+        return
+    if not spec.cap_drop:
+        yield missing(
+            spec,
+            "capabilities are not dropped",
+            hint(spec, "add --cap-drop=ALL", "add cap_drop: [ALL]"),
+        )
+        return
+    names = ", ".join(c.value or "?" for c in spec.cap_drop)
+    last = spec.cap_drop[-1]
+    yield violation(
+        spec,
+        last.span,
+        f"{spec.label}: only some capabilities are dropped ({names}); drop ALL and add back "
+        "what the workload needs",
+    )

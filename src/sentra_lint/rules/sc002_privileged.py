@@ -1,0 +1,100 @@
+"""Privileged container, or capabilities added back.
+
+## What it does
+Reports `--privileged` (`privileged: true` in Compose and dev containers)
+and every capability added with `--cap-add` (`cap_add:`, `"capAdd"`).
+`ALL`, `SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`, `DAC_READ_SEARCH` and
+`SYS_MODULE` are errors; other capabilities are warnings. Names are read as
+Docker reads them: any case, with or without the `CAP_` prefix.
+
+Options:
+- `allowed-capabilities`: capabilities the policy accepts (for example
+  `["NET_BIND_SERVICE"]`); they are not reported.
+
+## Why is this bad?
+A privileged container has every capability, sees every host device and
+runs without the seccomp and AppArmor profiles: it is root on the host in
+all but name. `SYS_ADMIN` alone allows mounting file systems and escaping
+through cgroups; `SYS_PTRACE` allows reading other processes' memory;
+`NET_ADMIN` reconfigures the network; `SYS_MODULE` loads kernel modules;
+`DAC_READ_SEARCH` opens any file by handle (the "shocker" escape).
+
+## Example
+```yaml
+services:
+  agent:
+    image: ghcr.io/acme/agent:1.4
+    cap_add: [SYS_ADMIN]
+```
+
+## Use instead
+```yaml
+services:
+  agent:
+    image: ghcr.io/acme/agent:1.4
+    cap_drop: [ALL]
+```
+If the workload truly needs a capability, add that one only and list it in
+`allowed-capabilities` with the reason in the configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.container.spec import ContainerSpec, normalise_capability
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._container import option_list, violation
+
+META = RuleMeta(
+    id="SC002",
+    slug="privileged",
+    title="Container is privileged or adds capabilities",
+    severity=Severity.ERROR,
+    security_severity=9.0,
+    area="container",
+    target="container",
+    precision="very-high",
+    options={
+        "allowed-capabilities": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Capabilities that may be added (e.g. NET_BIND_SERVICE).",
+        }
+    },
+)
+
+DANGEROUS = frozenset(
+    {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "DAC_READ_SEARCH", "SYS_MODULE"}
+)
+
+
+def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
+    if spec.privileged.certain and spec.privileged.value is True:
+        yield violation(
+            spec,
+            spec.privileged.span,
+            f"{spec.label} runs privileged: every capability and host device, no seccomp or "
+            "AppArmor; remove --privileged",
+        )
+    allowed = {normalise_capability(c) for c in option_list(ctx.option("allowed-capabilities"))}
+    for cap in spec.cap_add:
+        if not cap.certain or cap.value is None or cap.value in allowed:
+            continue
+        if cap.value in DANGEROUS:
+            what = "every capability" if cap.value == "ALL" else cap.value
+            yield violation(
+                spec,
+                cap.span,
+                f"{spec.label} adds {what} back; remove --cap-add={cap.raw or cap.value}",
+                Severity.ERROR,
+            )
+        else:
+            yield violation(
+                spec,
+                cap.span,
+                f"{spec.label} adds the capability {cap.value}; remove it, or list it in "
+                "allowed-capabilities if the workload needs it",
+                Severity.WARNING,
+            )

@@ -1,0 +1,76 @@
+"""Read-only root filesystem without a writable /tmp.
+
+## What it does
+For a launch with a read-only root filesystem (`--read-only`,
+`read_only: true`), checks that `/tmp` is writable: a tmpfs (`--tmpfs /tmp`,
+`--mount type=tmpfs,target=/tmp`, Compose `tmpfs: [/tmp]`) or a volume
+mounted there that is not read-only. Trailing slashes and `//` are
+normalised. When a mount's target is an expression, the rule stays silent.
+
+## Why is this bad?
+Almost every program writes temporary files to `/tmp` (Python's `tempfile`,
+pip, git, shells' here-documents). On a read-only root they fail with
+"Read-only file system" at run time, usually deep inside the job, and the
+easy fix people reach for is to drop `--read-only` again. A tmpfs keeps the
+root read-only and the temporary files in memory, gone when the container
+stops.
+
+## Example
+```yaml
+container:
+  image: ghcr.io/acme/agent:1.4
+  options: --read-only --cap-drop=ALL
+```
+
+## Use instead
+```yaml
+container:
+  image: ghcr.io/acme/agent:1.4
+  options: --read-only --tmpfs /tmp:rw,noexec,nosuid,size=256m --cap-drop=ALL
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.container.spec import ContainerSpec
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._container import hint, missing, violation
+
+META = RuleMeta(
+    id="SC005",
+    slug="tmp-tmpfs",
+    title="Read-only container has no writable /tmp",
+    severity=Severity.WARNING,
+    security_severity=2.0,
+    area="container",
+    target="container",
+    precision="high",
+)
+
+
+def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
+    if not (spec.read_only.certain and spec.read_only.value is True):
+        return
+    mount = spec.mount_at("/tmp")
+    if mount is not None:
+        if mount.read_only:
+            yield violation(
+                spec,
+                mount.span,
+                f"{spec.label}: /tmp is mounted read-only on a read-only root; mount it rw",
+            )
+        return
+    if spec.unknown_options or spec.has_unknown_mounts or spec.volumes_from:
+        return
+    yield missing(
+        spec,
+        "the root filesystem is read-only but /tmp is not writable",
+        hint(
+            spec,
+            "add --tmpfs /tmp:rw,noexec,nosuid,size=256m",
+            "add tmpfs: [/tmp:rw,noexec,nosuid,size=256m]",
+        ),
+    )

@@ -1,0 +1,115 @@
+"""No CPU limit.
+
+## What it does
+Checks every container launch for a CPU limit: `--cpus` (`cpus:` or
+`deploy.resources.limits.cpus` in Compose), or `--cpu-quota` together with
+`--cpu-period` (`cpu_quota` with `cpu_period`). It reports a launch without
+one at the `options:` key (or the launch itself), `--cpus=0` (no limit)
+where it is written, and a limit above the configured maximum.
+
+Options:
+- `max`: the largest acceptable number of CPUs.
+
+## Why is this bad?
+A container without a CPU limit can take every core of the runner: a
+runaway build or a hostile process starves the runner's own agent and the
+other containers of the job. ADR_0001 gives the agent a fixed `--cpus`.
+
+## Example
+```yaml
+services:
+  agent:
+    image: ghcr.io/acme/agent:1.4
+    mem_limit: 2g
+```
+
+## Use instead
+```yaml
+services:
+  agent:
+    image: ghcr.io/acme/agent:1.4
+    mem_limit: 2g
+    cpus: 2
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.container.spec import ContainerSpec
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._container import (
+    hint,
+    may_report_missing,
+    missing,
+    option_number,
+    shown,
+    violation,
+)
+
+META = RuleMeta(
+    id="SC008",
+    slug="cpu-limit",
+    title="Container has no CPU limit",
+    severity=Severity.WARNING,
+    security_severity=3.0,
+    area="container",
+    target="container",
+    precision="high",
+    options={
+        "max": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "Largest acceptable number of CPUs.",
+        }
+    },
+)
+
+
+def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
+    cpus, quota, period = spec.cpus, spec.cpu_quota, spec.cpu_period
+    limit = option_number(ctx.option("max"))
+    fix = hint(spec, "add --cpus (for example --cpus=2)", "add cpus (for example cpus: 2)")
+    if cpus.certain and cpus.value is not None and cpus.value > 0:
+        if limit is not None and cpus.value > limit:
+            yield violation(
+                spec,
+                cpus.span,
+                f"{spec.label}: {shown(cpus)} CPUs is above the maximum of {limit:g}",
+            )
+        return
+    if (
+        quota.certain
+        and period.certain
+        and quota.value is not None
+        and period.value is not None
+        and quota.value > 0
+        and period.value > 0
+    ):
+        share = quota.value / period.value
+        if limit is not None and share > limit:
+            yield violation(
+                spec,
+                quota.span,
+                f"{spec.label}: a CPU quota of {share:g} CPUs is above the maximum of {limit:g}",
+            )
+        return
+    if not cpus.known or not quota.known or not period.known:
+        return
+    if cpus.certain and cpus.value == 0:
+        yield violation(spec, cpus.span, f"{spec.label}: --cpus=0 means no CPU limit; {fix}")
+        return
+    if quota.present or period.present:
+        if spec.unknown_options:
+            return
+        written = quota if quota.present else period
+        yield violation(
+            spec,
+            written.span,
+            f"{spec.label}: a CPU quota needs both a positive quota and period to limit CPU; {fix}",
+        )
+        return
+    if may_report_missing(spec, cpus, quota, period):
+        yield missing(spec, "no CPU limit", fix)

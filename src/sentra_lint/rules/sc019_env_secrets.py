@@ -1,0 +1,123 @@
+"""Secrets are handed to the container as environment variables.
+
+## What it does
+Reports secrets passed into a container's environment:
+
+- `${{ secrets.* }}` (or `${{ github.token }}`) in a container job's `env`,
+  its `container.env` or a step's `env` (steps of a container job run inside
+  the container), or in a service's `env`;
+- `docker run -e NAME=value` whose value is a secret expression, or whose
+  name looks like a credential (`*TOKEN*`, `*SECRET*`, `*PASSWORD*`,
+  `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIAL*`) and that has
+  a value;
+- Compose `environment:` (list or mapping) and dev container
+  `containerEnv`/`runArgs` entries with such names and a value.
+
+Names that point to a file (`*_FILE`, `*_PATH`, `*_DIR`) and switches with a
+yes/no value are not reported. ADR_0001 Phase 2 control (the `phase2`
+profile).
+
+Options:
+- `secret-patterns`: regular expressions (case-insensitive) that make a
+  variable name secret-looking; they replace the built-in list.
+
+## Why is this bad?
+Everything in the container can read its environment: every child process
+inherits it, `/proc/<pid>/environ` exposes it, crash reports and debug logs
+print it, and an agent that can be talked into running `env` will hand it
+over. ADR_0001 Phase 2 keeps credentials out of the container and gives it a
+Unix-socket credential proxy that signs requests on its behalf.
+
+## Example
+```yaml
+jobs:
+  agent:
+    container: ghcr.io/acme/agent:1.4
+    steps:
+      - run: agent review
+        env:
+          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}
+```
+
+## Use instead
+```yaml
+jobs:
+  agent:
+    container:
+      image: ghcr.io/acme/agent:1.4
+      volumes:
+        - /run/credential-proxy:/run/credential-proxy:ro
+    steps:
+      - run: agent review
+        env:
+          ANTHROPIC_BASE_URL: unix:///run/credential-proxy/anthropic.sock
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sentra_lint.container.spec import SECRET_NAME, ContainerSpec, EnvVar
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._container import compile_patterns, option_list, violation
+
+META = RuleMeta(
+    id="SC019",
+    slug="env-secrets",
+    title="Secrets passed to the container as environment variables",
+    severity=Severity.ERROR,
+    security_severity=6.5,
+    area="container",
+    target="container",
+    precision="high",
+    options={
+        "secret-patterns": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Regular expressions for secret-looking variable names.",
+        }
+    },
+)
+
+_NOT_A_SECRET = re.compile(r"_(?:FILE|PATH|DIR|FILENAME|LOCATION)$", re.IGNORECASE)
+_SWITCH = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "y", "n"})
+
+
+def _secret_name(name: str, patterns: list[re.Pattern[str]]) -> bool:
+    if _NOT_A_SECRET.search(name):
+        return False
+    return any(p.search(name) for p in patterns)
+
+
+def _reported(ev: EnvVar, patterns: list[re.Pattern[str]]) -> bool:
+    if ev.from_secret:
+        return True
+    if ev.name is None or ev.value is None or not ev.value.strip():
+        return False
+    if ev.known and ev.value.strip().lower() in _SWITCH:
+        return False
+    return _secret_name(ev.name, patterns)
+
+
+def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
+    custom = option_list(ctx.option("secret-patterns"))
+    patterns = compile_patterns(custom) if custom else [SECRET_NAME]
+    for ev in spec.env:
+        if not _reported(ev, patterns):
+            continue
+        name = ev.name or "?"
+        if ev.from_secret:
+            what = f"a secret ({(ev.value or '').strip()})"
+        elif ev.known:
+            what = "a literal credential"
+        else:
+            what = "a credential"
+        yield violation(
+            spec,
+            ev.span,
+            f"{spec.label} gets {what} in the environment variable {name}; hand it over "
+            "through a credential proxy instead",
+        )
