@@ -73,16 +73,16 @@ def sensitive(source: str | None, normalised: str | None) -> str | None:
         return None
     raw = _clean(source)
     if _HOME_SSH.match(raw):
-        return "an SSH directory"
+        return f"an SSH directory ({raw})"
     path = normalised
     if path is None:
         return None
     if path.rsplit("/", 1)[-1] == "docker.sock":
-        return "the Docker socket"
+        return f"the Docker socket ({path})"
     if path in SENSITIVE:
         return "the host's root filesystem" if path == "/" else f"the host's {path}"
     if path.startswith("/var/lib/docker/"):
-        return "Docker's data directory"
+        return f"Docker's data directory ({path})"
     return None
 
 
@@ -97,14 +97,13 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             continue
         ro = (
             " (read-only does not make it safe)"
-            if vol.read_only and why == "the Docker socket"
+            if vol.read_only and why.startswith("the Docker socket")
             else ""
         )
         yield violation(
             spec,
             vol.span,
-            f"{spec.label} mounts {why} ({_clean(vol.source or '')}){ro}; mount only the "
-            "directories the workload needs",
+            f"{spec.label} mounts {why}{ro}; mount only the directories the workload needs",
         )
     sock = spec.use_api_socket
     if sock.certain and sock.value is True:
