@@ -565,3 +565,155 @@ def test_property_multiline_flow_scalars(
     for node in walk(doc.root):
         if isinstance(node, ScalarNode):
             check_map(src, node)
+
+
+# ---------------------------------------------------------------------------
+# JSON with comments (devcontainer.json) into the same nodes
+
+
+def test_jsonc_comments_trailing_commas_offsets() -> None:
+    from sentra_lint.yamlmodel.jsonc import load_jsonc
+
+    text = '// top\n{\n  "a": [1, 2.5, true, null,], /* c */\n  "b": {"c": "x\\u00e9\\ud83d\\ude00",},\n}\n'
+    src = SourceFile("d.json", text)
+    doc = load_jsonc(src)
+    assert doc.problems == ()
+    root = doc.root
+    assert isinstance(root, MapNode)
+    assert to_python(root) == {"a": [1, 2.5, True, None], "b": {"c": "xé😀"}}
+    a = root.get("a")
+    assert isinstance(a, SeqNode) and text[a.start : a.end] == "[1, 2.5, true, null,]"
+    c = scalar(root.get("b").get("c"))  # type: ignore[union-attr]
+    assert c.style == '"'
+    check_map(src, c)
+    vm = c.value_map(src)
+    assert text[vm.starts[2] : vm.ends[2]] == "\\ud83d\\ude00"
+    assert scalar(root.key_node("b")).span(src).line == 4
+
+
+def test_jsonc_duplicates_and_deep_nesting() -> None:
+    from sentra_lint.yamlmodel.jsonc import load_jsonc
+
+    doc = load_jsonc(SourceFile("d.json", '{"a": 1, "a": 2}'))
+    assert isinstance(doc.root, MapNode) and scalar(doc.root.get("a")).value == "2"
+    assert len(doc.duplicates) == 1
+    deep = "[" * 15_000 + "]" * 15_000
+    doc = load_jsonc(SourceFile("d.json", deep))
+    assert doc.problems == () and doc.root is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("{", 1, 2, "expected a string key or '}', found the end of the file"),
+        ('{"a": 1,,}', 1, 9, "expected a string key or '}', found ','"),
+        ("[1 2]", 1, 4, "expected ',' or ']', found '2'"),
+        ('{"a" 1}', 1, 6, "expected ':' after the key, found '1'"),
+        ('{\n  "x": "abc\n"}', 2, 12, "line break inside a string (use \\n)"),
+        ("/* x", 1, 1, "comment '/*' is never closed"),
+        ('{"a": tru}', 1, 7, "expected a value, found 'tru'"),
+        ("{} x", 1, 4, "unexpected text after the top-level value"),
+        ('{"a": "\\q"}', 1, 8, "invalid escape '\\q'"),
+        ("{'a': 1}", 1, 2, "expected a string key or '}', found \"'\""),
+    ],
+)
+def test_jsonc_errors(text: str, line: int, column: int, message: str) -> None:
+    from sentra_lint.yamlmodel.jsonc import load_jsonc
+
+    doc = load_jsonc(SourceFile("d.json", text))
+    assert doc.root is None
+    (p,) = doc.problems
+    assert (p.span.line, p.span.column, p.message) == (line, column, message)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=_json, indent=st.sampled_from([None, 2]), ascii_only=st.booleans(), comments=st.booleans()
+)
+def test_property_jsonc(data: object, indent: int | None, ascii_only: bool, comments: bool) -> None:
+    import json
+
+    from sentra_lint.yamlmodel.jsonc import load_jsonc
+
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
+    if comments:
+        text = "// lead\n/* block */" + text.replace("\n", " // tail\n") + "\n// end"
+    src = SourceFile("d.json", text)
+    doc = load_jsonc(src)
+    assert doc.problems == (), text
+    assert doc.root is not None
+    assert to_python(doc.root) == data
+    for node in walk(doc.root):
+        if isinstance(node, ScalarNode):
+            check_map(src, node)
+
+
+def test_devcontainer_model() -> None:
+    from sentra_lint.devcontainer import parse_devcontainer
+
+    text = """\
+// a dev container
+{
+  "name": "agent",
+  "image": "mcr.microsoft.com/devcontainers/python:3",
+  "build": {"dockerfile": "Dockerfile", "context": ".."},
+  "runArgs": ["--cap-drop=ALL", "--privileged", 5, "--security-opt", "no-new-privileges",],
+  "capAdd": ["SYS_PTRACE"],
+  "privileged": true,
+  "securityOpt": ["seccomp=unconfined"],
+  "mounts": ["source=/var/run/docker.sock,target=/var/run/docker.sock,type=bind",
+             {"source": "vol", "target": "/data", "type": "volume"}, 7],
+  "containerUser": "root",
+  "remoteUser": "vscode",
+  "containerEnv": {"TOKEN": "${localEnv:TOKEN}"},
+  "init": true,
+}
+"""
+    src = SourceFile(".devcontainer/devcontainer.json", text)
+    dc = parse_devcontainer(src)
+    assert dc.problems == ()
+    assert [a.value for a in dc.run_args] == [
+        "--cap-drop=ALL",
+        "--privileged",
+        "--security-opt",
+        "no-new-privileges",
+    ]
+    span = dc.run_args[1].value_span(src, 0, len("--privileged"))
+    assert (span.line, span.column, span.end_column) == (6, 34, 46)
+    assert [c.value for c in dc.cap_add] == ["SYS_PTRACE"]
+    assert dc.privileged is not None and as_bool(dc.privileged) is True
+    assert [s.value for s in dc.security_opt] == ["seccomp=unconfined"]
+    assert len(dc.mounts) == 2
+    assert dc.container_user is not None and dc.container_user.value == "root"
+    assert dc.remote_user is not None and dc.remote_user.value == "vscode"
+    assert dc.image is not None and dc.build_dockerfile is not None and dc.build_context is not None
+    assert dc.container_env is not None and "TOKEN" in dc.container_env
+    assert not dc.uses_compose
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "[]",
+        '{"runArgs": "--privileged", "capAdd": {}, "mounts": 3, "build": "x"}',
+        "{",
+        '{"dockerFile": "D"}',
+    ],
+)
+def test_devcontainer_tolerates_wrong_types(text: str) -> None:
+    from sentra_lint.devcontainer import parse_devcontainer
+
+    dc = parse_devcontainer(SourceFile("devcontainer.json", text))
+    assert dc.run_args == () and dc.cap_add == () and dc.mounts == ()
+    if text == '{"dockerFile": "D"}':
+        assert dc.build_dockerfile is not None and dc.build_dockerfile.value == "D"

@@ -69,9 +69,13 @@ def _norm_break(ch: str) -> str:
     return "\n" if ch in "\n\x85" else ch
 
 
-def _flow_like(text: str, start: int, end: int, style: str | None) -> _Out:
-    """Plain, single- and double-quoted scalars (one scanner, three quoting rules)."""
+def _flow_like(text: str, start: int, end: int, style: str | None, fold: bool = True) -> _Out:
+    """Plain, single- and double-quoted scalars (one scanner, three quoting rules).
+
+    ``fold=False`` reads a JSON string: no line folding, only escapes."""
     out = _Out()
+    breaks = _BREAKS if fold else ""
+    blanks = _BLANK if fold else ""
     i, stop = start, end
     if style in ("'", '"'):
         i, stop = start + 1, end - 1
@@ -81,12 +85,12 @@ def _flow_like(text: str, start: int, end: int, style: str | None) -> _Out:
     whitespace: list[int] = []
     while i < stop:
         ch = text[i]
-        if ch in _BLANK:
+        if ch in blanks:
             if not leading_blanks:
                 whitespace.append(i)
             i += 1
             continue
-        if ch in _BREAKS:
+        if ch in breaks:
             if not leading_blanks:
                 whitespace.clear()
                 leading_break = (i, _norm_break(ch))
@@ -118,12 +122,19 @@ def _flow_like(text: str, start: int, end: int, style: str | None) -> _Out:
                 continue
             width = _HEX_ESCAPES.get(nxt)
             if width is not None:
-                digits = text[i + 2 : i + 2 + width]
+                end_esc = i + 2 + width
                 try:
-                    out.emit(chr(int(digits, 16)), i, i + 2 + width)
+                    code = int(text[i + 2 : end_esc], 16)
+                    if 0xD800 <= code < 0xDC00 and text[end_esc : end_esc + 2] == "\\u":
+                        # A JSON surrogate pair is one character.
+                        low = int(text[end_esc + 2 : end_esc + 6], 16)
+                        if 0xDC00 <= low < 0xE000:
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                            end_esc += 6
+                    out.emit(chr(code), i, end_esc)
                 except (ValueError, OverflowError):
                     out.emit(nxt, i, i + 2)
-                i += 2 + width
+                i = end_esc
                 continue
         out.emit(ch, i, i + 1)
         i += 1
@@ -273,6 +284,9 @@ def map_scalar(node: ScalarNode, text: str) -> ValueMap:
         out = _block_scalar(node, text)
     else:
         out = _flow_like(text, node.start, node.end, node.style)
+        if "".join(out.chars) != node.value and node.style == '"':
+            # A JSON string (devcontainer.json): escapes but no line folding.
+            out = _flow_like(text, node.start, node.end, node.style, fold=False)
         if "".join(out.chars) != node.value:
             out = None
     if out is None:
