@@ -599,9 +599,126 @@ def parse_shell(script: str, base: int = 0) -> ShellScript:
     return parse_fallback(script, base)
 
 
-def _parse_ts(parser: Any, script: str, base: int) -> ShellScript:
+def parse_mapped(text: str, posmap: Sequence[int], context: str = "top") -> ShellScript:
+    """Parse ``text`` whose character ``k`` sits at file offset ``posmap[k]``.
+
+    For text that was unescaped or cut out of a larger file (a JSON string,
+    a YAML block scalar). Offsets past the end map just after the last one.
+    """
+    pm = list(posmap)
+    if len(pm) < len(text):
+        last = pm[-1] if pm else 0
+        pm.extend(last + 1 + k for k in range(len(text) - len(pm)))
+    base = pm[0] if pm else 0
+    try:
+        parser = _ts_parser()
+        if parser is not None:
+            col = _Collector()
+            col.jobs.append(_Job(text, pm, base, context, None))
+            _run_jobs(col, parser)
+            return _finish(col, text, base, "tree-sitter")
+    except Exception:
+        pass
+    script = parse_fallback(text, 0)
+    return _remap(script, pm, base)
+
+
+def _remap(script: ShellScript, pm: list[int], base: int) -> ShellScript:
+    """Move every offset of a script parsed at base 0 through ``pm``."""
+    from dataclasses import replace
+
+    def m(i: int) -> int:
+        if not pm:
+            return base + i
+        return pm[i] if i < len(pm) else pm[-1] + 1 + (i - len(pm))
+
+    def me(i: int) -> int:
+        return m(i - 1) + 1 if i > 0 else m(0)
+
+    def w(word: Word | None) -> Word | None:
+        return None if word is None else replace(word, start=m(word.start), end=me(word.end))
+
+    def ws(words: tuple[Word, ...]) -> tuple[Word, ...]:
+        return tuple(replace(x, start=m(x.start), end=me(x.end)) for x in words)
+
+    cmds = tuple(
+        replace(
+            c,
+            argv=ws(c.argv),
+            raw_argv=ws(c.raw_argv),
+            assignments=ws(c.assignments),
+            redirects=tuple(
+                replace(r, target=w(r.target), start=m(r.start), end=me(r.end)) for r in c.redirects
+            ),
+            start=m(c.start),
+            end=me(c.end),
+        )
+        for c in script.commands
+    )
+    return ShellScript(script.source, cmds, script.ok, base, script.parser)
+
+
+def parse_argv(
+    argv: Sequence[Word],
+    source: str = "",
+    maps: Sequence[Sequence[int] | None] | None = None,
+) -> ShellScript:
+    """The analysis of one command given as a list of words (a JSON exec form).
+
+    When it is ``sh -c SCRIPT`` the script is parsed too (context
+    ``shell_c``); ``maps[i]``, when given, is the file offset of each
+    character of ``argv[i].text`` (by default: from the word's start on).
+    """
     col = _Collector()
-    col.jobs.append(_Job(script, None, base, "top", None))
+    words = list(argv)
+    if not words:
+        return ShellScript(source, (), True, 0, "argv")
+    proto = _Proto(0, words, [], [], words[0].start, words[-1].end, "top", None, None)
+    col.protos.append(proto)
+    idx = _shell_c_index(words)
+    if idx is not None and words[idx].text.strip():
+        body = words[idx].text
+        given = maps[idx] if maps is not None and idx < len(maps) else None
+        if given is None:
+            start, end = words[idx].start, words[idx].end
+            pm = [min(start + k, max(start, end - 1)) for k in range(len(body))]
+        else:
+            pm = list(given)
+        col.jobs.append(_Job(body, pm, 0, "shell_c", 0))
+    try:
+        parser = _ts_parser()
+        if parser is not None and col.jobs:
+            _run_jobs(col, parser, first_is_top=False)
+            return _finish(col, source, words[0].start, "tree-sitter")
+    except Exception:
+        col.protos = col.protos[:1]
+    if col.jobs:
+        job = col.jobs[0]
+        inner = _remap(parse_fallback(job.text, 0), list(job.posmap or []), 0)
+        out = _finish(col, source, words[0].start, "fallback")
+        shifted = tuple(
+            Command(
+                index=c.index + 1,
+                argv=c.argv,
+                raw_argv=c.raw_argv,
+                wrappers=c.wrappers,
+                assignments=c.assignments,
+                redirects=c.redirects,
+                start=c.start,
+                end=c.end,
+                pipeline=c.pipeline + 10_000,
+                pipe_index=c.pipe_index,
+                pipe_length=c.pipe_length,
+                context="shell_c",
+                parent=0,
+            )
+            for c in inner.commands
+        )
+        return ShellScript(source, out.commands + shifted, False, words[0].start, "fallback")
+    return _finish(col, source, words[0].start, "argv")
+
+
+def _run_jobs(col: _Collector, parser: Any, first_is_top: bool = True) -> None:
     done = 0
     while done < len(col.jobs) and done < _MAX_JOBS:
         job = col.jobs[done]
@@ -609,9 +726,15 @@ def _parse_ts(parser: Any, script: str, base: int) -> ShellScript:
         masked = _mask_expressions(job.text)
         tree = parser.parse(masked.encode("utf-8"))
         root = tree.root_node
-        if _has_problem(root) and done == 1:
+        if _has_problem(root) and (done == 1 or not first_is_top):
             col.ok = False
         _Walker(col, job, masked).walk(root)
+
+
+def _parse_ts(parser: Any, script: str, base: int) -> ShellScript:
+    col = _Collector()
+    col.jobs.append(_Job(script, None, base, "top", None))
+    _run_jobs(col, parser)
     return _finish(col, script, base, "tree-sitter")
 
 
