@@ -99,7 +99,7 @@ def build_devcontainer(src: SourceFile, doc: YamlDoc) -> DevContainer:
         mounts=tuple(
             n
             for n in (mounts.items if isinstance(mounts, SeqNode) else ())
-            if isinstance(n, MapNode) or (isinstance(n, ScalarNode) and not n.is_null)
+            if isinstance(n, MapNode) or (isinstance(n, ScalarNode) and n.tag == TAG_STR)
         ),
         container_user=_scalar(root.get("containerUser")),
         remote_user=_scalar(root.get("remoteUser")),
