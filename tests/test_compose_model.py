@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sentra_lint.compose import ComposeFile, build_compose, interpolate, parse_interpolation
@@ -222,3 +224,47 @@ def test_interpolation_details() -> None:
     assert parse_interpolation("${unclosed").errors
     deep = "${A:-" * 100 + "x" + "}" * 100
     parse_interpolation(deep)  # bounded nesting, no recursion error
+
+
+# ---------------------------------------------------------------------------
+# The real-world corpus: every Compose file loads and models without an exception.
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "compose"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
+def test_corpus_compose_load(capsys: pytest.CaptureFixture[str]) -> None:
+    from sentra_lint.io import Skip, read_source
+    from sentra_lint.source import Kind
+    from sentra_lint.yamlmodel import walk
+
+    files = sorted(CORPUS.iterdir())
+    assert len(files) > 300
+    stats = {"files": 0, "skipped": 0, "yaml_problems": 0, "model_problems": 0, "services": 0}
+    inexact = []
+    for path in files:
+        try:
+            src = read_source(path, path.name, Kind.COMPOSE)
+        except Skip:
+            stats["skipped"] += 1
+            continue
+        stats["files"] += 1
+        doc = load_yaml(src)
+        stats["yaml_problems"] += bool(doc.problems)
+        cf = build_compose(src, doc)
+        stats["model_problems"] += bool(cf.problems)
+        stats["services"] += len(cf.services)
+        for s in cf.services:
+            s.environment()
+            s.items("volumes")
+            s.get_path("deploy", "resources", "limits", "memory")
+        if doc.root is not None:
+            for node in walk(doc.root):
+                if isinstance(node, ScalarNode):
+                    if not node.value_map(src).exact:
+                        inexact.append((path.name, node))
+                    if "$" in node.value:
+                        parse_interpolation(node.value)
+    with capsys.disabled():
+        print(f"\ncompose corpus: {stats}")
+    assert inexact == []

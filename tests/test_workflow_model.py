@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 
 from sentra_lint.source import SourceFile
@@ -325,3 +328,53 @@ def test_nodes_are_shared_with_the_document() -> None:
     w = build_workflow(src, doc)
     assert w.root is doc.root
     assert isinstance(w.jobs[0].container.volumes, SeqNode)  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------------------
+# The real-world corpus: every workflow loads and models without an exception.
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "workflows"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
+def test_corpus_workflows_load(capsys: pytest.CaptureFixture[str]) -> None:
+    from sentra_lint.io import Skip, read_source
+    from sentra_lint.source import Kind
+    from sentra_lint.yamlmodel import walk
+
+    files = sorted(CORPUS.iterdir())
+    assert len(files) > 2000
+    stats = {
+        "files": 0,
+        "skipped": 0,
+        "yaml_problems": 0,
+        "model_problems": 0,
+        "jobs": 0,
+        "steps": 0,
+    }
+    inexact = []
+    load_time = 0.0
+    for path in files:
+        try:
+            src = read_source(path, path.name, Kind.WORKFLOW)
+        except Skip:
+            stats["skipped"] += 1
+            continue
+        stats["files"] += 1
+        t0 = time.perf_counter()
+        doc = load_yaml(src)
+        load_time += time.perf_counter() - t0
+        stats["yaml_problems"] += bool(doc.problems)
+        w = build_workflow(src, doc, is_action=path.name.endswith(("action.yml", "action.yaml")))
+        stats["model_problems"] += bool(w.problems)
+        stats["jobs"] += len(w.jobs)
+        stats["steps"] += sum(1 for _ in w.iter_steps())
+        if doc.root is not None:
+            for node in walk(doc.root):
+                if isinstance(node, ScalarNode) and not node.value_map(src).exact:
+                    inexact.append((path.name, node))
+    per_file_ms = 1000 * load_time / max(stats["files"], 1)
+    with capsys.disabled():
+        print(f"\nworkflow corpus: {stats}, load {per_file_ms:.2f} ms/file")
+    assert inexact == []
+    assert per_file_ms < 10
