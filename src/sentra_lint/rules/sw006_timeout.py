@@ -1,0 +1,79 @@
+"""Job without `timeout-minutes`.
+
+## What it does
+Reports jobs that do not set `timeout-minutes`, at the job id. Jobs that
+call a reusable workflow (`jobs.<id>.uses`) are skipped: GitHub does not
+accept `timeout-minutes` there (the called workflow's jobs set their own).
+The `default-minutes` option is the value a fix would insert (not used to
+decide whether to report).
+
+## Why is this bad?
+The runner's default is 360 minutes. A hung test, a stuck network call or
+an agent that loops keeps the runner (and on a self-hosted runner, the
+machine and its credentials) busy for six hours, costs minutes on hosted
+runners and delays every queued job.
+
+## Example
+```yaml
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+```
+
+## Use instead
+```yaml
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - run: make test
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.workflow.model import Workflow
+from sentra_lint.yamlmodel import ScalarNode
+
+META = RuleMeta(
+    id="SW006",
+    slug="job-timeout",
+    title="Job has no timeout-minutes (the default is 6 hours)",
+    severity=Severity.WARNING,
+    security_severity=3.0,
+    area="workflow",
+    target="workflow",
+    precision="very-high",
+    options={
+        "default-minutes": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 30,
+            "description": "The timeout a fix inserts.",
+        }
+    },
+)
+
+
+def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
+    minutes = ctx.option("default-minutes", 30)
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+        minutes = 30
+    for job in wf.jobs:
+        if job.is_reusable_call:
+            continue
+        t = job.timeout_minutes
+        if t is not None and not (isinstance(t, ScalarNode) and t.is_null):
+            continue
+        yield Violation(
+            job.id_span,
+            f"job '{job.id}' has no timeout-minutes, so a hung step holds the runner for "
+            f"6 hours; set timeout-minutes (for example {minutes})",
+        )

@@ -1,0 +1,128 @@
+"""Self-hosted runner in a workflow that forks and outsiders can trigger.
+
+## What it does
+Reports jobs whose `runs-on` selects a self-hosted runner (the
+`self-hosted` label in the string, list or `labels:` form, or a runner
+`group:`) in a workflow triggered by an event someone outside the
+repository can cause: `pull_request`, `pull_request_target`,
+`pull_request_review`, `pull_request_review_comment`, `issues`,
+`issue_comment`, `discussion`, `discussion_comment`, `workflow_run`,
+`fork` or `watch`. The span is the `self-hosted` label (or the `group`
+key). A `runs-on` given by an expression is resolved through the job's
+`matrix` when its values are literal; otherwise it is unknown and not
+reported.
+
+## Why is this bad?
+A fork's pull request runs its own code on the runner; other triggers run
+code that reads attacker text. On a self-hosted machine that code can
+persist between jobs (non-ephemeral runners), read other jobs' secrets and
+caches, and reach the internal network the runner sits in. GitHub advises
+against self-hosted runners for public repositories.
+
+## Example
+```yaml
+on: pull_request
+jobs:
+  test:
+    runs-on: [self-hosted, linux]
+```
+
+## Use instead
+```yaml
+on: pull_request
+jobs:
+  test:
+    runs-on: ubuntu-latest
+```
+If a self-hosted runner is required, use ephemeral, isolated runners (one
+job per VM) and require approval for workflows from outside contributors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._workflow import FORK_REACHABLE_TRIGGERS, expression_paths, lower_parts
+from sentra_lint.source import Span
+from sentra_lint.workflow.model import Job, Workflow
+from sentra_lint.yamlmodel import MapNode, ScalarNode, SeqNode
+
+META = RuleMeta(
+    id="SW010",
+    slug="self-hosted-runner",
+    title="Self-hosted runner reachable from forks or outside users",
+    severity=Severity.WARNING,
+    security_severity=7.0,
+    area="workflow",
+    target="workflow",
+    precision="high",
+)
+
+
+def _matrix_labels(wf: Workflow, job: Job, key: str) -> list[ScalarNode]:
+    """Literal values the matrix gives ``matrix.<key>`` (list items and includes)."""
+    strategy = job.strategy
+    matrix = strategy.get("matrix") if isinstance(strategy, MapNode) else None
+    if not isinstance(matrix, MapNode):
+        return []
+    out: list[ScalarNode] = []
+
+    def add(node: object) -> None:
+        if isinstance(node, ScalarNode) and not node.is_null and "${{" not in node.value:
+            out.append(node)
+        elif isinstance(node, SeqNode):
+            for item in node.items:
+                add(item)
+
+    for name, _k, value in matrix.str_items():
+        if name.lower() == key and isinstance(value, SeqNode):
+            for item in value.items:
+                add(item)
+    include = matrix.get("include")
+    if isinstance(include, SeqNode):
+        for item in include.items:
+            if isinstance(item, MapNode):
+                for name, _k, value in item.str_items():
+                    if name.lower() == key:
+                        add(value)
+    return out
+
+
+def _self_hosted(wf: Workflow, job: Job) -> Span | None:
+    runs_on = job.runs_on
+    if isinstance(runs_on, MapNode):
+        entry = runs_on.entry("group")
+        if entry is not None and not (isinstance(entry[1], ScalarNode) and entry[1].is_null):
+            return entry[0].span(wf.source)
+    for label in job.runs_on_labels():
+        if label.value.strip().lower() == "self-hosted":
+            return label.span(wf.source)
+        if "${{" in label.value:
+            for path in expression_paths(label.value):
+                parts = lower_parts(path)
+                if len(parts) == 2 and parts[0] == "matrix":
+                    for value in _matrix_labels(wf, job, parts[1]):
+                        if value.value.strip().lower() == "self-hosted":
+                            return label.span(wf.source)
+    return None
+
+
+def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
+    if wf.is_action:
+        return
+    reachable = [t.name for t in wf.triggers if t.name in FORK_REACHABLE_TRIGGERS]
+    if not reachable:
+        return
+    shown = ", ".join(dict.fromkeys(reachable))
+    for job in wf.jobs:
+        span = _self_hosted(wf, job)
+        if span is None:
+            continue
+        yield Violation(
+            span,
+            f"job '{job.id}' runs on a self-hosted runner, and the workflow runs on {shown}, "
+            "which people outside the repository can trigger; use a GitHub-hosted or "
+            "ephemeral, isolated runner",
+        )
