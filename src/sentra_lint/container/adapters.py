@@ -15,16 +15,39 @@ steps' ``env`` count as the container's environment.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sentra_lint.container.flags import tokens_from_words
-from sentra_lint.container.from_argv import spec_from_docker_words, spec_from_options_text
-from sentra_lint.container.spec import ContainerSpec, Field, SpecBuilder, has_expansion
+from sentra_lint.container.flags import Token, tokens_from_words
+from sentra_lint.container.from_argv import (
+    spec_from_docker_words,
+    spec_from_options_text,
+    spec_from_tokens,
+)
+from sentra_lint.container.sizes import (
+    parse_bytes,
+    parse_cpus,
+    parse_int,
+    parse_memory,
+    parse_memory_swap,
+    parse_pids_limit,
+)
+from sentra_lint.container.spec import (
+    ContainerSpec,
+    Field,
+    SpecBuilder,
+    TmpfsMount,
+    VolumeMount,
+    has_expansion,
+    user_is_root,
+)
 from sentra_lint.images import ImageRef, parse_image_ref
-from sentra_lint.source import SourceFile
-from sentra_lint.yamlmodel import MapNode, ParseProblem, ScalarNode, SeqNode
+from sentra_lint.source import SourceFile, Span
+from sentra_lint.yamlmodel import MapNode, Node, ParseProblem, ScalarNode, SeqNode, as_bool
+
+_N = TypeVar("_N")
 
 # Shells whose scripts we read as POSIX shell.
 _POSIX_SHELLS = ("bash", "sh", "dash", "zsh", "ksh")
@@ -64,8 +87,13 @@ def _container_spec(wf: Any, job: Any, cont: Any, kind: str, label: str) -> Cont
     options_key = node.key_node("options") if isinstance(node, MapNode) else None
     anchor = options_key.span(src) if options_key is not None else cont.span
     image = _image_field(src, cont.image)
-    whole_expression = cont.short and cont.image is not None and has_expansion(cont.image.value) and \
-        cont.image.value.strip().startswith("${{") and cont.image.value.strip().endswith("}}")
+    whole_expression = (
+        cont.short
+        and cont.image is not None
+        and has_expansion(cont.image.value)
+        and cont.image.value.strip().startswith("${{")
+        and cont.image.value.strip().endswith("}}")
+    )
     opts = cont.options
     if opts is not None and not opts.is_null and isinstance(opts, ScalarNode):
         vmap = opts.value_map(src)
@@ -104,22 +132,57 @@ def _rebuild(spec: ContainerSpec) -> SpecBuilder:
     """A builder holding an already-built spec, to add env and volumes to it."""
     b = SpecBuilder(spec.source_kind, spec.label, spec.path, spec.anchor_span, spec.options_span)
     for name in (
-        "image", "user", "privileged", "no_new_privileges", "read_only", "memory", "memory_swap",
-        "memory_reservation", "cpus", "cpu_quota", "cpu_period", "pids_limit", "oom_kill_disable",
-        "runtime", "gpus", "use_api_socket", "workdir", "entrypoint", "unknown_options",
+        "image",
+        "user",
+        "privileged",
+        "no_new_privileges",
+        "read_only",
+        "memory",
+        "memory_swap",
+        "memory_reservation",
+        "cpus",
+        "cpu_quota",
+        "cpu_period",
+        "pids_limit",
+        "oom_kill_disable",
+        "runtime",
+        "gpus",
+        "use_api_socket",
+        "workdir",
+        "entrypoint",
+        "unknown_options",
     ):
         setattr(b, name, getattr(spec, name))
-    for name in ("cap_drop", "cap_add", "tmpfs", "volumes", "volumes_from", "security_opts",
-                 "devices", "env", "env_files", "unknown_flags", "problems"):
+    for name in (
+        "cap_drop",
+        "cap_add",
+        "tmpfs",
+        "volumes",
+        "volumes_from",
+        "security_opts",
+        "devices",
+        "env",
+        "env_files",
+        "unknown_flags",
+        "problems",
+    ):
         setattr(b, name, list(getattr(spec, name)))
     ns = spec.namespaces
     b.network, b.pid, b.ipc, b.uts, b.userns, b.cgroupns = (
-        ns.network, ns.pid, ns.ipc, ns.uts, ns.userns, ns.cgroupns)
+        ns.network,
+        ns.pid,
+        ns.ipc,
+        ns.uts,
+        ns.userns,
+        ns.cgroupns,
+    )
     return b
 
 
 def _step_shell(job: Any, step: Any, wf: Any) -> str:
-    shell = step.shell.value if step.shell is not None and isinstance(step.shell, ScalarNode) else None
+    shell = (
+        step.shell.value if step.shell is not None and isinstance(step.shell, ScalarNode) else None
+    )
     if shell is None:
         for defaults in (getattr(job, "defaults", None), wf.defaults):
             run = defaults.get("run") if isinstance(defaults, MapNode) else None
@@ -130,7 +193,9 @@ def _step_shell(job: Any, step: Any, wf: Any) -> str:
     return (shell or "bash").split()[0].rsplit("/", 1)[-1] if shell else "bash"
 
 
-def docker_run_specs(script_text: str, base_label: str, path: str, to_span: Any) -> list[ContainerSpec]:
+def docker_run_specs(
+    script_text: str, base_label: str, path: str, to_span: Any
+) -> list[ContainerSpec]:
     """Every ``docker run|create`` in a shell script, as specs."""
     if "docker" not in script_text and "podman" not in script_text:
         return []
@@ -155,11 +220,19 @@ def _script_paths(script: Any) -> Iterator[str]:
         if not argv:
             continue
         first = argv[0]
-        if first.literal and (first.text.startswith("./") or first.text.endswith(".sh")) and "/" in first.text:
+        if (
+            first.literal
+            and (first.text.startswith("./") or first.text.endswith(".sh"))
+            and "/" in first.text
+        ):
             yield first.text
         elif cmd.name in _POSIX_SHELLS and len(argv) > 1:
             arg = argv[1]
-            if arg.literal and not arg.text.startswith("-") and (arg.text.endswith(".sh") or "/" in arg.text):
+            if (
+                arg.literal
+                and not arg.text.startswith("-")
+                and (arg.text.endswith(".sh") or "/" in arg.text)
+            ):
                 yield arg.text
 
 
@@ -200,8 +273,12 @@ def _script_specs(wf: Any, run_text: str, label: str, seen: set[str]) -> list[Co
         display = sio.display_path(candidate)
         script_src = SourceFile(path=display, text=normalise_newlines(text))
         specs.extend(
-            docker_run_specs(script_src.text, f"{label} (script {display})", display,
-                             lambda i, j, s=script_src: s.span(i, j))
+            docker_run_specs(
+                script_src.text,
+                f"{label} (script {display})",
+                display,
+                lambda i, j, s=script_src: s.span(i, j),
+            )
         )
     return specs
 
@@ -212,11 +289,21 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
     seen_scripts: set[str] = set()
     for job in wf.jobs:
         if job.container is not None:
-            specs.append(_container_spec(wf, job, job.container, "workflow-container",
-                                         f"job '{job.id}' container"))
+            specs.append(
+                _container_spec(
+                    wf, job, job.container, "workflow-container", f"job '{job.id}' container"
+                )
+            )
         for svc in job.services:
-            specs.append(_container_spec(wf, job, svc.container, "workflow-service",
-                                         f"service '{svc.id}' of job '{job.id}'"))
+            specs.append(
+                _container_spec(
+                    wf,
+                    job,
+                    svc.container,
+                    "workflow-service",
+                    f"service '{svc.id}' of job '{job.id}'",
+                )
+            )
     for job, step in wf.iter_steps():
         run = step.run
         if not isinstance(run, ScalarNode) or run.is_null:
@@ -226,7 +313,414 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
         where = f"job '{job.id}'" if job is not None else "action"
         label = f"docker run in {where}, step '{step.label}'"
         vmap = run.value_map(src)
-        specs.extend(docker_run_specs(run.value, label, src.path, lambda i, j, m=vmap: m.span(src, i, j)))
+        specs.extend(
+            docker_run_specs(run.value, label, src.path, lambda i, j, m=vmap: m.span(src, i, j))
+        )
         specs.extend(_script_specs(wf, run.value, label, seen_scripts))
     return specs, _problems(specs)
 
+
+# --------------------------------------------------------------------------
+# Compose
+# --------------------------------------------------------------------------
+
+_COMPOSE_NAMESPACES = {
+    "network_mode": "network",
+    "pid": "pid",
+    "ipc": "ipc",
+    "uts": "uts",
+    "userns_mode": "userns",
+    "cgroup": "cgroupns",
+}
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)$")
+_DURATION_US = {"us": 1, "µs": 1, "ms": 1000, "s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000}
+
+
+class _Compose:
+    """Reads one Compose service's values: interpolation applied, spans kept."""
+
+    def __init__(self, src: SourceFile, svc: Any) -> None:
+        from sentra_lint.compose.interpolation import interpolate
+
+        self.src = src
+        self.svc = svc
+        self.interpolate = interpolate
+
+    def text(self, node: Node | None) -> tuple[str, bool] | None:
+        """``(text, known)`` of a non-null scalar; ``None`` for anything else."""
+        if not isinstance(node, ScalarNode) or node.is_null:
+            return None
+        text, certain = self.interpolate(node.value)
+        return text, certain
+
+    def scalar(self, *path: str) -> ScalarNode | None:
+        node = self.svc.get_path(*path) if len(path) > 1 else self.svc.get(path[0])
+        return node if isinstance(node, ScalarNode) and not node.is_null else None
+
+    def string(self, *path: str) -> Field[str]:
+        node = self.scalar(*path)
+        read = self.text(node)
+        if node is None or read is None:
+            return Field()
+        text, known = read
+        return Field(text.strip() if known else None, node.span(self.src), known, node.value)
+
+    def boolean(self, b: SpecBuilder, key: str) -> Field[bool]:
+        node = self.scalar(key)
+        read = self.text(node)
+        if node is None or read is None:
+            return Field()
+        text, known = read
+        span = node.span(self.src)
+        if not known:
+            return Field(None, span, False, node.value)
+        value = as_bool(ScalarNode(text, node.start, node.end), yaml11=True)
+        if value is None:
+            b.problem(span, f"{key} takes true or false, not {text!r}")
+        return Field(value, span, True, node.value)
+
+    def number(
+        self, b: SpecBuilder, parse: Callable[[str], _N | None], what: str, *paths: tuple[str, ...]
+    ) -> Field[_N]:
+        """The first of ``paths`` that is set, read with ``parse``."""
+        for path in paths:
+            node = self.scalar(*path)
+            read = self.text(node)
+            if node is None or read is None:
+                continue
+            text, known = read
+            span = node.span(self.src)
+            if not known:
+                return Field(None, span, False, node.value)
+            value = parse(text)
+            if value is None:
+                b.problem(span, f"{'.'.join(path)}: {text!r} is not {what}")
+            return Field(value, span, True, node.value)
+        return Field()
+
+    def entries(self, key: str) -> list[Node]:
+        items: list[Node] = self.svc.items(key)
+        return items
+
+
+def _compose_period(text: str) -> int | None:
+    """``cpu_period``: microseconds, as a number or a duration (``100ms``)."""
+    number = parse_int(text)
+    if number is not None:
+        return number
+    m = _DURATION.match(text.strip())
+    if m is None:
+        return None
+    return int(float(m.group(1)) * _DURATION_US[m.group(2)])
+
+
+def _compose_long_volume(b: SpecBuilder, r: _Compose, node: MapNode) -> None:
+    src = r.src
+    span = node.span(src)
+
+    def get(*path: str) -> tuple[str, bool] | None:
+        cur: Node | None = node
+        for k in path:
+            cur = cur.get(k) if isinstance(cur, MapNode) else None
+        return r.text(cur)
+
+    kind_r = get("type")
+    kind = (
+        (kind_r[0].strip().lower() if kind_r and kind_r[1] else "unknown") if kind_r else "volume"
+    )
+    target_r = get("target")
+    source_r = get("source")
+    target = target_r[0] if target_r and target_r[1] else None
+    target_known = target_r is None or target_r[1]
+    ro_node = node.get("read_only")
+    read_only = as_bool(ro_node, yaml11=True) is True
+    if kind == "tmpfs":
+        size_r = get("tmpfs", "size")
+        size_raw = size_r[0] if size_r else None
+        size_known = size_r is None or size_r[1]
+        size = parse_bytes(size_raw) if size_raw is not None and size_known else None
+        mode_r = get("tmpfs", "mode")
+        b.tmpfs.append(
+            TmpfsMount(
+                target,
+                span,
+                size,
+                size_raw,
+                mode_r[0] if mode_r else None,
+                (),
+                read_only,
+                target_known and size_known,
+                "mount",
+            )
+        )
+        return
+    source = source_r[0] if source_r else None
+    source_known = source_r is None or source_r[1]
+    if not source_known and source_r is not None:
+        source = source_r[0]
+    b.volumes.append(
+        VolumeMount(
+            kind,
+            source,
+            target,
+            span,
+            None,
+            read_only,
+            source_known and target_known and kind != "unknown",
+            source_known,
+            "mount",
+        )
+    )
+
+
+def _compose_device(b: SpecBuilder, r: _Compose, node: Node) -> None:
+    if isinstance(node, ScalarNode):
+        read = r.text(node)
+        if read is not None:
+            b.add_device(read[0], node.span(r.src), read[1])
+    elif isinstance(node, MapNode):
+        parts: list[str] = []
+        known = True
+        for key in ("source", "target", "permissions"):
+            read = r.text(node.get(key))
+            if read is None:
+                break
+            parts.append(read[0])
+            known = known and read[1]
+        if parts:
+            b.add_device(":".join(parts), node.span(r.src), known)
+
+
+def _compose_spec(src: SourceFile, svc: Any) -> ContainerSpec:
+    r = _Compose(src, svc)
+    b = SpecBuilder("compose", f"compose service '{svc.name}'", src.path, svc.name_span)
+    if svc.extends_file is not None:
+        # The base service lives in a file not read here: it may set any control.
+        b.unknown_options = True
+    image = r.scalar("image")
+    if image is not None:
+        read = r.text(image)
+        assert read is not None
+        text, known = read
+        locally_built = svc.build is not None and not (
+            isinstance(svc.build, ScalarNode) and svc.build.is_null
+        )
+        # A locally built image has no registry or pinning question: not judged.
+        b.image = Field(
+            parse_image_ref(text) if known else None,
+            image.span(src),
+            known and not locally_built,
+            image.value,
+        )
+    b.user = r.string("user")
+    b.runtime = r.string("runtime")
+    for key, attr in _COMPOSE_NAMESPACES.items():
+        setattr(b, attr, r.string(key))
+    b.privileged = r.boolean(b, "privileged")
+    b.read_only = r.boolean(b, "read_only")
+    b.oom_kill_disable = r.boolean(b, "oom_kill_disable")
+    b.use_api_socket = r.boolean(b, "use_api_socket")
+    b.memory = r.number(
+        b,
+        parse_memory,
+        "a memory size",
+        ("mem_limit",),
+        ("deploy", "resources", "limits", "memory"),
+    )
+    b.memory_swap = r.number(b, parse_memory_swap, "a memory size or -1", ("memswap_limit",))
+    b.memory_reservation = r.number(
+        b,
+        parse_bytes,
+        "a memory size",
+        ("mem_reservation",),
+        ("deploy", "resources", "reservations", "memory"),
+    )
+    b.cpus = r.number(
+        b, parse_cpus, "a number of CPUs", ("cpus",), ("deploy", "resources", "limits", "cpus")
+    )
+    b.cpu_quota = r.number(b, parse_int, "a whole number", ("cpu_quota",))
+    b.cpu_period = r.number(b, _compose_period, "a period", ("cpu_period",))
+    b.pids_limit = r.number(
+        b,
+        parse_pids_limit,
+        "a whole number",
+        ("pids_limit",),
+        ("deploy", "resources", "limits", "pids"),
+    )
+    for key, add in (
+        ("cap_drop", b.add_cap_drop),
+        ("cap_add", b.add_cap_add),
+        ("security_opt", b.add_security_opt),
+        ("tmpfs", b.add_tmpfs),
+    ):
+        for node in r.entries(key):
+            read = r.text(node)
+            if read is not None and isinstance(node, ScalarNode):
+                add(read[0], node.span(src), read[1])
+    for node in r.entries("volumes"):
+        if isinstance(node, MapNode):
+            _compose_long_volume(b, r, node)
+        else:
+            read = r.text(node)
+            if read is not None and isinstance(node, ScalarNode):
+                b.add_volume(read[0], node.span(src), read[1])
+    for node in r.entries("volumes_from"):
+        read = r.text(node)
+        if read is not None and isinstance(node, ScalarNode):
+            b.volumes_from.append(Field(read[0], node.span(src), read[1], node.value))
+    for node in r.entries("devices"):
+        _compose_device(b, r, node)
+    for node in r.entries("env_file"):
+        read = r.text(node)
+        if read is not None and isinstance(node, ScalarNode):
+            b.env_files.append(Field(read[0], node.span(src), read[1], node.value))
+    for entry in svc.environment():
+        value: str | None = entry.value
+        known = True
+        if entry.value is not None:
+            resolved, known = r.interpolate(entry.value)
+            value = resolved if known else entry.value
+        b.add_env_pair(entry.name, value, entry.key_node.span(src), known)
+    return b.build()
+
+
+def specs_from_compose(cf: Any) -> tuple[list[ContainerSpec], list[ParseProblem]]:
+    """One spec per Compose service (``extends`` and ``x-`` anchors applied)."""
+    src: SourceFile = cf.source
+    specs = [_compose_spec(src, svc) for svc in cf.services]
+    return specs, _problems(specs)
+
+
+# --------------------------------------------------------------------------
+# Dev containers
+# --------------------------------------------------------------------------
+
+_DEVCONTAINER_VAR = re.compile(r"\$\{[A-Za-z]")
+
+
+def _dc_known(text: str) -> bool:
+    """Whether a devcontainer.json string holds no ``${localEnv:…}``-style variable."""
+    return not _DEVCONTAINER_VAR.search(text)
+
+
+def _dc_token(src: SourceFile, node: ScalarNode) -> Token:
+    """One ``runArgs`` entry: exactly one ``docker run`` word, no shell in between."""
+    value = node.value
+    vmap = node.value_map(src)
+    offsets = tuple(vmap.starts) if len(vmap.starts) == len(value) else ()
+    m = _DEVCONTAINER_VAR.search(value)
+    return Token(
+        value,
+        src.text[node.start : node.end],
+        node.start,
+        node.end,
+        m.start() if m else None,
+        False,
+        offsets,
+    )
+
+
+def _dc_user(src: SourceFile, dc: Any, b: SpecBuilder) -> None:
+    """The user the container's processes run as: ``runArgs --user``, ``containerUser``,
+    then ``remoteUser``; one that names root is what matters most."""
+    candidates: list[Field[str]] = []
+    if b.user.present:
+        candidates.append(b.user)
+    for node in (dc.container_user, dc.remote_user):
+        if node is not None:
+            known = _dc_known(node.value)
+            candidates.append(
+                Field(node.value.strip() if known else None, node.span(src), known, node.value)
+            )
+    for f in candidates:
+        if f.certain and f.value is not None and user_is_root(f.value):
+            b.user = f
+            return
+    if candidates:
+        b.user = candidates[0]
+
+
+def _dc_anchor(src: SourceFile, dc: Any) -> Span:
+    root = dc.root
+    for key in ("runArgs", "image", "build", "dockerFile", "name"):
+        node = root.key_node(key) if isinstance(root, MapNode) else None
+        if node is not None:
+            span: Span = node.span(src)
+            return span
+    return Span.point(1)
+
+
+def specs_from_devcontainer(dc: Any) -> tuple[list[ContainerSpec], list[ParseProblem]]:
+    """The dev container's launch, as one spec.
+
+    A Compose-based dev container (``dockerComposeFile``) is launched by its
+    Compose file, which is linted on its own: no spec here.
+    """
+    src: SourceFile = dc.source
+    if dc.root is None or dc.uses_compose:
+        return [], []
+    name = dc.root.get("name")
+    label = (
+        f"dev container '{name.value}'"
+        if isinstance(name, ScalarNode) and not name.is_null and name.value.strip()
+        else "dev container"
+    )
+    image: Field[ImageRef] = Field()
+    if dc.image is not None:
+        known = _dc_known(dc.image.value)
+        image = Field(
+            parse_image_ref(dc.image.value) if known else None,
+            dc.image.span(src),
+            known and dc.build_dockerfile is None,
+            dc.image.value,
+        )
+    tokens = [_dc_token(src, n) for n in dc.run_args]
+    options_span = dc.run_args_node.span(src) if dc.run_args_node is not None else None
+    spec = spec_from_tokens(
+        tokens,
+        source_kind="devcontainer",
+        anchor_span=_dc_anchor(src, dc),
+        label=label,
+        path=src.path,
+        to_span=src.span,
+        options_span=options_span,
+        image=image,
+        mode="options",
+    )
+    b = _rebuild(spec)
+    if dc.run_args_node is not None and len(dc.run_args) != len(dc.run_args_node.items):
+        b.unknown_options = True  # entries that are not strings: not words Docker reads
+    if dc.privileged is not None:
+        value = as_bool(dc.privileged)
+        b.privileged = Field(value, dc.privileged.span(src), True, dc.privileged.value)
+    for node in dc.cap_add:
+        b.add_cap_add(node.value, node.span(src), _dc_known(node.value))
+    for node in dc.security_opt:
+        b.add_security_opt(node.value, node.span(src), _dc_known(node.value))
+    for node in dc.mounts:
+        if isinstance(node, ScalarNode):
+            b.add_mount(node.value, node.span(src), _dc_known(node.value))
+        elif isinstance(node, MapNode):
+            parts = []
+            for key in ("type", "source", "target"):
+                v = node.get(key)
+                if isinstance(v, ScalarNode) and not v.is_null:
+                    parts.append(f"{key}={v.value}")
+            text = ",".join(parts)
+            b.add_mount(text, node.span(src), _dc_known(text))
+    if dc.workspace_mount is not None:
+        text = dc.workspace_mount.value
+        b.add_mount(text, dc.workspace_mount.span(src), _dc_known(text))
+    _dc_user(src, dc, b)
+    for env in (dc.container_env, dc.remote_env):
+        if env is None:
+            continue
+        for key, value in env.pairs():
+            if not isinstance(key, ScalarNode):
+                continue
+            env_value = value.value if isinstance(value, ScalarNode) and not value.is_null else None
+            b.add_env_pair(
+                key.value, env_value, key.span(src), env_value is None or _dc_known(env_value)
+            )
+    specs = [b.build()]
+    return specs, _problems(specs)

@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from sentra_lint.container.spec import ContainerSpec, normalise_capability
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._container import option_list, violation
+from sentra_lint.rules._container import hint, option_list, violation
 
 META = RuleMeta(
     id="SC002",
@@ -76,7 +76,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             spec,
             spec.privileged.span,
             f"{spec.label} runs privileged: every capability and host device, no seccomp or "
-            "AppArmor; remove --privileged",
+            f"AppArmor; {hint(spec, 'remove --privileged', 'remove privileged: true')}",
         )
     allowed = {normalise_capability(c) for c in option_list(ctx.option("allowed-capabilities"))}
     for cap in spec.cap_add:
@@ -87,7 +87,12 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             yield violation(
                 spec,
                 cap.span,
-                f"{spec.label} adds {what} back; remove --cap-add={cap.raw or cap.value}",
+                f"{spec.label} adds {what} back; "
+                + hint(
+                    spec,
+                    f"remove --cap-add={cap.raw or cap.value}",
+                    f"remove {cap.raw or cap.value} from cap_add",
+                ),
                 Severity.ERROR,
             )
         else:

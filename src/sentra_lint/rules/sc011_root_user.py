@@ -52,8 +52,6 @@ META = RuleMeta(
 def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     user = spec.user
     if user.certain and user.value is not None and user_is_root(user.value):
-        yield violation(
-            spec,
-            user.span,
-            f"{spec.label} runs as root ({user.value.strip()}); run as a non-root UID such as 1001",
-        )
+        value = user.value.strip()
+        what = "runs as root" if value == "root" else f"runs as root (user {value})"
+        yield violation(spec, user.span, f"{spec.label} {what}; run as a non-root UID such as 1001")

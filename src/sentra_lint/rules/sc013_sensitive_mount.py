@@ -57,7 +57,10 @@ META = RuleMeta(
 SENSITIVE = frozenset(
     ["/", "/etc", "/proc", "/sys", "/root", "/home", "/var/lib/docker", "/boot", "/dev"]
 )
-_HOME_SSH = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)/\.ssh(?:/.*)?$")
+_HOME_SSH = re.compile(
+    r"^(?:~|\$HOME|\$\{HOME\}|\$\{(?:localEnv|env):(?:HOME|USERPROFILE)\}|/root|/home/[^/]+)"
+    r"[/\\]\.ssh(?:/.*)?$"
+)
 
 
 def _clean(source: str) -> str:

@@ -53,7 +53,12 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     for mount in spec.tmpfs:
         if not mount.known or mount.size_raw is not None:
             continue
-        key = "tmpfs-size=" if mount.via == "mount" else "size="
+        if mount.via != "mount":
+            key = "size="
+        elif spec.source_kind == "compose":
+            key = "tmpfs.size"
+        else:
+            key = "tmpfs-size="
         where = mount.target or "?"
         yield violation(
             spec,
