@@ -1,0 +1,191 @@
+"""A downloaded script is run without being checked first.
+
+## What it does
+Reports a `RUN` in any stage that feeds what `curl` or `wget` downloads
+straight into an interpreter: a pipe into a shell, Python, Perl, Ruby, Node
+or PHP that reads its program from standard input (`curl … | bash`,
+`wget -qO- … | sh`, `curl … | sudo bash`, `curl … | sh -s -- -y`,
+`curl … | python3`), a process substitution used as the script
+(`bash <(curl …)`, `source <(curl …)`), and a command substitution used as
+the whole program (`sh -c "$(curl …)"`, `eval "$(curl …)"`).
+
+Output that an interpreter reads as *data* is not reported: a pipe into
+`python3 -c '…json.load(sys.stdin)…'`, `tar -x` or `gpg --dearmor`, and a
+`wget` that writes to a file. Downloading to a file, checking its checksum
+and then running it is the recommended pattern and is not reported either.
+Every stage is checked: a builder stage that runs an unverified script can
+plant anything in the artifacts the final stage copies.
+
+## Why is this bad?
+The build runs whatever the server sends at that moment, as root, with no
+record of what it was. A compromised or hijacked download host, a CDN
+serving a changed file or a truncated transfer (a half-received script can
+run a different command) silently changes the image. The same Dockerfile
+can also give different images from one build to the next.
+
+## Example
+```dockerfile
+RUN curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
+```
+
+## Use instead
+```dockerfile
+ARG NODESOURCE_SHA256=5a0c…
+RUN curl -fsSLo /tmp/setup.sh https://deb.nodesource.com/setup_20.x \
+    && echo "${NODESOURCE_SHA256}  /tmp/setup.sh" | sha256sum -c - \
+    && bash /tmp/setup.sh \
+    && rm /tmp/setup.sh
+```
+Better still, install from a signed package repository or copy a pinned
+release artifact (`ADD --checksum=sha256:… https://…`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._dockerfile import (
+    fetch_to_stdout,
+    fetched_url,
+    program_source,
+    run_scripts,
+)
+from sentra_lint.shell import Command, ShellScript
+
+META = RuleMeta(
+    id="SD003",
+    slug="remote-script-pipe",
+    title="Downloaded script is run without verification",
+    severity=Severity.ERROR,
+    security_severity=8.0,
+    area="dockerfile",
+    target="dockerfile",
+    precision="high",
+)
+
+_SOURCE_BUILTINS = frozenset([".", "source"])
+
+
+def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
+    text: str = df.source.text
+    for _instruction, script in run_scripts(df):
+        for cmd in script.commands:
+            if not fetch_to_stdout(cmd):
+                continue
+            found = _piped(script, cmd, text) or _substituted(script, cmd)
+            if found is None:
+                continue
+            start, end, how = found
+            url = fetched_url(cmd)
+            what = f"`{cmd.name} {url}`" if url else f"the output of `{cmd.name}`"
+            yield Violation(
+                df.source.span(start, end),
+                f"{what} is {how} without being checked: download it to a file, verify its "
+                "sha256 checksum (or signature), then run the file",
+            )
+
+
+def _piped(script: ShellScript, fetch: Command, text: str) -> tuple[int, int, str] | None:
+    """A later member of the fetch's pipeline that runs stdin as a program."""
+    if fetch.pipe_length < 2:
+        return None
+    for other in script.pipe_members(fetch):
+        if other.pipe_index <= fetch.pipe_index:
+            continue
+        src = program_source(other)
+        if src is None or src.source != "stdin":
+            continue
+        first = other.raw_argv[0] if other.raw_argv else other.argv[0]
+        start = _pipe_char(text, fetch, first.start)
+        name_word = other.argv[0]
+        return start, name_word.end, f"piped into `{other.name}`"
+    return None
+
+
+def _pipe_char(text: str, fetch: Command, default: int) -> int:
+    """File offset of the ``|`` just before the word at ``default`` on the same line, else ``default``."""
+    i = default - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i >= fetch.end and text[i] == "|":
+        return i
+    return default
+
+
+def _substituted(script: ShellScript, fetch: Command) -> tuple[int, int, str] | None:
+    """``bash <(curl …)``, ``source <(curl …)``, ``sh -c "$(curl …)"``, ``eval "$(curl …)"``."""
+    if fetch.parent is None or fetch.context not in (
+        "process_substitution",
+        "command_substitution",
+    ):
+        return None
+    parent = script.commands[fetch.parent]
+    word = next((w for w in parent.argv if w.start <= fetch.start and fetch.end <= w.end), None)
+    word_start = fetch.argv[0].start
+    word_end = fetch.argv[0].end
+    if fetch.context == "process_substitution":
+        if word is None:
+            # ``bash < <(curl …)``: a stdin redirect from the substitution
+            redirect = next(
+                (r for r in parent.redirects if r.op == "<" and r.start <= fetch.start < r.end),
+                None,
+            )
+            if redirect is None:
+                return None
+            src = program_source(parent)
+            if src is None or src.source != "stdin":
+                return None
+            return word_start, word_end, f"fed to `{parent.name}`"
+        if parent.name in _SOURCE_BUILTINS:
+            if parent.args and parent.args[0] is word:
+                return word_start, word_end, f"sourced with `{parent.name}`"
+            return None
+        src = program_source(parent)
+        if src is not None and src.source == "file" and src.operand is word:
+            return word_start, word_end, f"run by `{parent.name}`"
+        return None
+    # command substitution: the whole program must be the download
+    if word is None or not _is_whole_substitution(word.raw):
+        return None
+    if parent.name == "eval":
+        return word_start, word_end, "run by `eval`"
+    src = program_source(parent)
+    if src is not None and src.source == "inline" and src.inline is word:
+        return word_start, word_end, f"run by `{parent.name} -c`"
+    return None
+
+
+def _is_whole_substitution(raw: str) -> bool:
+    r = raw
+    if len(r) >= 2 and r[0] == r[-1] == '"':
+        r = r[1:-1]
+    if r.startswith("$(") and r.endswith(")"):
+        return _balanced_close(r, 2) == len(r) - 1
+    return r.startswith("`") and r.endswith("`") and r.count("`") == 2
+
+
+def _balanced_close(text: str, i: int) -> int:
+    depth = 1
+    quote = ""
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = ""
+            elif c == "\\" and quote == '"':
+                i += 1
+        elif c == "\\":
+            i += 1
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
