@@ -1,0 +1,92 @@
+"""`sudo` is installed or used in the image build.
+
+## What it does
+Reports, in any stage, a `RUN` that installs the `sudo` package
+(`apt-get install sudo`, `apk add sudo`, `dnf install sudo` and their
+relatives, version pins included) and a `RUN` that runs a command through
+`sudo` (`sudo apt-get update`, `curl … | sudo bash`). Other stages count
+because a builder that needs `sudo` usually mirrors a final stage that
+does, and because `sudo` in a build step hides which user a step runs as.
+
+## Why is this bad?
+Every `RUN` already runs as the stage's `USER`; `sudo` adds nothing there
+except a setuid-root binary and, almost always, a sudoers rule that lets
+the non-root user become root without a password. Whatever compromises the
+agent process at run time can then undo the non-root user, the dropped
+capabilities (through a new root process) and every file permission.
+ADR_0001 requires that the agent user cannot regain root.
+
+## Example
+```dockerfile
+FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y --no-install-recommends sudo
+RUN useradd --uid 1001 app && echo "app ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/app
+USER app
+RUN sudo apt-get install -y git
+```
+
+## Use instead
+```dockerfile
+FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y --no-install-recommends git
+RUN useradd --uid 1001 app
+USER app
+```
+Run the steps that need root before `USER`, or switch with `USER root` for
+them and back to the non-root user afterwards. For a process that must drop
+privileges at start-up, use `gosu`/`su-exec` in the entrypoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._dockerfile import basename, run_scripts
+from sentra_lint.rules._packages import package_command, package_name, rpm_name_matches
+
+META = RuleMeta(
+    id="SD010",
+    slug="sudo",
+    title="sudo is installed or used in the image build",
+    severity=Severity.WARNING,
+    security_severity=5.0,
+    area="dockerfile",
+    target="dockerfile",
+    precision="high",
+)
+
+
+def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
+    for _instruction, script in run_scripts(df):
+        for cmd in script.commands:
+            pc = package_command(cmd)
+            if pc is not None and pc.is_install:
+                for w in pc.operands:
+                    name = package_name(w, pc.family)
+                    if name is None:
+                        continue
+                    if name == "sudo" or (pc.family == "rpm" and rpm_name_matches(name, "sudo")):
+                        yield Violation(
+                            df.source.span(w.start, w.end),
+                            f"`{pc.tool.text} {pc.verb.text}` installs sudo, which lets a "
+                            "non-root user become root again: run root steps before `USER` "
+                            "(or under `USER root`) and do not ship sudo",
+                        )
+            sudo = next((w for w in cmd.raw_argv if w.literal and basename(w.text) == "sudo"), None)
+            if sudo is None:
+                continue
+            if "sudo" not in cmd.wrappers and cmd.name != "sudo":
+                continue
+            target = cmd.name if cmd.name != "sudo" else "a command"
+            yield Violation(
+                df.source.span(sudo.start, sudo.end),
+                f"`sudo` runs {_quote(target)} in a build step: RUN already runs as the stage's "
+                "USER; put the step before `USER` or under `USER root` instead",
+            )
+
+
+def _quote(name: str) -> str:
+    return name if name == "a command" else f"`{name}`"
