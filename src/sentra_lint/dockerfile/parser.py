@@ -64,7 +64,7 @@ EXEC_INSTRUCTIONS = frozenset(["RUN", "CMD", "ENTRYPOINT", "SHELL", "HEALTHCHECK
 _DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
 _KNOWN_DIRECTIVES = frozenset(["syntax", "escape", "check"])
 _HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)([^<]+)$")
-_TEMPLATE_LINE = re.compile(r"^[ \t]*(\{\{|\{%|\{#)")
+_TEMPLATE_LINE = re.compile(r"^[ \t]*(\{\{|\{%|\{#|<%)")
 _TEMPLATE_TOKEN = re.compile(r"\{\{|\{%")
 _VAR = re.compile(
     r"\$(?:\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
@@ -128,7 +128,8 @@ class _Parser:
             s, e = self.lines[i]
             lt = self.text[s:e]
             stripped = lt.strip()
-            if not stripped:
+            if not stripped or stripped == self.escape:
+                # a lone escape continues an empty line into the next one
                 i += 1
                 continue
             if stripped.startswith("#"):
@@ -460,7 +461,7 @@ class _Parser:
             problems = [
                 ParseProblem(
                     self.src.span(self.template_at, self.template_at + 2),
-                    "this looks like a template ({{ }} or {% %}), not a Dockerfile: "
+                    "this looks like a template ({{ }}, {% %} or <% %>), not a Dockerfile: "
                     "render it first and lint the result",
                 )
             ] + [p for p in problems if p.message.startswith("invalid escape")]

@@ -18,7 +18,7 @@ import json
 import re
 
 from sentra_lint.dockerfile.model import Instruction
-from sentra_lint.shell.model import ShellScript, Word
+from sentra_lint.shell.model import HeredocText, ShellScript, Word
 
 _POSIX_SHELLS = frozenset(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"])
 _SHEBANG = re.compile(r"#![ \t]*(\S+)(?:[ \t]+(\S+))?")
@@ -83,14 +83,25 @@ def _build(instr: Instruction) -> ShellScript | None:
             if not _shebang_is_shell(doc.body):
                 return None
             return parse_shell(doc.body, doc.body_start)
-        end = instr.end
-        src = instr._source
-        if src is not None:
-            # up to the end of the last closing delimiter line
-            nl = src.text.find("\n", end)
-            end = len(src.text) if nl == -1 else nl
-        text = _shell_view(instr, instr.args_start, end)
-        return parse_shell(text, instr.args_start)
+        # parse the command line alone, each ``<<EOF`` marker turned into a
+        # same-length ``<  EOF`` redirect, and hand the bodies over
+        chars = list(_shell_view(instr, instr.args_start, instr.args_end))
+        given: list[HeredocText] = []
+        for doc in instr.heredocs:
+            k = doc.start - instr.args_start
+            if 0 <= k < len(chars):
+                raw = "".join(chars[k : doc.end - instr.args_start])
+                lead = raw.index("<<")
+                width = 3 if raw[lead + 2 : lead + 3] == "-" else 2
+                chars[k + lead] = "<"
+                for j in range(k + lead + 1, k + lead + width):
+                    chars[j] = " "
+                given.append(
+                    HeredocText(
+                        doc.start + lead, doc.delimiter, doc.body, doc.body_start, doc.strip_tabs
+                    )
+                )
+        return parse_shell("".join(chars), instr.args_start, given)
     text = _shell_view(instr, instr.args_start, instr.args_end)
     return parse_shell(text, instr.args_start)
 

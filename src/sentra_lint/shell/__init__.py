@@ -7,8 +7,14 @@ first use, not when this package is imported.
 
 from __future__ import annotations
 
-from sentra_lint.shell.model import Command, Redirect, ShellScript, Word
-from sentra_lint.shell.parser import SHELLS, parse_fallback, parse_shell
+from sentra_lint.shell.model import Command, HeredocText, Redirect, ShellScript, Word
+from sentra_lint.shell.parser import (
+    SHELLS,
+    parse_argv,
+    parse_fallback,
+    parse_mapped,
+    parse_shell,
+)
 from sentra_lint.shell.quoting import split_words, unquote
 from sentra_lint.shell.wrappers import WRAPPERS, unwrap
 
@@ -16,10 +22,13 @@ __all__ = [
     "SHELLS",
     "WRAPPERS",
     "Command",
+    "HeredocText",
     "Redirect",
     "ShellScript",
     "Word",
+    "parse_argv",
     "parse_fallback",
+    "parse_mapped",
     "parse_shell",
     "split_words",
     "unquote",

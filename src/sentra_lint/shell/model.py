@@ -7,6 +7,7 @@ All offsets are character offsets into the file the script came from (the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 CONTEXTS = ("top", "command_substitution", "process_substitution", "shell_c", "subshell")
 
@@ -25,6 +26,16 @@ class Word:
     start: int
     end: int
     literal: bool = True
+
+
+class HeredocText(NamedTuple):
+    """A here-document read by the caller (see :func:`sentra_lint.shell.parse_shell`)."""
+
+    marker_start: int
+    delimiter: str
+    body: str
+    body_start: int
+    strip_tabs: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sentra_lint.shell.model import Command, Redirect, ShellScript, Word
+from sentra_lint.shell.model import Command, HeredocText, Redirect, ShellScript, Word
 from sentra_lint.shell.quoting import looks_dynamic, split_words, unquote
 from sentra_lint.shell.wrappers import unwrap
 
@@ -94,6 +94,7 @@ class _Job:
     base: int
     context: str
     parent: int | None
+    heredocs: dict[int, HeredocText] = field(default_factory=dict)
 
 
 class _Collector:
@@ -270,7 +271,9 @@ class _Walker:
                 return None
             if n.type in ("command", "declaration_command"):
                 return n
-            if n.type == "pipeline":
+            if n.type in ("pipeline", "list"):
+                # redirections bind tighter than "|", "&&" and "||": the last
+                # element owns them (tree-sitter hangs them on the whole list)
                 kids = [c for c in n.named_children if c.type != "comment"]
                 n = kids[-1] if kids else None
             elif n.type == "redirected_statement":
@@ -434,22 +437,26 @@ class _Walker:
             end_node = next((c for c in node.named_children if c.type == "heredoc_end"), None)
             if end_node is not None:
                 body_start = self.span(end_node)[2]
+        known = self.job.heredocs.get(fs) if op == "<" else None
+        if known is not None:
+            # a heredoc the caller already read (the marker was given to us as "<")
+            op = "<<-" if known.strip_tabs else "<<"
+            body, body_start = known.body, known.body_start
+            if target is not None:
+                target = Word(known.delimiter, target.raw, target.start, target.end, True)
         redirect = Redirect(op, target, fs, fe, fd, body, body_start)
         proto.redirects.append(redirect)
-        if redirect.is_heredoc and body is not None and _reads_script_from_stdin(proto, node):
-            s = (
-                self.b2c(
-                    next(c for c in node.named_children if c.type == "heredoc_body").start_byte
-                )
-                if any(c.type == "heredoc_body" for c in node.named_children)
-                else 0
-            )
-            if body:
+        if redirect.is_heredoc and body and _reads_script_from_stdin(proto, node):
+            if known is not None:
+                pm = [known.body_start + k for k in range(len(body))]
+            else:
+                bnode = next((c for c in node.named_children if c.type == "heredoc_body"), None)
+                s = self.b2c(bnode.start_byte) if bnode is not None else 0
                 pm = [self.fmap(s + k) for k in range(len(body))]
-                text = body
-                if op == "<<-":
-                    text, pm = _strip_tabs(body, pm)
-                proto.stdin_heredocs.append((text, pm))
+            text = body
+            if op == "<<-":
+                text, pm = _strip_tabs(body, pm)
+            proto.stdin_heredocs.append((text, pm))
         return extra
 
     def _queue_script(self, proto: _Proto) -> None:
@@ -584,8 +591,13 @@ def _has_problem(root: Any) -> bool:
     return bool(root.has_error)
 
 
-def parse_shell(script: str, base: int = 0) -> ShellScript:
+def parse_shell(script: str, base: int = 0, heredocs: Sequence[HeredocText] = ()) -> ShellScript:
     """Parse a shell script; offsets in the result are ``base`` + character index.
+
+    ``heredocs`` are here-documents the caller has already cut out of the
+    script (a Dockerfile's ``RUN <<A <<B``): each marker must be written as
+    ``<`` plus padding at ``marker_start`` so the parser sees a plain
+    redirect; the redirect comes back as a heredoc with the given body.
 
     Never raises: without tree-sitter, or if it fails, a tokenizer splits the
     script into commands and words (``parser == "fallback"``, ``ok`` false).
@@ -593,7 +605,7 @@ def parse_shell(script: str, base: int = 0) -> ShellScript:
     try:
         parser = _ts_parser()
         if parser is not None:
-            return _parse_ts(parser, script, base)
+            return _parse_ts(parser, script, base, heredocs)
     except Exception:
         pass
     return parse_fallback(script, base)
@@ -731,9 +743,11 @@ def _run_jobs(col: _Collector, parser: Any, first_is_top: bool = True) -> None:
         _Walker(col, job, masked).walk(root)
 
 
-def _parse_ts(parser: Any, script: str, base: int) -> ShellScript:
+def _parse_ts(
+    parser: Any, script: str, base: int, heredocs: Sequence[HeredocText] = ()
+) -> ShellScript:
     col = _Collector()
-    col.jobs.append(_Job(script, None, base, "top", None))
+    col.jobs.append(_Job(script, None, base, "top", None, {h.marker_start: h for h in heredocs}))
     _run_jobs(col, parser)
     return _finish(col, script, base, "tree-sitter")
 
