@@ -611,6 +611,10 @@ def program_source(cmd: Command) -> ProgramSource | None:
     ``node -e`` run an inline program (their stdin is data).
     """
     fam = interpreter_family(cmd.name)
+    if fam is None and cmd.argv and not cmd.argv[0].literal:
+        # ``python${PYTHON_VERSION}``: the version is unknown, the interpreter is not
+        m = _INTERPRETER_WITH_VERSION_VAR.match(basename(cmd.argv[0].raw))
+        fam = interpreter_family(m.group(1)) if m else None
     if fam is None:
         return None
     if cmd.name == "busybox":
@@ -661,8 +665,16 @@ def program_source(cmd: Command) -> ProgramSource | None:
     if reads_stdin_flag:
         return ProgramSource("stdin")
     if i < len(args):
+        if args[i].text in _STDIN_FILES:
+            return ProgramSource("stdin", operand=args[i])
         return ProgramSource("file", operand=args[i])
     return ProgramSource("stdin")
+
+
+_STDIN_FILES = frozenset(["/dev/stdin", "/proc/self/fd/0", "/dev/fd/0"])
+_INTERPRETER_WITH_VERSION_VAR = re.compile(
+    r"^(python|pypy|perl|ruby|node|php)(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|[0-9.])+$"
+)
 
 
 # ---------------------------------------------------------------------------
@@ -1295,6 +1307,31 @@ def _interpreter_target(program: str, scope: Scope) -> PipTarget:
     if directory.endswith("/bin"):
         return PipTarget("venv", directory[: -len("/bin")])
     return PipTarget("unknown")
+
+
+_WINDOWS_IMAGE = re.compile(
+    r"(^|[/:_.-])(windows|nanoserver|servercore|windowsservercore)([/:_.-]|$)|ltsc20\d\d",
+    re.IGNORECASE,
+)
+_WINDOWS_SHELL = frozenset(["powershell", "pwsh", "cmd", "powershell.exe", "pwsh.exe", "cmd.exe"])
+
+
+def is_windows_stage(df: Dockerfile, stage: Stage) -> bool:
+    """Whether ``stage`` builds a Windows image (a Windows base image, or a cmd/PowerShell ``SHELL``).
+
+    Users of Windows containers are names (``ContainerUser``), not UIDs, so
+    the user rules do not apply there.
+    """
+    for st in image_stages(df, stage):
+        if _WINDOWS_IMAGE.search(st.base_raw or st.base.raw):
+            return True
+        for instr in st.instructions:
+            if (
+                instr.shell
+                and basename(instr.shell[0].replace("\\", "/")).lower() in _WINDOWS_SHELL
+            ):
+                return True
+    return False
 
 
 # ---------------------------------------------------------------------------

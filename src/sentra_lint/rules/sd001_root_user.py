@@ -12,7 +12,8 @@ base image. A stage that builds on an earlier stage of the same file
 image itself sets (such as `node` in some images) is not visible in the
 Dockerfile and is still reported: say it explicitly. `USER $VAR` is
 resolved from `ARG`/`ENV` defaults; when its value is not known the rule
-stays silent.
+stays silent. Windows images (whose users are names such as
+`ContainerUser`) are not checked.
 
 ## Why is this bad?
 A process that runs as root inside the container is root on the container's
@@ -51,7 +52,12 @@ from collections.abc import Iterator
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import effective_user, final_stage, stage_label
+from sentra_lint.rules._dockerfile import (
+    effective_user,
+    final_stage,
+    is_windows_stage,
+    stage_label,
+)
 
 META = RuleMeta(
     id="SD001",
@@ -67,7 +73,7 @@ META = RuleMeta(
 
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     stage = final_stage(df, ctx)
-    if stage is None:
+    if stage is None or is_windows_stage(df, stage):
         return
     user = effective_user(df, stage)
     if user is None:

@@ -44,8 +44,9 @@ from collections.abc import Iterator
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import basename, run_scripts
+from sentra_lint.rules._dockerfile import basename, is_root_user, run_scripts
 from sentra_lint.rules._packages import package_command, package_name, rpm_name_matches
+from sentra_lint.shell import Command
 
 META = RuleMeta(
     id="SD010",
@@ -81,11 +82,38 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
             if "sudo" not in cmd.wrappers and cmd.name != "sudo":
                 continue
             target = cmd.name if cmd.name != "sudo" else "a command"
+            as_user = _target_user(cmd)
+            if as_user is not None and not is_root_user(as_user):
+                yield Violation(
+                    df.source.span(sudo.start, sudo.end),
+                    f"`sudo -u {as_user}` runs {_quote(target)} as another user in a build step: "
+                    f"switch with `USER {as_user}` for those steps (or use gosu/su-exec in an "
+                    "entrypoint) instead of installing sudo",
+                )
+                continue
             yield Violation(
                 df.source.span(sudo.start, sudo.end),
                 f"`sudo` runs {_quote(target)} in a build step: RUN already runs as the stage's "
                 "USER; put the step before `USER` or under `USER root` instead",
             )
+
+
+def _target_user(cmd: Command) -> str | None:
+    """The user of ``sudo -u USER`` / ``--user=USER`` in the raw command line, if literal."""
+    raw = cmd.raw_argv
+    for i, w in enumerate(raw):
+        if basename(w.text) == "sudo":
+            continue
+        t = w.text
+        if t in ("-u", "--user") and i + 1 < len(raw):
+            return raw[i + 1].text if raw[i + 1].literal else None
+        if t.startswith("--user="):
+            return t.split("=", 1)[1] if w.literal else None
+        if t.startswith("-u") and len(t) > 2 and not t.startswith("--"):
+            return t[2:] if w.literal else None
+        if not t.startswith("-"):
+            break
+    return None
 
 
 def _quote(name: str) -> str:

@@ -13,7 +13,8 @@ file it builds on) creates with `useradd` or `adduser`, and its final
   (`USER app`, `USER app:app`).
 
 `USER root` is SD001's business and is not repeated here; an unresolved
-`USER $VAR` is not reported.
+`USER $VAR` is not reported, and Windows images (whose users are names such
+as `ContainerUser`) are not checked.
 
 ## Why is this bad?
 An account with UID 0 *is* root, whatever its name: a check that the image
@@ -57,6 +58,7 @@ from sentra_lint.rules._dockerfile import (
     effective_user,
     final_stage,
     image_stages,
+    is_windows_stage,
     user_creation,
     user_part,
     walk,
@@ -76,7 +78,7 @@ META = RuleMeta(
 
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     final = final_stage(df, ctx)
-    if final is None:
+    if final is None or is_windows_stage(df, final):
         return
     for event, _scope in walk(df, image_stages(df, final)):
         if not isinstance(event, RunCommand):

@@ -151,9 +151,10 @@ def _command_problems(cmd: Command) -> Iterator[tuple[Word, str]]:
                 )
         k = short_flag(args, "k", _CURL_VALUE)
         if k is not None:
+            what = "`curl -k`" if k.text == "-k" else f"`curl {k.text}` includes -k, which"
             yield (
                 k,
-                f"`curl {k.text}` includes -k, which accepts any TLS certificate: drop the k (use --cacert for a private CA)",
+                f"{what} accepts any TLS certificate: drop the -k (use --cacert for a private CA)",
             )
         return
     if name == "wget":
@@ -218,7 +219,7 @@ def _command_problems(cmd: Command) -> Iterator[tuple[Word, str]]:
                     value,
                     f"apt option `{text}` turns off repository signature or certificate checks: fix the repository key or CA instead",
                 )
-    elif pc.family == "apk":
+    elif pc.family == "apk" and pc.is_install:
         for w in pc.options:
             if w.text == "--allow-untrusted":
                 yield (
@@ -334,7 +335,7 @@ def _pip(cmd: Command) -> Iterator[tuple[Word, str]]:
         if flag in ("--trusted-host", "--allow-insecure-host"):
             yield (
                 w,
-                f"`{flag}` makes the installer accept plain HTTP and any certificate from that host: trust the host's CA instead (`--cert`, PIP_CERT)",
+                f"`{cmd.name} {flag}` makes the installer accept plain HTTP and any certificate from that host: trust the host's CA instead (`--cert`, PIP_CERT)",
             )
     texts = [w.text for w in argv]
     if "config" in texts:
