@@ -13,8 +13,13 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sentra_lint.shell import Command, ShellScript, Word
+
+if TYPE_CHECKING:
+    from sentra_lint.dockerfile import Dockerfile, Instruction
+    from sentra_lint.rules._dockerfile import Scope
 
 APT_TOOLS = frozenset(["apt-get", "apt"])
 APK_TOOLS = frozenset(["apk"])
@@ -272,3 +277,63 @@ def mounts_cover(mounts: Iterable[str], target: str, types: Iterable[str] = ("ca
         if fields.get("type") in wanted and covers(fields.get("target", ""), target):
             return True
     return False
+
+
+# ---------------------------------------------------------------------------
+# Instruction arguments the file rules share (COPY/ADD sources, values in scope)
+# ---------------------------------------------------------------------------
+
+
+def instruction_sources(instr: Instruction) -> list[tuple[str, int, int]]:
+    """``(text, start, end)`` of every source of a ``COPY``/``ADD`` (not the destination).
+
+    Works for the shell form and the JSON form (``COPY ["a b", "/dst/"]``);
+    heredoc sources (``COPY <<EOF /x``) are left out. Offsets cover the
+    source as written, without JSON quotes.
+    """
+    if instr.exec_form is not None:
+        spans = instr._exec_spans
+        items = list(instr.exec_form)
+        if len(spans) != len(items):
+            return [(t, instr.args_start, instr.args_end) for t in items[:-1]]
+        out: list[tuple[str, int, int]] = []
+        for text, (s, e) in zip(items[:-1], spans[:-1], strict=True):
+            out.append((text, s + 1, max(s + 1, e - 1)))
+        return out
+    words = [w for w in instr.words if not w.text.startswith("<<")]
+    return [(w.text if w.literal else w.raw, w.start, w.end) for w in words[:-1]]
+
+
+def scopes_before(df: Dockerfile, instrs: Iterable[Instruction]) -> dict[int, Scope | None]:
+    """The ``ARG``/``ENV`` scope in effect before each instruction, keyed by its start offset.
+
+    ``None`` when the stage sets no variable the walk could see (then only
+    literal text is certain). Global ``ARG`` values are not in a stage's
+    scope unless the stage declares them again, as in Docker.
+    """
+    from sentra_lint.rules._dockerfile import Scope, walk
+
+    pending: dict[int, list[Instruction]] = {}
+    for instr in sorted(instrs, key=lambda i: i.start):
+        if 0 <= instr.stage < len(df.stages):
+            pending.setdefault(instr.stage, []).append(instr)
+    out: dict[int, Scope | None] = {}
+    if not pending:
+        return out
+    last: dict[int, Scope] = {}
+
+    def snapshot(scope: Scope) -> Scope:
+        return Scope(dict(scope.env), dict(scope.args), scope.workdir)
+
+    stages = [df.stages[i] for i in pending]
+    for event, scope in walk(df, stages):
+        idx = event.stage.index
+        last[idx] = scope
+        queue = pending.get(idx, [])
+        while queue and queue[0].start < event.instruction.start:
+            out[queue.pop(0).start] = snapshot(scope)
+    for idx, queue in pending.items():
+        for instr in queue:
+            final = last.get(idx)
+            out[instr.start] = snapshot(final) if final is not None else None
+    return out
