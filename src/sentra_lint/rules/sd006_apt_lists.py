@@ -1,0 +1,96 @@
+"""APT package lists are left in the image layer.
+
+## What it does
+Reports a `RUN` in the stages that make up the image that downloads the APT
+package lists (`apt-get update`, `apt update`) but does not remove them
+(`rm -rf /var/lib/apt/lists/*`) in the same `RUN`. The finding points at
+the `update` word. A `RUN` that only installs is reported when no earlier
+`RUN` of the stage ran `apt-get update` (the lists then come from the base
+image).
+
+Not reported: a `RUN` with a cache or tmpfs mount on the lists directory
+(`--mount=type=cache,target=/var/lib/apt/lists`, or on `/var/lib/apt`), or
+one that removes the lists with `find /var/lib/apt/lists -delete`.
+
+## Why is this bad?
+The lists are tens of megabytes of index files that are only needed while
+installing. Every instruction creates a layer, so removing them in a
+*later* `RUN` does not shrink the image: it only hides them. Stale lists
+left in the image also make a later `apt-get install` in a derived image
+install outdated package versions, or fail.
+
+## Example
+```dockerfile
+FROM debian:12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+```
+
+## Use instead
+```dockerfile
+FROM debian:12-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
+```
+Or keep the lists out of the layer with BuildKit cache mounts:
+```dockerfile
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \
+    apt-get update && apt-get install -y --no-install-recommends curl
+```
+`apt-get clean` alone is not enough: it empties `/var/cache/apt`, not the
+lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._dockerfile import final_stage, image_stages, run_mounts, run_scripts
+from sentra_lint.rules._packages import APT_LISTS, mounts_cover, package_commands, removes
+
+META = RuleMeta(
+    id="SD006",
+    slug="apt-lists-not-removed",
+    title="APT package lists are not removed in the RUN that downloads them",
+    severity=Severity.NOTE,
+    security_severity=1.0,
+    area="dockerfile",
+    target="dockerfile",
+    precision="high",
+)
+
+
+def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
+    final = final_stage(df, ctx)
+    if final is None:
+        return
+    updated_stages: set[int] = set()
+    for instr, script in run_scripts(df, image_stages(df, final)):
+        apt = [pc for pc in package_commands(script, "apt") if pc.verb.text in ("update", "install")]
+        if not apt:
+            continue
+        update = next((pc for pc in apt if pc.verb.text == "update"), None)
+        already_updated = instr.stage in updated_stages
+        if update is not None:
+            updated_stages.add(instr.stage)
+        if update is None and already_updated:
+            continue  # the lists came from an earlier RUN, reported there
+        if mounts_cover(run_mounts(instr), APT_LISTS) or removes(script, APT_LISTS):
+            continue
+        pc = update or apt[0]
+        tool = pc.tool.text.rsplit("/", 1)[-1]
+        if update is not None:
+            msg = (
+                f"`{tool} update` downloads the package lists but this RUN does not remove them: "
+                "end it with `&& rm -rf /var/lib/apt/lists/*` (a later RUN cannot shrink this layer)"
+            )
+        else:
+            msg = (
+                f"`{tool} install` runs without removing the package lists in the same RUN: "
+                "end it with `&& rm -rf /var/lib/apt/lists/*`"
+            )
+        yield Violation(df.source.span(pc.verb.start, pc.verb.end), msg)

@@ -1,0 +1,102 @@
+"""Package-manager cache is left in the image layer.
+
+## What it does
+Reports, in the stages that make up the image:
+- `apk add` without `--no-cache`, unless the same `RUN` removes
+  `/var/cache/apk/*` or has a cache or tmpfs mount on `/var/cache/apk`;
+- `yum`, `dnf`, `microdnf` and `tdnf` `install` without a clean-up in the
+  same `RUN`: `yum clean all` (or `dnf`/`microdnf`/`tdnf clean all`),
+  `rm -rf /var/cache/yum` (or `/var/cache/dnf`), or a cache or tmpfs mount
+  on the cache directory.
+
+The finding points at the `add`/`install` word.
+
+## Why is this bad?
+Without these flags the package index and downloaded packages stay in the
+layer: tens of megabytes per layer that nothing in the running container
+needs. A clean-up in a *later* `RUN` does not help, since the earlier layer
+still holds the files. Bigger images pull slower and cost more to store
+and scan.
+
+## Example
+```dockerfile
+FROM alpine:3.20
+RUN apk update && apk add curl ca-certificates
+
+FROM registry.access.redhat.com/ubi9/ubi:9.4
+RUN dnf install -y python3.12
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+RUN apk add --no-cache curl ca-certificates
+
+FROM registry.access.redhat.com/ubi9/ubi:9.4
+RUN dnf install -y python3.12 && dnf clean all
+```
+`apk add --no-cache` also makes `apk update` unnecessary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._dockerfile import final_stage, image_stages, run_mounts, run_scripts
+from sentra_lint.rules._packages import (
+    APK_CACHE,
+    RPM_CACHES,
+    cleans_rpm_cache,
+    installs,
+    mounts_cover,
+    removes,
+)
+
+META = RuleMeta(
+    id="SD016",
+    slug="package-cache-not-removed",
+    title="apk or yum/dnf package cache is left in the image layer",
+    severity=Severity.NOTE,
+    security_severity=1.0,
+    area="dockerfile",
+    target="dockerfile",
+    precision="high",
+)
+
+
+def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
+    final = final_stage(df, ctx)
+    if final is None:
+        return
+    for instr, script in run_scripts(df, image_stages(df, final)):
+        mounts = run_mounts(instr)
+        apk_clean: bool | None = None
+        rpm_clean: bool | None = None
+        for pc in installs(script, "apk", "rpm"):
+            if any(not w.literal for w in pc.command.argv[1:]):
+                continue  # a $VARIABLE may carry --no-cache
+            tool = pc.tool.text.rsplit("/", 1)[-1]
+            if pc.family == "apk":
+                if pc.has_option("--no-cache"):
+                    continue
+                if apk_clean is None:
+                    apk_clean = mounts_cover(mounts, APK_CACHE) or removes(script, APK_CACHE)
+                if apk_clean:
+                    continue
+                msg = (
+                    "`apk add` without `--no-cache` keeps the package index in /var/cache/apk: "
+                    "use `apk add --no-cache` (no `apk update` needed)"
+                )
+            else:
+                if rpm_clean is None:
+                    rpm_clean = cleans_rpm_cache(script) or any(mounts_cover(mounts, c) for c in RPM_CACHES)
+                if rpm_clean:
+                    continue
+                msg = (
+                    f"`{tool} {pc.verb.text}` leaves its metadata and package cache in the layer: "
+                    f"end this RUN with `&& {tool} clean all`"
+                )
+            yield Violation(df.source.span(pc.verb.start, pc.verb.end), msg)
