@@ -181,7 +181,9 @@ class _Parser:
     def continues(self, s: int, e: int) -> int | None:
         """Offset of the continuation escape if line ``[s, e)`` ends with one."""
         lt = self.text[s:e].rstrip(" \t")
-        if lt.endswith(self.escape):
+        esc = self.escape
+        # BuildKit: an escape that is itself escaped ("C:\\dir\\") does not continue
+        if lt.endswith(esc) and not lt.endswith(esc + esc):
             return s + len(lt) - 1
         return None
 
@@ -239,21 +241,15 @@ class _Parser:
             end = cur_s + len(text[cur_s:cur_e].rstrip())
         logical_end = end
         # the flat view: continuations, dropped lines and newlines as spaces
-        flat_chars = list(text[kw_end:logical_end])
         base = kw_end
-
-        def blank_out(a: int, b: int) -> None:
-            for k in range(max(a, base), min(b, logical_end)):
-                flat_chars[k - base] = " "
-
-        for a, b in blank:
-            blank_out(a, b)
-        for j_off in joins:
-            blank_out(j_off, j_off + 1)
-        for k, ch in enumerate(flat_chars):
-            if ch == "\n":
-                flat_chars[k] = " "
-        flat = "".join(flat_chars)
+        flat = text[kw_end:logical_end]
+        if blank or joins:
+            flat_chars = list(flat)
+            for a, b in [*blank, *((j, j + 1) for j in joins)]:
+                for k in range(max(a, base), min(b, logical_end)):
+                    flat_chars[k - base] = " "
+            flat = "".join(flat_chars)
+        flat = flat.replace("\n", " ")
         # flags
         lead = len(flat) - len(flat.lstrip())
         args_start = kw_end + lead

@@ -299,7 +299,15 @@ class _Walker:
                 if owner is not None:
                     owner.pipe = (pid, 0, n)
                 for i, e in enumerate(elems):
+                    # "<<EOF | sh && echo ok" comes as "| (sh && echo ok)": only the
+                    # leftmost command of such a list is in the pipeline
+                    later: list[Any] = []
+                    while e.type == "list" and e.named_child_count:
+                        kids = [k for k in e.named_children if k.type != "comment"]
+                        e, rest = kids[0], kids[1:]
+                        later = rest + later
                     out.append((e, ctx, parent, (pid, i + 1, n)))
+                    out.extend((r, ctx, parent, None) for r in later)
                 continue
             out.append((c, ctx, parent, None))
         return out

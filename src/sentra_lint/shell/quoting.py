@@ -27,7 +27,9 @@ _ANSI_SIMPLE = {
     "?": "?",
 }
 _DQ_ESCAPABLE = frozenset('$`"\\\n')
-_GH_EXPR = re.compile(r"\$\{\{.*?\}\}")
+_PLAIN_RUN = re.compile(r"[^\s'\"\\`$<>;&|()]+")
+_DQ_RUN = re.compile(r'[^"\\`$]+')
+_SPECIAL = re.compile(r"['\"\\`$]")
 _DYNAMIC = re.compile(r"\$[A-Za-z_{(0-9@*#?$!-]|`")
 
 
@@ -194,12 +196,17 @@ def split_words(
         verbatim: list[tuple[int, int]] = []
         quote = ""
         while i < n:
-            c = text[i]
             if quote == "'":
-                if c == "'":
-                    quote = ""
-                i += 1
+                close = text.find("'", i)
+                i = n if close == -1 else close + 1
+                quote = ""
                 continue
+            m = (_DQ_RUN if quote else _PLAIN_RUN).match(text, i)
+            if m:
+                i = m.end()
+                if i >= n:
+                    break
+            c = text[i]
             if c == escape and i + 1 < n and quote != "'":
                 i += 2
                 continue
@@ -230,7 +237,10 @@ def split_words(
                 break
             i += 1
         raw = text[start:i]
-        value, _ = unquote(raw, verbatim, escape)
+        if _SPECIAL.search(raw) is None and escape not in raw:
+            value = raw
+        else:
+            value, _ = unquote(raw, verbatim, escape)
         literal = not verbatim and not looks_dynamic(raw)
         words.append(Word(value, raw, base + start, base + i, literal))
     return words
