@@ -30,14 +30,20 @@ name: generated
 on:
   push:
     branches: [main]
-  pull_request_target:
+  pull_request:
     types: [opened, synchronize]
-permissions: {}
+permissions:
+  contents: read
 env:
   GLOBAL_FLAG: "1"
 jobs:
 """
 
+# Most jobs are written the careful way (pinned actions, a timeout, no
+# expression inside a script), as most jobs in real workflows are; every
+# twentieth job adds a container with risky options, a service, an unpinned
+# action and an untrusted expression in a script. The finding density is
+# then of the order of the corpus's (about one finding per kilobyte).
 _WORKFLOW_JOB = """\
   build-{i}:
     name: Build {i} on ${{{{ matrix.os }}}}
@@ -48,11 +54,33 @@ _WORKFLOW_JOB = """\
     strategy:
       matrix:
         os: [ubuntu-latest, ubuntu-24.04]
+        node: [18, 20, 22]
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          persist-credentials: false
+      - uses: actions/setup-node@1d0ff469b7ec7b3cb9d8673fde0c81c44821de2a # v4.2.0
+        with:
+          node-version: ${{{{ matrix.node }}}}
+          cache: npm
+      - name: Install {i}
+        run: |
+          npm ci --ignore-scripts
+          npm run build --workspace packages/pkg-{i}
+          echo "built=pkg-{i}" >> "$GITHUB_OUTPUT"
+      - name: Test {i}
+        env:
+          SHARD: "{i}"
+          REF_NAME: ${{{{ github.ref_name }}}}
+        run: |
+          npm test -- --shard="$SHARD" --reporter=dot
+          echo "tested $REF_NAME"
+"""
+
+_WORKFLOW_RISKY = """\
     container:
       image: node:20.{minor}-bookworm
       options: --cpus 2 --memory 4g --cap-add SYS_ADMIN --user root
-      env:
-        NODE_ENV: test
     services:
       db{i}:
         image: postgres:16
@@ -62,24 +90,28 @@ _WORKFLOW_JOB = """\
           --health-cmd pg_isready
           --health-interval 10s
           --privileged
-    steps:
-      - uses: actions/checkout@v4
+"""
+
+_WORKFLOW_RISKY_STEPS = """\
+      - uses: actions/cache@v4
         with:
-          persist-credentials: false
-      - uses: actions/setup-node@1d0ff469b7ec7b3cb9d8673fde0c81c44821de2a
-        with:
-          node-version: 20
-      - name: Install {i}
+          path: ~/.npm
+          key: npm-${{{{ hashFiles('**/package-lock.json') }}}}
+      - name: Report {i}
         run: |
-          npm ci --ignore-scripts
           echo "title=${{{{ github.event.pull_request.title }}}}" >> "$GITHUB_ENV"
           curl -fsSL https://example.com/install-{i}.sh | bash
           docker run --rm --privileged -v /var/run/docker.sock:/var/run/docker.sock alpine:3.20 true
-      - name: Test {i}
-        env:
-          HEAD_REF: ${{{{ github.head_ref }}}}
-        run: npm test -- --shard={i} "$HEAD_REF"
 """
+
+
+def _job(i: int) -> str:
+    job = _WORKFLOW_JOB.format(i=i, timeout=10 + i % 50)
+    if i % 20 != 19:
+        return job
+    head, steps = job.split("    steps:\n", 1)
+    risky = _WORKFLOW_RISKY.format(i=i, minor=i % 18)
+    return head + risky + "    steps:\n" + steps + _WORKFLOW_RISKY_STEPS.format(i=i)
 
 
 def workflow(scale: int) -> str:
@@ -89,7 +121,7 @@ def workflow(scale: int) -> str:
     size = len(_WORKFLOW_HEAD)
     i = 0
     while True:
-        job = _WORKFLOW_JOB.format(i=i, timeout=10 + i % 50, minor=i % 18)
+        job = _job(i)
         if size + len(job) > limit:
             break
         parts.append(job)
