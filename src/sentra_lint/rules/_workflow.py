@@ -334,6 +334,7 @@ def lower_parts(path: ContextPath) -> tuple[str, ...]:
 
 
 _ENV_FILES = ("GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT")
+_PRINTERS = frozenset({"echo", "printf", "print"})
 _VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
@@ -448,7 +449,9 @@ def env_file_writes(
             continue
         pieces: list[TaintedPiece] = []
         for data in data_cmds:
-            words = () if data.name == "tee" else data.argv[1:]
+            # Only commands that print their arguments write them; what `gh`,
+            # `jq` or `curl` print is not their command line.
+            words = data.argv[1:] if data.name in _PRINTERS else ()
             for word in words:
                 raw = script[word.start : word.end]
                 pieces.extend(pieces_of(raw, word.start, expand=not _single_quoted(raw)))

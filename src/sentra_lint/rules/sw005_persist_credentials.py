@@ -8,8 +8,9 @@ by an expression is unknown and not reported.
 
 ## Why is this bad?
 By default `actions/checkout` writes the job's `GITHUB_TOKEN` (or the
-`token:` input) into the checked-out repository's git configuration, where
-every later step can read it, including third-party actions and build
+`token:` input) into the checked-out repository's git configuration
+(from v6 into a file under `$RUNNER_TEMP` that the repository's git
+configuration includes), where every later step can read it, including third-party actions and build
 scripts from the repository. Uploading the workspace as an artifact
 publishes the token ("ArtiPACKED"). Few jobs need git to push after the
 checkout.
@@ -64,7 +65,8 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         if node is None or (isinstance(node, ScalarNode) and node.is_null):
             yield Violation(
                 step.uses_span,
-                "actions/checkout keeps the token in .git/config for every later step; "
+                "actions/checkout keeps the token in the git configuration for every later "
+                "step; "
                 "set persist-credentials: false",
             )
             continue
@@ -76,5 +78,5 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(
             span,
             "persist-credentials is not false: actions/checkout keeps the token in "
-            ".git/config for every later step; set it to false",
+            "the git configuration for every later step; set it to false",
         )

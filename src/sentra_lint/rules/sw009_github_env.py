@@ -7,7 +7,12 @@ here-document redirected there) and reports the attacker-controlled text
 they write: a `${{ … }}` expression that can carry it (the same taint model
 as SW002), or a `$VAR` whose value is such text (from an `env:` entry of
 the step, job or workflow, or a shell variable assigned from it earlier in
-the script). The span is the tainted expression or variable. Only POSIX
+the script). Branch names are not reported for `$GITHUB_ENV` and
+`$GITHUB_OUTPUT`: git forbids the control characters (newlines) that would
+split an entry. Only the words of commands that print them (`echo`,
+`printf`) and here-document bodies count as written data: `gh … >>
+"$GITHUB_OUTPUT"` writes what `gh` prints, not its arguments. The span is
+the tainted expression or variable. Only POSIX
 shells (`bash`, `sh`, the default) are analysed. The `min-confidence`
 option works as in SW002.
 
@@ -51,11 +56,13 @@ instead of carrying it through the environment file.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._workflow import all_scopes, confidence_option, env_file_writes
 from sentra_lint.workflow.model import Workflow
+from sentra_lint.workflow.taint import Taint
 
 META = RuleMeta(
     id="SW009",
@@ -83,6 +90,17 @@ _EFFECT = {
 }
 
 
+# Git refuses control characters in ref names, so a branch name cannot hold
+# the newline that splits an entry of GITHUB_ENV or GITHUB_OUTPUT.
+_REF_NAMES = ("head_ref", ".head.ref", ".head.label", ".head_branch")
+
+
+def _multiline(taint: Taint) -> Taint:
+    """Only the sources that can carry a newline."""
+    keep = tuple(s for s in taint.sources if not s.path.lower().endswith(_REF_NAMES))
+    return replace(taint, sources=keep)
+
+
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     minimum = confidence_option(ctx.option("min-confidence"))
     for scope in all_scopes(wf):
@@ -91,6 +109,8 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         for write in env_file_writes(wf, scope.job, scope.step, scope.ctx):
             for piece in write.pieces:
                 taint = piece.taint.at_least(minimum)
+                if write.file != "GITHUB_PATH":
+                    taint = _multiline(taint)
                 if not taint.tainted:
                     continue
                 source = ", ".join(f"'{p}'" for p in taint.paths[:2])
