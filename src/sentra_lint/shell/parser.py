@@ -203,6 +203,10 @@ class _Walker:
                 for item in reversed(self.command(node, ctx, parent, pipe)):
                     stack.append(item)
                 continue
+            if t == "test_command":
+                for item in reversed(self.test_command(node, ctx, parent, pipe)):
+                    stack.append(item)
+                continue
             if t == "variable_assignments" or (
                 t == "variable_assignment"
                 and node.parent is not None
@@ -391,6 +395,24 @@ class _Walker:
             col.jobs.append(_Job(text, pm, 0, "shell_c", me))
         # the tail runs after this command, at the same level
         return out + tail
+
+    def test_command(
+        self, node: Any, ctx: str, parent: int | None, pipe: tuple[int, int, int] | None
+    ) -> list[tuple[Any, str, int | None, tuple[int, int, int] | None]]:
+        """``[ ... ]`` / ``[[ ... ]]``: a command named ``[`` whose words are split from its text."""
+        col = self.col
+        s, e, fs, fe = self.span(node)
+        proto = _Proto(len(col.protos), [], [], [], fs, fe, ctx, parent, pipe)
+        col.protos.append(proto)
+        verbatim = self._verbatim(node, s)
+        words: list[Word] = []
+        for w in split_words(self.src[s:e], 0):
+            dynamic = any(a < w.end and w.start < b for a, b in verbatim)
+            ws = self.fmap(s + w.start)
+            we = self.fmap(s + w.end - 1) + 1 if w.end > w.start else ws
+            words.append(Word(w.text, w.raw, ws, we, w.literal and not dynamic))
+        proto.raw_argv = words
+        return [(c, ctx, proto.order, None) for c in node.named_children]
 
     def assignment_only(
         self, node: Any, ctx: str, parent: int | None, pipe: tuple[int, int, int] | None
