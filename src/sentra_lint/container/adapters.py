@@ -14,6 +14,7 @@ steps' ``env`` count as the container's environment.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -283,9 +284,73 @@ def _script_specs(wf: Any, run_text: str, label: str, seen: set[str]) -> list[Co
     return specs
 
 
+def _image_key(text: str) -> str | None:
+    ref = parse_image_ref(text)
+    if ref.unknown:
+        return None
+    return f"{ref.name}:{ref.tag or 'latest'}"
+
+
+def _tags_from_build(argv: list[str]) -> Iterator[str]:
+    """``-t``/``--tag`` of ``docker|podman [buildx|image] build``, and the target of ``docker tag``."""
+    if len(argv) < 2 or argv[0].rsplit("/", 1)[-1] not in ("docker", "podman", "buildah"):
+        return
+    rest = argv[1:]
+    if rest and rest[0] in ("buildx", "image"):
+        rest = rest[1:]
+    if rest and rest[0] == "tag" and len(rest) >= 3:
+        yield rest[2]
+        return
+    if not rest or rest[0] not in ("build", "bud"):
+        return
+    for i, word in enumerate(rest):
+        if word in ("-t", "--tag") and i + 1 < len(rest):
+            yield rest[i + 1]
+        elif word.startswith(("--tag=", "-t=")):
+            yield word.partition("=")[2]
+        elif word.startswith("-t") and len(word) > 2 and not word.startswith("--"):
+            yield word[2:]
+
+
+def _built_images(wf: Any) -> frozenset[str]:
+    """Images the workflow builds itself (``docker build -t``, ``docker tag``,
+    ``docker/build-push-action`` tags): running one has no pinning or registry question."""
+    found: set[str] = set()
+    for _job, step in wf.iter_steps():
+        run = step.run
+        if (
+            isinstance(run, ScalarNode)
+            and not run.is_null
+            and ("build" in run.value or "tag" in run.value)
+        ):
+            from sentra_lint.shell import parse_shell
+
+            for cmd in parse_shell(run.value).commands:
+                if cmd.argv and all(w.literal for w in cmd.argv[:2]):
+                    found.update(_tags_from_build([w.text for w in cmd.argv]))
+        ref = step.uses_ref
+        if ref is not None and ref.slug == "docker/build-push-action":
+            tags = step.input("tags")
+            if isinstance(tags, ScalarNode):
+                found.update(tag for tag in re.split(r"[\s,]+", tags.value) if tag)
+    return frozenset(k for k in (_image_key(t) for t in found) if k is not None)
+
+
+def _mark_local_image(spec: ContainerSpec, built: frozenset[str]) -> ContainerSpec:
+    """A locally built image (``localhost/…`` or built by this workflow) is not judged."""
+    image = spec.image
+    ref = image.value
+    if not image.certain or ref is None or ref.unknown:
+        return spec
+    if ref.registry == "localhost" or (ref.digest is None and _image_key(ref.raw) in built):
+        return dataclasses.replace(spec, image=Field(ref, image.span, False, image.raw))
+    return spec
+
+
 def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem]]:
     src: SourceFile = wf.source
     specs: list[ContainerSpec] = []
+    built = _built_images(wf)
     seen_scripts: set[str] = set()
     for job in wf.jobs:
         if job.container is not None:
@@ -313,10 +378,11 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
         where = f"job '{job.id}'" if job is not None else "action"
         label = f"docker run in {where}, step '{step.label}'"
         vmap = run.value_map(src)
-        specs.extend(
-            docker_run_specs(run.value, label, src.path, lambda i, j, m=vmap: m.span(src, i, j))
+        step_specs = docker_run_specs(
+            run.value, label, src.path, lambda i, j, m=vmap: m.span(src, i, j)
         )
-        specs.extend(_script_specs(wf, run.value, label, seen_scripts))
+        step_specs.extend(_script_specs(wf, run.value, label, seen_scripts))
+        specs.extend(_mark_local_image(s, built) for s in step_specs)
     return specs, _problems(specs)
 
 

@@ -13,7 +13,8 @@ Reports secrets passed into a container's environment:
 - Compose `environment:` (list or mapping) and dev container
   `containerEnv`/`runArgs` entries with such names and a value.
 
-Names that point to a file (`*_FILE`, `*_PATH`, `*_DIR`) and switches with a
+Names that are about a secret rather than the secret itself (`*_FILE`,
+`*_PATH`, `*_TYPE`, `*_EXPIRY`, `*_URL`, `*_ID`, ...) and switches with a
 yes/no value are not reported. ADR_0001 Phase 2 control (the `phase2`
 profile).
 
@@ -82,7 +83,15 @@ META = RuleMeta(
     },
 )
 
-_NOT_A_SECRET = re.compile(r"_(?:FILE|PATH|DIR|FILENAME|LOCATION)$", re.IGNORECASE)
+# A last word that says the variable is about a secret, not the secret itself
+# (TOKEN_FILE, SECRET_STORAGE_TYPE, INVITE_TOKEN_EXPIRY_IN_HOURS, ACCESS_KEY_ID).
+_NOT_A_SECRET = re.compile(
+    r"_(?:FILE|PATH|DIR|FILENAME|LOCATION|TYPE|KIND|MODE|EXPIRY|EXPIRES|EXPIRATION|TTL|LENGTH|"
+    r"SIZE|HOURS|MINUTES|SECONDS|DAYS|DOMAIN|DOMAINS|URL|URI|ENDPOINT|HOST|PORT|HEADER|NAME|ID|"
+    r"ENABLED|DISABLED|REQUIRED|POLICY|PROVIDER|ALGORITHM|VERSION|FORMAT|ISSUER|AUDIENCE|"
+    r"METHOD|TIMEOUT|LIMIT|COUNT|REGION)$",
+    re.IGNORECASE,
+)
 _SWITCH = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "y", "n"})
 
 

@@ -42,7 +42,7 @@ from sentra_lint.rules._container import option_list, violation
 
 META = RuleMeta(
     id="SC020",
-    slug="untrusted-registry",
+    slug="launch-untrusted-registry",
     title="Container image from an untrusted registry",
     severity=Severity.ERROR,
     security_severity=6.0,
