@@ -216,3 +216,147 @@ def test_world_writable(mode: str, writable: bool) -> None:
     from sentra_lint.rules import sd013_world_writable
 
     assert sd013_world_writable.world_writable(mode) is writable
+
+
+# --- cases found while reading the corpus -----------------------------------
+
+
+def test_apt_lists_cleanups() -> None:
+    assert pk.removes_apt_lists(parse_shell("apt-get update; apt-get install -y x; apt-get dist-clean"))
+    assert pk.removes_apt_lists(parse_shell("apt-get update && /scripts/cleanup.sh"))
+    assert pk.removes_apt_lists(parse_shell("apt-get update && rm -rf /var/lib/apt/lists*"))
+    assert not pk.removes_apt_lists(parse_shell("apt-get update && apt-get clean"))
+    assert not pk.removes_apt_lists(parse_shell("apt-get update && ./install.sh"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "pullable"),
+    [
+        ("python:3.12", True), ("ghcr.io/acme/app:1", True), ("scratch", False),
+        ("{{ base_image }}", False), ("BASEIMAGE", False), ("localhost/bootc", False),
+        ("localhost:5000/app:1", False), ("$BASE", False),
+    ],
+)
+def test_pullable(raw: str, pullable: bool) -> None:
+    from sentra_lint.images import parse_image_ref
+
+    assert pk.pullable(parse_image_ref(raw)) is pullable
+
+
+def test_secret_corpus_cases() -> None:
+    m = _sd011()
+    assert not m.name_looks_secret("SECRETFILE")
+    assert m.is_placeholder("FAKE_TO_GENERATE_WARNING_OUTPUT")
+    assert not m._unknown("'k#9f!2x@p0v$8q*z3w'")
+    assert m._unknown('"${TOKEN}"')
+    assert m._unknown("$TOKEN")
+
+
+@pytest.mark.parametrize(
+    ("name", "dest", "secret"),
+    [
+        ("id_rsa", "/root/.ssh/", True), ("id_rsa.pub", "/root/.ssh/authorized_keys", False),
+        ("insecure_id_rsa", "/tmp/id_rsa", True), ("server.key", "/etc/tls/", True),
+        ("jenkins.io-2026.key", "/war/jenkins-key.pub", False),
+        ("nodesource-repo.gpg.key", "/usr/share/keyrings/nodesource.asc", False),
+        ("privkey.pem", "/etc/tls/", True), ("cert.pem", "/etc/tls/", False),
+        ("clickhouse.dhparam.pem", "/etc/ch/", False), (".env", "/app/", True),
+        (".env.production", "/app/", True), (".env.example", "/app/.env", False),
+        ("test.env", "/app/", False), (".npmrc", "./", True), ("credentials.json", "/app/", True),
+        ("credentials.example.json", "/app/", False), ("$FILE", "/app/", False),
+    ],
+)
+def test_secret_files(name: str, dest: str, secret: bool) -> None:
+    from sentra_lint.rules.sd012_secret_file_copy import secret_kind
+
+    assert (secret_kind(name, dest) is not None) is secret
+
+
+# --- small Dockerfiles through the rules ------------------------------------
+
+
+def _lint(rule: str, text: str, **options: Any) -> list[tuple[int, int, str]]:
+    """``(line, column, token)`` of every violation of ``rule`` in ``text``."""
+    from sentra_lint.dockerfile import parse_dockerfile
+    from sentra_lint.rulebase import RuleContext
+    from sentra_lint.rules import load_rule
+    from sentra_lint.source import SourceFile
+
+    r = load_rule(rule)
+    assert r is not None
+    src = SourceFile("Dockerfile", text)
+    df = parse_dockerfile(src)
+    out = []
+    for v in r.check(df, RuleContext(options=options)):
+        line = src.line_text(v.span.line)
+        out.append((v.span.line, v.span.column, line[v.span.column - 1 : v.span.end_column - 1]))
+    return out
+
+
+def _tokens(found: Iterable[tuple[int, int, str]]) -> list[str]:
+    return [t for _, _, t in found]
+
+
+def test_sd011_option_and_no_value_printed() -> None:
+    text = "FROM alpine:3.20\nENV VAULT_ROLE_ID=3f2c1a9e-7b6d\nENV GH=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n"
+    assert _tokens(_lint("SD011", text)) == ["ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"]
+    assert _tokens(_lint("SD011", text, **{"secret-patterns": ["vault_*_id"]}))[0] == "VAULT_ROLE_ID"
+    from sentra_lint.dockerfile import parse_dockerfile
+    from sentra_lint.rulebase import RuleContext
+    from sentra_lint.rules import load_rule
+    from sentra_lint.source import SourceFile
+
+    rule = load_rule("SD011")
+    assert rule is not None
+    for v in rule.check(parse_dockerfile(SourceFile("D", text)), RuleContext()):
+        assert "ghp_" not in v.message and "3f2c" not in v.message
+
+
+def test_sd006_install_only_after_update_is_one_finding() -> None:
+    text = (
+        "FROM debian:12\nRUN apt-get update\n"
+        "RUN apt-get install -y --no-install-recommends curl\n"
+    )
+    assert _lint("SD006", text) == [(2, 13, "update")]
+
+
+def test_sd008_stage_and_platform() -> None:
+    text = "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nFROM b\nFROM scratch\n"
+    assert _tokens(_lint("SD008", text)) == ["golang:1.22"]
+
+
+def test_sd012_from_stage_only_into_image() -> None:
+    text = (
+        "FROM alpine:3.20 AS a\nCOPY id_ed25519 /k\n"
+        "FROM alpine:3.20 AS b\nCOPY --from=a /k/id_ed25519 /k2\n"
+        "FROM alpine:3.20\nCOPY --from=a /k/id_ed25519 /root/.ssh/\n"
+    )
+    assert [ln for ln, _, _ in _lint("SD012", text)] == [2, 6]
+
+
+def test_sd013_variants() -> None:
+    text = (
+        "FROM alpine:3.20\n"
+        "RUN install -m 0777 tool /usr/local/bin/tool && chmod --recursive 777 /srv && chmod 1777 /tmp\n"
+    )
+    assert _tokens(_lint("SD013", text)) == ["0777", "777"]
+
+
+def test_sd015_and_sd017_spans() -> None:
+    assert _tokens(_lint("SD015", "FROM a:1\nRUN --network=host true\n")) == ["--network=host"]
+    assert _tokens(_lint("SD017", "FROM a:1\nEXPOSE 80 22/udp 1-1024\n")) == ["1-1024"]
+
+
+def test_sd018_target_option() -> None:
+    text = "FROM a:1 AS app\nHEALTHCHECK CMD true\nFROM a:1 AS lint\nRUN true\n"
+    assert _lint("SD018", text) != []
+    assert _lint("SD018", text, target="app") == []
+
+
+def test_sd020_needs_a_list() -> None:
+    text = "FROM quay.io/x/y:1\nCOPY --from=gcr.io/a/b:1 /x /x\n"
+    assert _lint("SD020", text) == []
+    assert _tokens(_lint("SD020", text, **{"trusted-registries": ["docker.io/library/"]})) == [
+        "quay.io/x/y:1",
+        "gcr.io/a/b:1",
+    ]

@@ -9,6 +9,7 @@ they are skipped, not matched.
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -19,6 +20,7 @@ from sentra_lint.shell import Command, ShellScript, Word
 
 if TYPE_CHECKING:
     from sentra_lint.dockerfile import Dockerfile, Instruction
+    from sentra_lint.images import ImageRef
     from sentra_lint.rules._dockerfile import Scope
 
 APT_TOOLS = frozenset(["apt-get", "apt"])
@@ -219,14 +221,20 @@ def covers(path: str, target: str) -> bool:
 
     True for ``target`` itself and for its ancestors below the top level
     (``/var/lib/apt`` covers ``/var/lib/apt/lists``; ``/var`` and ``/`` do not
-    count: nobody removes those on purpose).
+    count: nobody removes those on purpose). A glob covers what it matches
+    (``/var/lib/apt/lists*``).
     """
     p = _normalise(path)
     if not p.startswith("/"):
         return False
-    if p == target:
-        return True
-    return p.count("/") >= 2 and target.startswith(p + "/")
+    candidates = [target]
+    parent = target
+    while parent.count("/") > 2:
+        parent = parent.rsplit("/", 1)[0]
+        candidates.append(parent)
+    if any(c in p for c in "*?["):
+        return any(fnmatch.fnmatchcase(c, p) for c in candidates)
+    return p in candidates
 
 
 def removes(script: ShellScript, target: str) -> bool:
@@ -242,12 +250,38 @@ def removes(script: ShellScript, target: str) -> bool:
     return False
 
 
+def removes_apt_lists(script: ShellScript) -> bool:
+    """``rm -rf /var/lib/apt/lists/*`` (or ``find ... -delete``), or ``apt-get dist-clean``.
+
+    ``dist-clean`` (APT 2.7 and later, Debian 13, Ubuntu 24.04) removes the
+    package lists as well as the archive cache; ``apt-get clean`` does not.
+    """
+    if any(pc.verb.text == "dist-clean" for pc in package_commands(script, "apt")):
+        return True
+    return removes(script, APT_LISTS) or runs_cleanup_script(script)
+
+
+def runs_cleanup_script(script: ShellScript) -> bool:
+    """Whether the ``RUN`` calls a clean-up script of its own (``/scripts/cleanup.sh``).
+
+    Its content cannot be seen from the Dockerfile, and such scripts exist to
+    remove package caches and lists: they count as a clean-up.
+    """
+    for cmd in script.commands:
+        if not cmd.argv or not cmd.argv[0].literal or _family(cmd.name) is not None:
+            continue
+        name = cmd.name.lower()
+        if "clean" in name and (name.endswith(".sh") or "/" in cmd.argv[0].text):
+            return True
+    return False
+
+
 def cleans_rpm_cache(script: ShellScript) -> bool:
     """``yum clean all`` (or dnf, microdnf, tdnf) or ``rm -rf /var/cache/yum`` in the script."""
     for pc in package_commands(script, "rpm"):
         if pc.verb.text == "clean" and any(w.text == "all" for w in pc.operands):
             return True
-    return any(removes(script, c) for c in RPM_CACHES)
+    return any(removes(script, c) for c in RPM_CACHES) or runs_cleanup_script(script)
 
 
 def parse_mount(value: str) -> dict[str, str]:
@@ -337,3 +371,22 @@ def scopes_before(df: Dockerfile, instrs: Iterable[Instruction]) -> dict[int, Sc
             final = last.get(idx)
             out[instr.start] = snapshot(final) if final is not None else None
     return out
+
+
+_REPO_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REPOSITORY = re.compile(rf"^{_REPO_COMPONENT}(?:/{_REPO_COMPONENT})*$")
+
+
+def pullable(ref: ImageRef) -> bool:
+    """Whether ``ref`` names an image a build pulls from a registry.
+
+    False for unknown references, ``scratch``, names Docker would reject
+    (template text such as ``{{ base_image }}``, placeholders such as
+    ``BASEIMAGE`` that a script replaces before the build: repositories are
+    lower-case) and images built locally (``localhost/...``).
+    """
+    if ref.unknown or ref.is_scratch:
+        return False
+    if ref.registry is not None and ref.registry.split(":", 1)[0] == "localhost":
+        return False
+    return _REPOSITORY.match(ref.repository) is not None

@@ -2,15 +2,17 @@
 
 ## What it does
 Reports a `RUN` in the stages that make up the image that downloads the APT
-package lists (`apt-get update`, `apt update`) but does not remove them
-(`rm -rf /var/lib/apt/lists/*`) in the same `RUN`. The finding points at
-the `update` word. A `RUN` that only installs is reported when no earlier
-`RUN` of the stage ran `apt-get update` (the lists then come from the base
-image).
+package lists (`apt-get update`, `apt update`) but does not remove them in
+the same `RUN` (`rm -rf /var/lib/apt/lists/*`, or `apt-get dist-clean` on
+APT 2.7 and later). The finding points at the `update` word. A `RUN` that
+only installs is reported when no earlier `RUN` of the stage ran
+`apt-get update` (the lists then come from the base image).
 
 Not reported: a `RUN` with a cache or tmpfs mount on the lists directory
-(`--mount=type=cache,target=/var/lib/apt/lists`, or on `/var/lib/apt`), or
-one that removes the lists with `find /var/lib/apt/lists -delete`.
+(`--mount=type=cache,target=/var/lib/apt/lists`, or on `/var/lib/apt`), one
+that removes the lists with `find /var/lib/apt/lists -delete`, and one that
+calls a clean-up script of the project (`/scripts/cleanup.sh`), whose
+content cannot be seen from the Dockerfile.
 
 ## Why is this bad?
 The lists are tens of megabytes of index files that are only needed while
@@ -50,7 +52,7 @@ from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import final_stage, image_stages, run_mounts, run_scripts
-from sentra_lint.rules._packages import APT_LISTS, mounts_cover, package_commands, removes
+from sentra_lint.rules._packages import APT_LISTS, mounts_cover, package_commands, removes_apt_lists
 
 META = RuleMeta(
     id="SD006",
@@ -79,7 +81,7 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
             updated_stages.add(instr.stage)
         if update is None and already_updated:
             continue  # the lists came from an earlier RUN, reported there
-        if mounts_cover(run_mounts(instr), APT_LISTS) or removes(script, APT_LISTS):
+        if mounts_cover(run_mounts(instr), APT_LISTS) or removes_apt_lists(script):
             continue
         pc = update or apt[0]
         tool = pc.tool.text.rsplit("/", 1)[-1]

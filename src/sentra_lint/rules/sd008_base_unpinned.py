@@ -6,7 +6,9 @@ Checks the image reference of every `FROM` that names an image (not
 is a warning; a tag without a digest (`python:3.12-slim`) is a note. A
 reference built from `ARG` defaults (`FROM python:${PY_VERSION}-slim`) is
 checked with the defaults substituted; a reference that depends on a
-build argument without a default is unknown and not reported.
+build argument without a default is unknown and not reported, and so are
+template text (`FROM {{ base_image }}`), placeholders a script replaces
+before the build (`FROM BASEIMAGE`) and locally built `localhost/` images.
 
 ## Why is this bad?
 Tags move. `latest` changes with every release, and even a version tag
@@ -39,6 +41,7 @@ from collections.abc import Iterator
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._packages import pullable
 
 META = RuleMeta(
     id="SD008",
@@ -55,7 +58,7 @@ META = RuleMeta(
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     for stage in df.stages:
         ref = stage.base
-        if stage.base_stage is not None or ref.unknown or ref.is_scratch or ref.digest:
+        if stage.base_stage is not None or ref.digest or not pullable(ref):
             continue
         shown = ref.raw
         via = f" (`{stage.base_raw}` with its ARG defaults)" if stage.base_raw and stage.base_raw != ref.raw else ""

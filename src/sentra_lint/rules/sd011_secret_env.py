@@ -117,6 +117,12 @@ _PLACEHOLDER = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+_GLUED_SUFFIXES = ("FILE", "PATH", "DIR", "URL", "URI", "NAME")
+# Words that mark a value as a stand-in wherever they appear in it.
+_STAND_IN = re.compile(
+    r"fake|dummy|placeholder|example|sample|changeme|change[-_]me|replace[-_]?me|your[-_]|xxxx|redacted",
+    re.IGNORECASE,
+)
 _AWS_DOC_EXAMPLE = re.compile(r"EXAMPLE|^AKIAIOSFODNN7")
 
 
@@ -130,13 +136,16 @@ def name_looks_secret(name: str, extra: Iterable[str] = ()) -> bool:
     parts = [p for p in upper.split("_") if p]
     if parts and parts[-1] in _REFERENCE_SUFFIXES:
         return False
-    return not (len(parts) >= 2 and "_".join(parts[-2:]) in _REFERENCE_SUFFIXES)
+    if len(parts) >= 2 and "_".join(parts[-2:]) in _REFERENCE_SUFFIXES:
+        return False
+    # run-together names: SECRETFILE, TOKENPATH, PASSWORDFILE
+    return not upper.endswith(_GLUED_SUFFIXES)
 
 
 def is_placeholder(value: str) -> bool:
     """Values that hold no secret: empty, booleans, small numbers, paths, ``<token>``, ``changeme``."""
     v = value.strip().strip("\"'").strip()
-    return not v or _PLACEHOLDER.match(v) is not None
+    return not v or _PLACEHOLDER.match(v) is not None or _STAND_IN.search(v) is not None
 
 
 def credential_format(value: str) -> tuple[str, int, int] | None:

@@ -17,8 +17,8 @@ Which copies count:
 
 Not reported, because they are not secrets: public keys (`id_rsa.pub`,
 GPG/APT signing keys such as `nodesource-repo.gpg.key` or a key copied to a
-`.pub`/`.asc`/keyring path), certificates (`*.pem` whose name says
-`cert`, `ca`, `chain`, `bundle`), templates (`.env.example`,
+`.pub`/`.asc`/keyring path), certificates and Diffie-Hellman parameters (`*.pem` whose name says
+`cert`, `ca`, `chain`, `bundle`, `dhparam`), templates (`.env.example`,
 `.env.sample`, `credentials.example.json`), remote `ADD` URLs, and sources
 that are `$VARIABLES`.
 
@@ -91,7 +91,10 @@ SECRET_FILES: tuple[tuple[str, str], ...] = (
 
 _TEMPLATE = re.compile(r"(?:^|[._-])(?:example|sample|template|tmpl|dist|defaults?|test|dev|local-example)(?:[._-]|$)")
 _PUBLIC = re.compile(r"\.pub$|(?:^|[._-])(?:pub|public|pubkey|gpg|pgp|asc|signing|keyring|archive-key|release)(?:[._-]|$)")
-_CERT = re.compile(r"(?:^|[._-])(?:cert|certs|certificate|crt|ca|cacert|chain|fullchain|bundle|root|intermediate|trust|truststore)(?:[._-]|$)")
+_CERT = re.compile(
+    r"(?:^|[._-])(?:cert|certs|certificate|crt|ca|cacert|chain|fullchain|bundle|root|intermediate|"
+    r"trust|truststore|dhparams?|dh\d*|dhparam\d+)(?:[._-]|$)"
+)
 _PUBLIC_DEST = re.compile(r"\.(?:pub|asc|gpg|crt)$|/keyrings?/|/trusted\.gpg\.d/|/ca-certificates/|/certs?/?$")
 
 

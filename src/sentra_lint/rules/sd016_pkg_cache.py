@@ -2,14 +2,18 @@
 
 ## What it does
 Reports, in the stages that make up the image:
-- `apk add` without `--no-cache`, unless the same `RUN` removes
-  `/var/cache/apk/*` or has a cache or tmpfs mount on `/var/cache/apk`;
+- `apk add` without `--no-cache` (or `--no-network`, which fetches
+  nothing), unless the same `RUN` removes `/var/cache/apk/*` or has a cache
+  or tmpfs mount on `/var/cache/apk`;
 - `yum`, `dnf`, `microdnf` and `tdnf` `install` without a clean-up in the
   same `RUN`: `yum clean all` (or `dnf`/`microdnf`/`tdnf clean all`),
   `rm -rf /var/cache/yum` (or `/var/cache/dnf`), or a cache or tmpfs mount
   on the cache directory.
 
-The finding points at the `add`/`install` word.
+A `RUN` that calls a clean-up script of the project (`/scripts/cleanup.sh`)
+counts as cleaning up: its content is not visible from the Dockerfile. A
+command with a `$VARIABLE` argument (which may carry `--no-cache`) is not
+reported. The finding points at the `add`/`install` word.
 
 ## Why is this bad?
 Without these flags the package index and downloaded packages stay in the
@@ -53,6 +57,7 @@ from sentra_lint.rules._packages import (
     installs,
     mounts_cover,
     removes,
+    runs_cleanup_script,
 )
 
 META = RuleMeta(
@@ -80,10 +85,14 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                 continue  # a $VARIABLE may carry --no-cache
             tool = pc.tool.text.rsplit("/", 1)[-1]
             if pc.family == "apk":
-                if pc.has_option("--no-cache"):
-                    continue
+                if pc.has_option("--no-cache", "--no-network"):
+                    continue  # --no-network fetches no index to keep
                 if apk_clean is None:
-                    apk_clean = mounts_cover(mounts, APK_CACHE) or removes(script, APK_CACHE)
+                    apk_clean = (
+                        mounts_cover(mounts, APK_CACHE)
+                        or removes(script, APK_CACHE)
+                        or runs_cleanup_script(script)
+                    )
                 if apk_clean:
                     continue
                 msg = (

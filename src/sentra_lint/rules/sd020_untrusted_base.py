@@ -43,7 +43,7 @@ from sentra_lint.dockerfile import Dockerfile, Flag
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.images import ImageRef, parse_image_ref, registry_trusted
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._packages import parse_mount, scopes_before
+from sentra_lint.rules._packages import parse_mount, pullable, scopes_before
 
 META = RuleMeta(
     id="SD020",
@@ -94,7 +94,7 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     names = {s.name for s in df.stages if s.name}
     for stage in df.stages:
         ref = stage.base
-        if stage.base_stage is not None or ref.unknown or ref.is_scratch:
+        if stage.base_stage is not None or not pullable(ref):
             continue
         if not registry_trusted(ref, trusted):
             yield Violation(stage.base_span, _message("base image", ref))
@@ -122,7 +122,7 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
         if not resolved or resolved.lower() in names or resolved.isdigit():
             continue  # unknown, or a stage of this file (by name or index)
         ref = parse_image_ref(resolved)
-        if ref.unknown or ref.is_scratch or registry_trusted(ref, trusted):
+        if not pullable(ref) or registry_trusted(ref, trusted):
             continue
         s, e = _value_offsets(df, flag, value)
         yield Violation(df.source.span(s, e), _message(what, ref))
