@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ def compose(text: str) -> ComposeFile:
     return build_compose(src, load_yaml(src))
 
 
-def values(nodes: list[object]) -> list[str]:
+def values(nodes: Sequence[object]) -> list[str]:
     return [n.value for n in nodes if isinstance(n, ScalarNode)]
 
 

@@ -152,11 +152,11 @@ def test_full_workflow() -> None:
     assert call.uses_ref.pinned_to_sha
     assert isinstance(call.secrets, ScalarNode) and call.secrets.value == "inherit"
     assert call.with_ is not None
-    assert [(j.id, s.index) for j, s in w.iter_steps()] == [
+    assert [(j.id if j else None, s.index) for j, s in w.iter_steps()] == [
         ("build", 0),
         ("build", 1),
         ("build", 2),
-    ]  # type: ignore[union-attr]
+    ]
 
 
 @pytest.mark.parametrize(

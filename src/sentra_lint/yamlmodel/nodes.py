@@ -60,6 +60,7 @@ class ScalarNode:
     ``tag:yaml.org,2002:str``), otherwise the YAML 1.2 core schema tag of a
     plain scalar (``null``, ``bool``, ``int``, ``float``, ``merge``) or ``str``."""
     anchor: str | None = None
+    _vmap: tuple[str, ValueMap] | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_null(self) -> bool:
@@ -74,10 +75,17 @@ class ScalarNode:
         return src.span(self.start, _trimmed_end(src.text, self.start, self.end))
 
     def value_map(self, src: SourceFile) -> ValueMap:
-        """Where each character of :attr:`value` is in the file (see :class:`ValueMap`)."""
+        """Where each character of :attr:`value` is in the file (see :class:`ValueMap`).
+
+        Computed on first use and kept on the node for the same text."""
+        cached = self._vmap
+        if cached is not None and cached[0] is src.text:
+            return cached[1]
         from sentra_lint.yamlmodel.scalarmap import map_scalar
 
-        return map_scalar(self, src.text)
+        vmap = map_scalar(self, src.text)
+        object.__setattr__(self, "_vmap", (src.text, vmap))
+        return vmap
 
     def value_offsets(self, src: SourceFile) -> list[int]:
         """File offset of every character of :attr:`value`."""
