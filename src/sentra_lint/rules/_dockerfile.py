@@ -809,6 +809,16 @@ def all_stages(df: Dockerfile) -> tuple[Stage, ...]:
     return df.stages
 
 
+TARGET_OPTION: dict[str, dict[str, str]] = {
+    "target": {
+        "type": "string",
+        "description": "Build target: the stage (name or index) that produces the image; "
+        "default: the last stage.",
+    }
+}
+"""Options schema for rules that check the stage producing the image (``META.options``)."""
+
+
 def final_stage(df: Dockerfile, ctx: RuleContext | None = None) -> Stage | None:
     """The stage that produces the image: the ``target`` option's stage if set, else the last."""
     if ctx is not None:
@@ -836,6 +846,29 @@ def image_stages(df: Dockerfile, final: Stage) -> tuple[Stage, ...]:
         seen.add(current.index)
         chain.append(current)
     return tuple(reversed(chain))
+
+
+def has_parse_problems(df: Dockerfile, stages: Sequence[Stage]) -> bool:
+    """Whether a parse problem (SE001) lies inside ``stages``, or anywhere when one is unbounded.
+
+    Rules whose finding is about something *missing* (no ``USER``) use this:
+    a line that could not be read (a ``{{ }}`` template line) may hold it.
+    """
+    if not df.problems or not stages:
+        return False
+    index = {s.index for s in stages}
+    for problem in df.problems:
+        line = problem.span.line
+        for st in df.stages:
+            first = st.from_instruction.line
+            nxt = (
+                df.stages[st.index + 1].from_instruction.line
+                if st.index + 1 < len(df.stages)
+                else None
+            )
+            if line >= first and (nxt is None or line < nxt) and st.index in index:
+                return True
+    return False
 
 
 def stage_label(df: Dockerfile, stage: Stage) -> str:

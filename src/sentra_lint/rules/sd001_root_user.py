@@ -12,7 +12,8 @@ base image. A stage that builds on an earlier stage of the same file
 image itself sets (such as `node` in some images) is not visible in the
 Dockerfile and is still reported: say it explicitly. `USER $VAR` is
 resolved from `ARG`/`ENV` defaults; when its value is not known the rule
-stays silent. Windows images (whose users are names such as
+stays silent, and so it does when a line of those stages could not be
+parsed (a template such as `{{ }}` may set the user there). Windows images (whose users are names such as
 `ContainerUser`) are not checked.
 
 ## Why is this bad?
@@ -53,8 +54,11 @@ from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import (
+    TARGET_OPTION,
     effective_user,
     final_stage,
+    has_parse_problems,
+    image_stages,
     is_windows_stage,
     stage_label,
 )
@@ -68,6 +72,7 @@ META = RuleMeta(
     area="dockerfile",
     target="dockerfile",
     precision="high",
+    options=TARGET_OPTION,
 )
 
 
@@ -75,6 +80,8 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     stage = final_stage(df, ctx)
     if stage is None or is_windows_stage(df, stage):
         return
+    if has_parse_problems(df, image_stages(df, stage)):
+        return  # an unreadable line (a template) may set the user: not certain
     user = effective_user(df, stage)
     if user is None:
         return  # not certain (an unresolved $VAR)

@@ -55,6 +55,7 @@ from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import (
+    TARGET_OPTION,
     EnvSetting,
     RunCommand,
     UserSwitch,
@@ -77,6 +78,7 @@ META = RuleMeta(
     area="dockerfile",
     target="dockerfile",
     precision="high",
+    options=TARGET_OPTION,
 )
 
 

@@ -55,6 +55,7 @@ from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import (
+    TARGET_OPTION,
     RunCommand,
     command_env,
     final_stage,
@@ -75,6 +76,7 @@ META = RuleMeta(
     area="dockerfile",
     target="dockerfile",
     precision="high",
+    options=TARGET_OPTION,
 )
 
 # Cache directories, relative to a home directory.

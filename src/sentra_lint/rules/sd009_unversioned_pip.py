@@ -52,6 +52,7 @@ from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import (
+    TARGET_OPTION,
     PipInstall,
     RunCommand,
     VenvTracker,
@@ -74,6 +75,7 @@ META = RuleMeta(
     area="dockerfile",
     target="dockerfile",
     precision="high",
+    options=TARGET_OPTION,
 )
 
 _VERSIONED_PKG = re.compile(r"^python(3\.\d+)(-[a-z0-9.+-]+)?$")

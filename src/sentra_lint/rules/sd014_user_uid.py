@@ -54,9 +54,11 @@ from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import (
+    TARGET_OPTION,
     RunCommand,
     effective_user,
     final_stage,
+    has_parse_problems,
     image_stages,
     is_windows_stage,
     user_creation,
@@ -73,6 +75,7 @@ META = RuleMeta(
     area="dockerfile",
     target="dockerfile",
     precision="high",
+    options=TARGET_OPTION,
 )
 
 
@@ -112,6 +115,8 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                 severity=Severity.NOTE,
             )
     user = effective_user(df, final)
+    if has_parse_problems(df, image_stages(df, final)):
+        return  # an unreadable line may set a different final USER
     if user is None or user.instruction is None or user.is_root or user.value is None:
         return
     name = user_part(user.value)
