@@ -49,6 +49,8 @@ CASES: list[tuple[str, str, int]] = [
     ("SD001", "ARG U=root\nFROM alpine\nARG U\nUSER $U\n", 1),
     ("SD001", "ARG U=root\nFROM alpine\nUSER $U\n", 0),
     ("SD001", "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir\n", 0),
+    ("SD001", "FROM {{ base }}\n{% if user %}\nUSER app\n{% endif %}\n", 0),
+    ("SD001", "FROM {{ base }} AS b\nFROM alpine\nRUN x\n", 1),
     # --- SD002 -----------------------------------------------------------
     ("SD002", "FROM python:3.12\nRUN pip install x\nRUN useradd -u 1001 app\nUSER app\n", 0),
     ("SD002", "FROM python:3.12\nRUN useradd -u 1001 app && pip install x\n", 1),
