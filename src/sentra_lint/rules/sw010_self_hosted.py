@@ -9,7 +9,8 @@ repository can cause: `pull_request`, `pull_request_target`,
 `issue_comment`, `discussion`, `discussion_comment`, `workflow_run`,
 `fork` or `watch`. The span is the `self-hosted` label (or the `group`
 key). A `runs-on` given by an expression is resolved through the job's
-`matrix` when its values are literal; otherwise it is unknown and not
+`matrix` when its values are literal (nested ones too:
+`${{ matrix.backend.host }}`); otherwise it is unknown and not
 reported.
 
 ## Why is this bad?
@@ -47,7 +48,7 @@ from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._workflow import FORK_REACHABLE_TRIGGERS, expression_paths, lower_parts
 from sentra_lint.source import Span
 from sentra_lint.workflow.model import Job, Workflow
-from sentra_lint.yamlmodel import MapNode, ScalarNode, SeqNode
+from sentra_lint.yamlmodel import MapNode, Node, ScalarNode, SeqNode
 
 META = RuleMeta(
     id="SW010",
@@ -61,32 +62,34 @@ META = RuleMeta(
 )
 
 
-def _matrix_labels(wf: Workflow, job: Job, key: str) -> list[ScalarNode]:
-    """Literal values the matrix gives ``matrix.<key>`` (list items and includes)."""
+def _matrix_labels(job: Job, keys: tuple[str, ...]) -> list[ScalarNode]:
+    """Literal values the matrix gives ``matrix.<keys…>``: items of the matrix
+    list and of ``include`` entries, followed through nested mappings."""
     strategy = job.strategy
     matrix = strategy.get("matrix") if isinstance(strategy, MapNode) else None
-    if not isinstance(matrix, MapNode):
+    if not isinstance(matrix, MapNode) or not keys:
         return []
-    out: list[ScalarNode] = []
-
-    def add(node: object) -> None:
-        if isinstance(node, ScalarNode) and not node.is_null and "${{" not in node.value:
-            out.append(node)
-        elif isinstance(node, SeqNode):
-            for item in node.items:
-                add(item)
-
+    values: list[Node] = []
     for name, _k, value in matrix.str_items():
-        if name.lower() == key and isinstance(value, SeqNode):
-            for item in value.items:
-                add(item)
+        if name.lower() == keys[0] and isinstance(value, SeqNode):
+            values.extend(value.items)
     include = matrix.get("include")
     if isinstance(include, SeqNode):
         for item in include.items:
             if isinstance(item, MapNode):
-                for name, _k, value in item.str_items():
-                    if name.lower() == key:
-                        add(value)
+                values.extend(v for n, _k, v in item.str_items() if n.lower() == keys[0])
+    for key in keys[1:]:
+        nested: list[Node] = []
+        for value in values:
+            if isinstance(value, MapNode):
+                nested.extend(v for n, _k, v in value.str_items() if n.lower() == key)
+        values = nested
+    out: list[ScalarNode] = []
+    for value in values:
+        items = value.items if isinstance(value, SeqNode) else (value,)
+        for item in items:
+            if isinstance(item, ScalarNode) and not item.is_null and "${{" not in item.value:
+                out.append(item)
     return out
 
 
@@ -102,8 +105,8 @@ def _self_hosted(wf: Workflow, job: Job) -> Span | None:
         if "${{" in label.value:
             for path in expression_paths(label.value):
                 parts = lower_parts(path)
-                if len(parts) == 2 and parts[0] == "matrix":
-                    for value in _matrix_labels(wf, job, parts[1]):
+                if len(parts) >= 2 and parts[0] == "matrix":
+                    for value in _matrix_labels(job, parts[1:]):
                         if value.value.strip().lower() == "self-hosted":
                             return label.span(wf.source)
     return None
