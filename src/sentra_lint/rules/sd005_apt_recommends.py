@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import final_stage, image_stages, run_scripts
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, image_stages, run_scripts
 from sentra_lint.rules._packages import apt_skips_recommends, installs, script_disables_recommends
 
 META = RuleMeta(
@@ -56,6 +56,7 @@ META = RuleMeta(
     area="dockerfile",
     target="dockerfile",
     precision="very-high",
+    options=TARGET_OPTION,
 )
 
 

@@ -11,10 +11,11 @@ Anthropic `sk-ant-…`, OpenAI `sk-…`, Google API keys `AIza…`).
 
 Not reported, because no secret is written down: an `ARG` without a
 default, a value taken from another variable (`ENV TOKEN=$TOKEN`), an empty
-value, `true`/`false`/numbers, placeholders such as `changeme` or
-`<your-token>`, AWS documentation example keys, and names that point *to*
+value, `true`/`false`/small numbers, file paths, placeholders such as
+`changeme`, `<your-token>` or values that say `fake`, `dummy` or `example`,
+AWS documentation example keys, and names that point *to*
 a secret rather than hold it (`DB_PASSWORD_FILE=/run/secrets/db`,
-`TOKEN_URL`, `SECRET_NAME`). The secret itself is never printed.
+`TOKEN_URL`, `SECRET_NAME`, `SECRETFILE`). The secret itself is never printed.
 
 The option `secret-patterns` adds name globs (case-insensitive), for example
 `["*_CREDENTIAL", "VAULT_*_ID"]`.

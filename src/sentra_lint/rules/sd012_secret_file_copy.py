@@ -58,7 +58,7 @@ from collections.abc import Iterator
 from sentra_lint.dockerfile import Dockerfile, Instruction
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import final_stage, image_stages
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, image_stages
 from sentra_lint.rules._packages import instruction_sources
 
 META = RuleMeta(
@@ -70,6 +70,7 @@ META = RuleMeta(
     area="dockerfile",
     target="dockerfile",
     precision="high",
+    options=TARGET_OPTION,
 )
 
 # (glob on the lower-cased file name, what it is)

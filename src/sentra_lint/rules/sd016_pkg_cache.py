@@ -49,7 +49,13 @@ from collections.abc import Iterator
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import final_stage, image_stages, run_mounts, run_scripts
+from sentra_lint.rules._dockerfile import (
+    TARGET_OPTION,
+    final_stage,
+    image_stages,
+    run_mounts,
+    run_scripts,
+)
 from sentra_lint.rules._packages import (
     APK_CACHE,
     RPM_CACHES,
@@ -69,6 +75,7 @@ META = RuleMeta(
     area="dockerfile",
     target="dockerfile",
     precision="high",
+    options=TARGET_OPTION,
 )
 
 

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import final_stage, image_stages
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, image_stages
 
 META = RuleMeta(
     id="SD018",
@@ -55,6 +55,7 @@ META = RuleMeta(
     area="dockerfile",
     target="dockerfile",
     precision="medium",
+    options=TARGET_OPTION,
 )
 
 
