@@ -30,6 +30,7 @@ from sentra_lint.yamlmodel import (
     to_python,
     walk,
 )
+from sentra_lint.yamlmodel.nodes import MAX_MERGE_SOURCES
 
 
 def load(text: str) -> tuple[SourceFile, Node]:
@@ -717,3 +718,29 @@ def test_devcontainer_tolerates_wrong_types(text: str) -> None:
     assert dc.run_args == () and dc.cap_add == () and dc.mounts == ()
     if text == '{"dockerFile": "D"}':
         assert dc.build_dockerfile is not None and dc.build_dockerfile.value == "D"
+
+
+def test_merge_amplification_is_bounded() -> None:
+    """Many mappings merging one large anchor, or a long chain of merges,
+    must not multiply memory or time."""
+    big = "x-big: &big\n" + "".join(f"  k{i}: v\n" for i in range(3000))
+    users = "".join(f"u{i}:\n  <<: *big\n  own: {i}\n" for i in range(3000))
+    t0 = time.perf_counter()
+    _, root = root_map(big + users)
+    u = root.get("u2999")
+    assert isinstance(u, MapNode)
+    assert scalar(u.get("k2999")).value == "v" and scalar(u.get("own")).value == "2999"
+    for i in range(3000):
+        m = root.get(f"u{i}")
+        assert isinstance(m, MapNode) and m.get("k0") is not None
+    assert time.perf_counter() - t0 < 5
+    with pytest.raises(TooLarge):
+        to_python(root)
+    chain = "c0: &c0 {k0: 1}\n" + "".join(
+        f"c{i}: &c{i} {{<<: *c{i - 1}, k{i}: 1}}\n" for i in range(1, 5000)
+    )
+    _, root = root_map(chain)
+    last = root.get("c4999")
+    assert isinstance(last, MapNode)
+    assert last.get("k4999") is not None and last.get("k4000") is not None
+    assert len(last) <= 1 + MAX_MERGE_SOURCES

@@ -126,21 +126,36 @@ class MapNode:
     flow: bool = False
     duplicates: tuple[ScalarNode, ...] = ()
     """Key nodes whose key appears again later in this mapping (the later one wins)."""
-    _index: dict[str, tuple[Node, Node]] | None = field(default=None, repr=False, compare=False)
+    _own: _OwnView | None = field(default=None, repr=False, compare=False)
     _pairs: tuple[tuple[Node, Node], ...] | None = field(default=None, repr=False, compare=False)
 
     def span(self, src: SourceFile) -> Span:
         return src.span(self.start, _trimmed_end(src.text, self.start, self.end))
 
-    def _lookup(self) -> dict[str, tuple[Node, Node]]:
-        index = self._index
-        if index is None:
-            index = {}
-            for key, value in self.pairs():
-                if isinstance(key, ScalarNode):
-                    index[key.value] = (key, value)
-            object.__setattr__(self, "_index", index)
-        return index
+    def _view(self) -> _OwnView:
+        view = self._own
+        if view is None:
+            view = _own_view(self)
+            object.__setattr__(self, "_own", view)
+        return view
+
+    def _sources(self) -> Iterator[MapNode]:
+        """Merge sources in priority order (depth first, each once, bounded)."""
+        merges = self._view()[2]
+        if not merges:
+            return
+        seen: set[int] = {id(self)}
+        stack: list[Node] = []
+        _push_sources(stack, merges)
+        budget = MAX_MERGE_SOURCES
+        while stack and budget > 0:
+            source = stack.pop()
+            if not isinstance(source, MapNode) or id(source) in seen:
+                continue
+            seen.add(id(source))
+            budget -= 1
+            yield source
+            _push_sources(stack, source._view()[2])
 
     def pairs(self) -> list[tuple[Node, Node]]:
         """The effective pairs: own keys (the last of duplicates wins, at the
@@ -149,47 +164,55 @@ class MapNode:
 
         Of several merged mappings (``<<: [*a, *b]``) the earlier one wins, as
         in YAML 1.1 merge semantics; a merged mapping's own merges come right
-        after it. Only a plain ``<<`` is a merge key. Cycles are ignored.
+        after it. Only a plain ``<<`` is a merge key. Cycles are ignored, and
+        at most :data:`MAX_MERGE_SOURCES` mappings are merged into one.
         """
         cached = self._pairs
         if cached is not None:
             return list(cached)
-        result, others, merges = _own_pairs(self)
-        if merges:
-            seen: set[int] = {id(self)}
-            stack: list[Node] = []
-            _push_sources(stack, merges)
-            while stack:
-                source = stack.pop()
-                if not isinstance(source, MapNode) or id(source) in seen:
-                    continue
-                seen.add(id(source))
-                own, _, nested = _own_pairs(source)
-                for key, pair in own.items():
-                    result.setdefault(key, pair)
-                _push_sources(stack, nested)
+        own, others, merges = self._view()
+        if not merges:
+            out = [*own.values(), *others]
+            object.__setattr__(self, "_pairs", tuple(out))
+            return out
+        result = dict(own)
+        for source in self._sources():
+            for key, pair in source._view()[0].items():
+                result.setdefault(key, pair)
         out = [*result.values(), *others]
-        object.__setattr__(self, "_pairs", tuple(out))
+        # Merged views are kept only when small: many mappings merging one
+        # large anchor must not multiply memory (a "billion laughs" by merge).
+        if len(out) <= _PAIRS_CACHE_LIMIT:
+            object.__setattr__(self, "_pairs", tuple(out))
         return out
+
+    def entry(self, key: str) -> tuple[Node, Node] | None:
+        """``(key node, value)`` for ``key``, merges applied, or ``None``."""
+        hit = self._view()[0].get(key)
+        if hit is not None:
+            return hit
+        for source in self._sources():
+            hit = source._view()[0].get(key)
+            if hit is not None:
+                return hit
+        return None
 
     def get(self, key: str) -> Node | None:
         """The value for ``key`` (compared as a string), merges applied."""
-        hit = self._lookup().get(key)
+        hit = self.entry(key)
         return hit[1] if hit else None
 
     def key_node(self, key: str) -> Node | None:
         """The key node for ``key``: where the key itself is written."""
-        hit = self._lookup().get(key)
+        hit = self.entry(key)
         return hit[0] if hit else None
 
-    def entry(self, key: str) -> tuple[Node, Node] | None:
-        return self._lookup().get(key)
-
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self._lookup()
+        return isinstance(key, str) and self.entry(key) is not None
 
     def keys(self) -> list[str]:
-        return list(self._lookup())
+        """The scalar keys of :meth:`pairs`, in order."""
+        return [k.value for k, _ in self.pairs() if isinstance(k, ScalarNode)]
 
     def str_items(self) -> Iterator[tuple[str, ScalarNode, Node]]:
         """``(key text, key node, value)`` for every effective pair with a scalar key."""
@@ -198,13 +221,25 @@ class MapNode:
                 yield key.value, key, value
 
     def __len__(self) -> int:
-        return len(self._lookup())
+        """The number of effective pairs (an empty mapping is falsy)."""
+        own, others, merges = self._view()
+        if not merges:
+            return len(own) + len(others)
+        return len(self.pairs())
 
 
-def _own_pairs(
-    m: MapNode,
-) -> tuple[dict[str, tuple[Node, Node]], list[tuple[Node, Node]], list[Node]]:
-    """A mapping's own scalar-keyed pairs (last duplicate wins), other pairs, merge values."""
+MAX_MERGE_SOURCES = 1000
+"""Mappings merged into one mapping through ``<<`` (nested merges included)."""
+_PAIRS_CACHE_LIMIT = 2000
+
+# A mapping's own scalar-keyed pairs (last duplicate wins), its pairs with
+# non-scalar keys, and its merge values.
+_OwnView = tuple[
+    dict[str, tuple["Node", "Node"]], tuple[tuple["Node", "Node"], ...], tuple["Node", ...]
+]
+
+
+def _own_view(m: MapNode) -> _OwnView:
     own: dict[str, tuple[Node, Node]] = {}
     others: list[tuple[Node, Node]] = []
     merges: list[Node] = []
@@ -216,10 +251,10 @@ def _own_pairs(
                 own[key.value] = (key, value)
         else:
             others.append((key, value))
-    return own, others, merges
+    return own, tuple(others), tuple(merges)
 
 
-def _push_sources(stack: list[Node], merges: list[Node]) -> None:
+def _push_sources(stack: list[Node], merges: tuple[Node, ...]) -> None:
     """Push merge sources so that the first one is popped first."""
     for m in reversed(merges):
         if isinstance(m, SeqNode):
@@ -360,7 +395,8 @@ def to_python(node: Node, max_nodes: int = 10_000) -> Any:
 
     Merges are applied and duplicate keys resolve to the last one. Shared
     nodes (aliases) become the same Python object, so the cost is the number
-    of distinct nodes; more than ``max_nodes`` of them raises :class:`TooLarge`.
+    of distinct nodes plus the entries of each container; more than
+    ``max_nodes`` in all raises :class:`TooLarge`.
     Non-scalar keys are rendered as their source-free Python ``repr``-less
     placeholder ``"<complex key>"``.
     """
@@ -384,6 +420,7 @@ def to_python(node: Node, max_nodes: int = 10_000) -> Any:
                     children.append(v)
             else:
                 children.extend(n.items)
+            count += len(children)  # merged-in pairs cost even when shared
             for c in children:
                 if id(c) not in memo:
                     stack.append((c, False))
