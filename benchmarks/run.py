@@ -478,6 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print("\n".join(f"{k}: {v}" for k, v in versions.items()), flush=True)
     started = time.perf_counter()
+    load_before = os.getloadavg()
 
     dockerfiles = corpus_files(corpus, "dockerfiles")
     workflows = corpus_files(corpus, "workflows")
@@ -581,6 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory=memory,
         all_files=len(dockerfiles) + len(workflows) + len(composes),
         elapsed=time.perf_counter() - started,
+        load=(load_before[0], os.getloadavg()[0]),
     )
     print()
     print(report)
@@ -603,6 +605,7 @@ def render(
     memory: dict[str, tuple[Sample, int]],
     all_files: int,
     elapsed: float,
+    load: tuple[float, float],
 ) -> str:
     cpu = "unknown CPU"
     try:
@@ -623,7 +626,9 @@ def render(
         f"- Rounds: {args.rounds} timed after one warm-up, interleaved; cold starts {args.cold_reps} per round; {jobs}",
         "- Times are medians of wall-clock time (min-max in brackets); command: `python benchmarks/run.py"
         + (" --quick" if args.quick else "") + "`",
-        f"- Total benchmark time: {elapsed:.0f} s",
+        f"- Total benchmark time: {elapsed:.0f} s; 1-minute load average {load[0]:.1f} at the start,"
+        f" {load[1]:.1f} at the end (on {os.cpu_count()} cores: other work on the machine shifts"
+        " absolute times; the interleaved ratios less so)",
         "",
         "## Ratios against the targets",
         "",
