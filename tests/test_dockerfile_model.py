@@ -630,3 +630,10 @@ def test_corpus_parses_and_agrees_with_dockerfile_parse() -> None:
     # of the file, a lone "\" line.
     assert agreed / compared > 0.99, disagreements
     assert ok / runs > 0.95
+
+
+def test_quoted_flag_value() -> None:
+    df = parse('FROM alpine\nRUN --mount="type=cache,target=/root/.cache" pip install x\n')
+    mount = df.instructions[1].flag("mount")
+    assert mount is not None and mount.value == "type=cache,target=/root/.cache"
+    assert df.instructions[1].args == "pip install x"

@@ -489,3 +489,21 @@ def test_import_does_not_load_tree_sitter() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_heredoc_redirect_span_is_the_marker() -> None:
+    s = "cat <<EOF | sh\ncurl x\nEOF\n"
+    cat = parse_shell(s).commands[0]
+    (doc,) = cat.redirects
+    assert s[doc.start : doc.end] == "<<EOF"
+    assert s[cat.start : cat.end] == "cat <<EOF"
+
+
+def test_test_brackets_are_commands() -> None:
+    s = '[ -f "$(which pip)" ] && [[ $X == y ]]'
+    script = parse_shell(s)
+    assert [c.name for c in script.commands] == ["[", "which", "[["]
+    test, which, _ = script.commands
+    assert test.texts[0] == "[" and test.texts[-1] == "]"
+    assert which.parent == test.index
+    assert_offsets(s, script)

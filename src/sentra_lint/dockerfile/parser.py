@@ -262,7 +262,10 @@ class _Parser:
                     break
                 fs = base + pos
                 fe = fs + m.end()
-                flags.append(Flag("--" + m.group(1), m.group(2), self.src.span(fs, fe), fs, fe))
+                value = m.group(2)
+                if value is not None and any(q in value for q in "'\""):
+                    value = unquote(value, escape=esc)[0]
+                flags.append(Flag("--" + m.group(1), value, self.src.span(fs, fe), fs, fe))
                 pos += m.end()
                 pos += len(flat[pos:]) - len(flat[pos:].lstrip())
             args_start = base + pos

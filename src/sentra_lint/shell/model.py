@@ -43,9 +43,9 @@ class Redirect:
     """A redirection: ``op`` is ``<``, ``>``, ``>>``, ``2>``, ``&>``, ``<<``, ``<<-``, ``<<<`` ...
 
     ``fd`` is the descriptor written before the operator (``2`` in ``2>&1``).
-    For a here-document ``target`` is the delimiter word, ``body`` the text
-    between the redirect line and the closing delimiter and ``body_start``
-    its offset.
+    For a here-document ``target`` is the delimiter word, ``start``/``end``
+    cover the ``<<EOF`` marker only, ``body`` is the text between the
+    redirect line and the closing delimiter and ``body_start`` its offset.
     """
 
     op: str

@@ -448,6 +448,9 @@ class _Walker:
                 fd = self.src[self.b2c(c.start_byte) : self.b2c(c.end_byte)]
             elif ct == "heredoc_start":
                 target = self.word(c)
+                # the redirect is the marker; the body and what tree-sitter
+                # nests after it (``| sh``, ``&& x``) are not part of it
+                fe = target.end
             elif ct == "heredoc_body":
                 s, e, bfs, _ = self.span(c)
                 body = self.src[s:e]
