@@ -637,3 +637,8 @@ def test_quoted_flag_value() -> None:
     mount = df.instructions[1].flag("mount")
     assert mount is not None and mount.value == "type=cache,target=/root/.cache"
     assert df.instructions[1].args == "pip install x"
+
+
+def test_template_line_inside_continuation() -> None:
+    df = parse("FROM alpine\nRUN set -eux; \\\n    {{ if .alpine then ( -}}\n    apk add x\n")
+    assert len(df.problems) == 1 and df.problems[0].span.line == 3

@@ -507,3 +507,24 @@ def test_test_brackets_are_commands() -> None:
     assert test.texts[0] == "[" and test.texts[-1] == "]"
     assert which.parent == test.index
     assert_offsets(s, script)
+
+
+def test_backquoted_comment_idiom() -> None:
+    s = "apt-get update && \\\n  `# the tools` \\\n  apt-get install -y curl"
+    script = parse_shell(s)
+    assert script.ok
+    assert [c.name for c in script.commands] == ["apt-get", "apt-get"]
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        "if a; then \\\n  if b; then c; fi \\\nfi",
+        "for x in y; do if z; then q; fi done",
+        "if a; then ( b ) else c; fi",
+    ],
+)
+def test_closers_without_separator_are_accepted_like_bash(s: str) -> None:
+    script = parse_shell(s)
+    assert script.ok, s
+    assert_offsets(s, script)

@@ -239,6 +239,9 @@ class _Parser:
             last = nxt
             cur_s, cur_e = self.lines[nxt]
             end = cur_s + len(text[cur_s:cur_e].rstrip())
+            tm = _TEMPLATE_LINE.match(text[cur_s:cur_e])
+            if tm:
+                self.note_template(cur_s + tm.start(1))
         logical_end = end
         # the flat view: continuations, dropped lines and newlines as spaces
         base = kw_end

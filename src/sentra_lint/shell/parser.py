@@ -21,6 +21,10 @@ from sentra_lint.shell.wrappers import unwrap
 SHELLS = frozenset(["sh", "bash", "dash", "zsh", "ash", "ksh", "mksh", "busybox-sh"])
 _MAX_JOBS = 64
 _GH_EXPR = re.compile(r"\$\{\{.*?\}\}")
+_BACKQUOTE_COMMENT = re.compile(r"`#[^`\n]*`")
+_CLOSERS = re.compile(
+    r"(\b(?:fi|done|esac)|\))([ \t]+(?:\\\n[ \t]*)*)(?=(?:fi|done|esac|else|elif|\})(?:\s|;|$))"
+)
 _EXPANSIONS = frozenset(
     [
         "simple_expansion",
@@ -123,10 +127,18 @@ def _byte_to_char(text: str) -> Callable[[int], int]:
 
 
 def _mask_expressions(text: str) -> str:
-    """Replace ``${{ expr }}`` by a same-length ``$___`` variable so the parser sees an expansion."""
-    if "${{" not in text:
-        return text
-    return _GH_EXPR.sub(lambda m: "$" + "_" * (len(m.group(0)) - 1), text)
+    """What the parser sees: same length as ``text``, two constructs blanked.
+
+    ``${{ expr }}`` becomes a ``$___`` variable, so the parser sees an
+    expansion; a backquoted comment (`` `# note` ``, a Dockerfile idiom for
+    comments inside a continued RUN) becomes spaces: tree-sitter would read
+    the closing backquote as part of the comment.
+    """
+    if "${{" in text:
+        text = _GH_EXPR.sub(lambda m: "$" + "_" * (len(m.group(0)) - 1), text)
+    if "`#" in text:
+        text = _BACKQUOTE_COMMENT.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 class _Walker:
@@ -771,6 +783,13 @@ def _run_jobs(col: _Collector, parser: Any, first_is_top: bool = True) -> None:
         masked = _mask_expressions(job.text)
         tree = parser.parse(masked.encode("utf-8"))
         root = tree.root_node
+        if _has_problem(root) and _CLOSERS.search(masked):
+            # bash takes "fi fi", "done fi", ") else" (a continued RUN without ";");
+            # tree-sitter does not: retry with a ";" in place of one blank
+            fixed = _CLOSERS.sub(lambda m: m.group(1) + ";" + m.group(2)[1:], masked)
+            retry = parser.parse(fixed.encode("utf-8"))
+            if not _has_problem(retry.root_node):
+                masked, root = fixed, retry.root_node
         if _has_problem(root) and (done == 1 or not first_is_top):
             col.ok = False
         _Walker(col, job, masked).walk(root)
