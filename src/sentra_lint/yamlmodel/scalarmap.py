@@ -19,6 +19,8 @@ Folding rules (libyaml's, which follow the YAML spec):
 
 from __future__ import annotations
 
+import re
+
 from sentra_lint.yamlmodel.nodes import ScalarNode, ValueMap
 
 _BREAKS = "\n\x85\u2028\u2029"
@@ -47,21 +49,58 @@ _SIMPLE_ESCAPES = {
 }
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
+# Runs of characters that stand for themselves, per scanning mode.
+_CHUNK = {
+    (None, True): re.compile("[^ \t\n\x85\u2028\u2029]+"),
+    ("'", True): re.compile("[^ \t\n\x85\u2028\u2029']+"),
+    ('"', True): re.compile("[^ \t\n\x85\u2028\u2029\\\\]+"),
+    ('"', False): re.compile("[^\\\\]+"),
+}
+_BLANKS_RE = re.compile("[ \t]+")
+_BREAK_RE = re.compile("[\n\x85\u2028\u2029]")
+
 
 class _Out:
-    """Accumulates value characters with the source range of each."""
+    """Accumulates value text with the source range of each character, as runs."""
 
-    __slots__ = ("chars", "ends", "starts")
+    __slots__ = ("chars", "length", "runs")
 
     def __init__(self) -> None:
         self.chars: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.runs: list[list[int]] = []  # [value index, file offset, length, width]
+        self.length = 0
 
     def emit(self, ch: str, start: int, end: int) -> None:
+        """One value character produced by ``text[start:end]``."""
         self.chars.append(ch)
-        self.starts.append(start)
-        self.ends.append(end)
+        width = end - start
+        runs = self.runs
+        if width == 1 and runs:
+            last = runs[-1]
+            if last[3] == 1 and last[1] + last[2] == start:
+                last[2] += 1
+                self.length += 1
+                return
+        runs.append([self.length, start, 1, width])
+        self.length += 1
+
+    def emit_slice(self, text: str, start: int, end: int) -> None:
+        """Value characters that are ``text[start:end]`` verbatim."""
+        if end <= start:
+            return
+        self.chars.append(text[start:end])
+        runs = self.runs
+        if runs:
+            last = runs[-1]
+            if last[3] == 1 and last[1] + last[2] == start:
+                last[2] += end - start
+                self.length += end - start
+                return
+        runs.append([self.length, start, end - start, 1])
+        self.length += end - start
+
+    def value(self) -> str:
+        return "".join(self.chars)
 
 
 def _norm_break(ch: str) -> str:
@@ -74,74 +113,92 @@ def _flow_like(text: str, start: int, end: int, style: str | None, fold: bool = 
 
     ``fold=False`` reads a JSON string: no line folding, only escapes."""
     out = _Out()
-    breaks = _BREAKS if fold else ""
-    blanks = _BLANK if fold else ""
     i, stop = start, end
     if style in ("'", '"'):
         i, stop = start + 1, end - 1
+    chunk = _CHUNK[(style if style in ("'", '"') else None, fold if style == '"' else True)]
     leading_blanks = False
     leading_break: tuple[int, str] | None = None  # (offset, char); char "" after an escaped break
     trailing: list[tuple[int, str]] = []
-    whitespace: list[int] = []
+    ws: tuple[int, int] | None = None  # pending blanks between content on one line
     while i < stop:
         ch = text[i]
-        if ch in blanks:
+        if fold and ch in _BLANK:
+            m = _BLANKS_RE.match(text, i, stop)
+            j = m.end() if m else i + 1
             if not leading_blanks:
-                whitespace.append(i)
-            i += 1
+                ws = (i, j)
+            i = j
             continue
-        if ch in breaks:
+        if fold and ch in _BREAKS:
             if not leading_blanks:
-                whitespace.clear()
+                ws = None
                 leading_break = (i, _norm_break(ch))
                 leading_blanks = True
             else:
                 trailing.append((i, _norm_break(ch)))
             i += 1
             continue
-        # A content character: first settle the blanks before it.
-        _settle(text, out, leading_blanks, leading_break, trailing, whitespace)
-        leading_blanks, leading_break = False, None
-        trailing.clear()
-        whitespace.clear()
-        if style == "'" and ch == "'" and i + 1 < stop and text[i + 1] == "'":
-            out.emit("'", i, i + 2)
-            i += 2
+        # Content: first settle the blanks and breaks before it.
+        if leading_blanks or ws is not None:
+            _settle(text, out, leading_blanks, leading_break, trailing, ws)
+            leading_blanks, leading_break, ws = False, None, None
+            trailing.clear()
+        if style == "'" and ch == "'":
+            if i + 1 < stop and text[i + 1] == "'":
+                out.emit("'", i, i + 2)
+                i += 2
+            else:
+                out.emit("'", i, i + 1)
+                i += 1
             continue
-        if style == '"' and ch == "\\" and i + 1 < stop:
-            nxt = text[i + 1]
-            if nxt in _BREAKS:
+        if style == '"' and ch == "\\":
+            i = _escape(text, i, stop, out)
+            if i < 0:  # an escaped line break joins the lines
+                i = -i
                 leading_blanks = True
-                leading_break = (i, "")
-                i += 2
-                continue
-            simple = _SIMPLE_ESCAPES.get(nxt)
-            if simple is not None:
-                out.emit(simple, i, i + 2)
-                i += 2
-                continue
-            width = _HEX_ESCAPES.get(nxt)
-            if width is not None:
-                end_esc = i + 2 + width
-                try:
-                    code = int(text[i + 2 : end_esc], 16)
-                    if 0xD800 <= code < 0xDC00 and text[end_esc : end_esc + 2] == "\\u":
-                        # A JSON surrogate pair is one character.
-                        low = int(text[end_esc + 2 : end_esc + 6], 16)
-                        if 0xDC00 <= low < 0xE000:
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                            end_esc += 6
-                    out.emit(chr(code), i, end_esc)
-                except (ValueError, OverflowError):
-                    out.emit(nxt, i, i + 2)
-                i = end_esc
-                continue
-        out.emit(ch, i, i + 1)
-        i += 1
-    if style is not None:
+                leading_break = (i - 2, "")
+            continue
+        m = chunk.match(text, i, stop)
+        j = m.end() if m else i + 1
+        out.emit_slice(text, i, j)
+        i = j
+    if style is not None and (leading_blanks or ws is not None):
         # Blanks before the closing quote belong to the value (folded like any).
-        _settle(text, out, leading_blanks, leading_break, trailing, whitespace)
+        _settle(text, out, leading_blanks, leading_break, trailing, ws)
     return out
+
+
+def _escape(text: str, i: int, stop: int, out: _Out) -> int:
+    """Read the escape at ``text[i]`` (a backslash); returns the next index, or
+    minus it for an escaped line break."""
+    if i + 1 >= stop:
+        out.emit("\\", i, i + 1)
+        return i + 1
+    nxt = text[i + 1]
+    if nxt in _BREAKS:
+        return -(i + 2)
+    simple = _SIMPLE_ESCAPES.get(nxt)
+    if simple is not None:
+        out.emit(simple, i, i + 2)
+        return i + 2
+    width = _HEX_ESCAPES.get(nxt)
+    if width is None:
+        out.emit(nxt, i, i + 2)
+        return i + 2
+    end_esc = i + 2 + width
+    try:
+        code = int(text[i + 2 : end_esc], 16)
+        if 0xD800 <= code < 0xDC00 and text[end_esc : end_esc + 2] == "\\u":
+            # A JSON surrogate pair is one character.
+            low = int(text[end_esc + 2 : end_esc + 6], 16)
+            if 0xDC00 <= low < 0xE000:
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                end_esc += 6
+        out.emit(chr(code), i, end_esc)
+    except (ValueError, OverflowError):
+        out.emit(nxt, i, i + 2)
+    return end_esc
 
 
 def _settle(
@@ -150,7 +207,7 @@ def _settle(
     leading_blanks: bool,
     leading_break: tuple[int, str] | None,
     trailing: list[tuple[int, str]],
-    whitespace: list[int],
+    ws: tuple[int, int] | None,
 ) -> None:
     """Emit the blanks and breaks that stand between two pieces of content."""
     if leading_blanks:
@@ -161,9 +218,8 @@ def _settle(
             out.emit(leading_break[1], leading_break[0], leading_break[0] + 1)
         for off, b in trailing:
             out.emit(b, off, off + 1)
-    else:
-        for off in whitespace:
-            out.emit(text[off], off, off + 1)
+    elif ws is not None:
+        out.emit_slice(text, ws[0], ws[1])
 
 
 def _header(text: str, start: int, end: int) -> tuple[str, int, int]:
@@ -188,13 +244,19 @@ def _block(text: str, body: int, end: int, folded: bool, chomp: str, indent: int
     out = _Out()
     pos = body
 
+    pad = " " * indent
+
     def scan_breaks(pos: int) -> tuple[int, int, list[tuple[int, str]]]:
         breaks: list[tuple[int, str]] = []
         while True:
-            col = 0
-            while col < indent and pos < end and text[pos] == " ":
-                pos += 1
-                col += 1
+            if pos + indent <= end and text.startswith(pad, pos):
+                pos += indent
+                col = indent
+            else:
+                col = 0
+                while col < indent and pos < end and text[pos] == " ":
+                    pos += 1
+                    col += 1
             if pos < end and text[pos] in _BREAKS:
                 breaks.append((pos, _norm_break(text[pos])))
                 pos += 1
@@ -222,9 +284,10 @@ def _block(text: str, body: int, end: int, folded: bool, chomp: str, indent: int
             out.emit(b, off, off + 1)
         trailing = []
         leading_blank = text[pos] in _BLANK
-        while pos < end and text[pos] not in _BREAKS:
-            out.emit(text[pos], pos, pos + 1)
-            pos += 1
+        m = _BREAK_RE.search(text, pos, end)
+        line_end = m.start() if m else end
+        out.emit_slice(text, pos, line_end)
+        pos = line_end
         if pos >= end:
             break
         leading_break = (pos, _norm_break(text[pos]))
@@ -268,28 +331,34 @@ def _block_scalar(node: ScalarNode, text: str) -> _Out | None:
     candidates.extend(k for k in range(1, max(first_col, auto) + 1) if k not in candidates)
     for indent in candidates:
         out = _block(text, body, end, folded, chomp, indent)
-        if out is not None and "".join(out.chars) == node.value:
+        if out is not None and out.value() == node.value:
             return out
     return None
 
 
 def map_scalar(node: ScalarNode, text: str) -> ValueMap:
     """The :class:`ValueMap` of ``node`` in ``text`` (the file it was parsed from)."""
-    out: _Out | None
-    if not node.value:
-        return ValueMap((), (), True, node.start, node.end)
-    if node.end > len(text) or node.start < 0:
-        out = None
+    value, start, end = node.value, node.start, node.end
+    if not value:
+        return ValueMap((), 0, True, start, end)
+    out: _Out | None = None
+    if end > len(text) or start < 0:
+        pass
+    elif node.style is None and text[start:end] == value:
+        return ValueMap(((0, start, len(value), 1),), len(value), True, start, end)
+    elif node.style in ("'", '"') and text[start + 1 : end - 1] == value:
+        return ValueMap(((0, start + 1, len(value), 1),), len(value), True, start, end)
     elif node.style in ("|", ">"):
         out = _block_scalar(node, text)
     else:
-        out = _flow_like(text, node.start, node.end, node.style)
-        if "".join(out.chars) != node.value and node.style == '"':
+        out = _flow_like(text, start, end, node.style)
+        if out.value() != value and node.style == '"':
             # A JSON string (devcontainer.json): escapes but no line folding.
-            out = _flow_like(text, node.start, node.end, node.style, fold=False)
-        if "".join(out.chars) != node.value:
+            out = _flow_like(text, start, end, node.style, fold=False)
+        if out.value() != value:
             out = None
     if out is None:
-        n = len(node.value)
-        return ValueMap((node.start,) * n, (node.end,) * n, False, node.start, node.end)
-    return ValueMap(tuple(out.starts), tuple(out.ends), True, node.start, node.end)
+        n = len(value)
+        runs = tuple((k, start, 1, max(end - start, 1)) for k in range(n))
+        return ValueMap(runs, n, False, start, end)
+    return ValueMap(tuple((r[0], r[1], r[2], r[3]) for r in out.runs), out.length, True, start, end)
