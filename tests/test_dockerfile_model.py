@@ -642,3 +642,46 @@ def test_quoted_flag_value() -> None:
 def test_template_line_inside_continuation() -> None:
     df = parse("FROM alpine\nRUN set -eux; \\\n    {{ if .alpine then ( -}}\n    apk add x\n")
     assert len(df.problems) == 1 and df.problems[0].span.line == 3
+
+
+def test_exec_spans() -> None:
+    df = parse('FROM alpine\nCOPY ["a b", "/dst/"]\n')
+    copy = df.instructions[1]
+    assert [at(df, s, e) for s, e in copy.exec_spans] == ['"a b"', '"/dst/"']
+
+
+_ALPHABET = "FROM RUN COPY ARG USER <<EOF EOF\n\\`'\"$(){}[]#=- \t\né|&;"
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_random_input_never_raises(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    pieces = [
+        "FROM a\n",
+        "RUN ",
+        "<<EOF\n",
+        "EOF\n",
+        "\\\n",
+        "# c\n",
+        '["x",',
+        " sh -c '",
+        "$(",
+        "`",
+    ]
+    text = "".join(
+        rng.choice(pieces) if rng.random() < 0.3 else rng.choice(_ALPHABET)
+        for _ in range(rng.randint(0, 120))
+    )
+    df = parse(text)
+    n = len(df.source.text)
+    for instr in df.instructions:
+        assert 0 <= instr.start <= instr.end <= n
+        assert instr.args_start <= instr.args_end <= n
+        script = run_script(instr)
+        if script is None:
+            continue
+        for cmd in script.commands:
+            for w in cmd.argv:
+                assert 0 <= w.start <= w.end <= n

@@ -528,3 +528,40 @@ def test_closers_without_separator_are_accepted_like_bash(s: str) -> None:
     script = parse_shell(s)
     assert script.ok, s
     assert_offsets(s, script)
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_random_scripts_never_raise(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    pieces = [
+        "sudo ",
+        "env A=1 ",
+        "sh -c '",
+        'bash -c "',
+        "$(",
+        ")",
+        "`",
+        "<<EOF\n",
+        "EOF\n",
+        " | ",
+        " && ",
+        "\\\n",
+        "'",
+        '"',
+        "${{ x }}",
+        "é",
+        "<(",
+        "xargs -I{} ",
+        "; ",
+    ]
+    text = "".join(
+        rng.choice(pieces) if rng.random() < 0.5 else rng.choice("ab -=$\n\t")
+        for _ in range(rng.randint(0, 80))
+    )
+    for script in (parse_shell(text, 7), parse_fallback(text, 7)):
+        for cmd in script.commands:
+            assert cmd.parent is None or cmd.parent < cmd.index
+            for w in cmd.raw_argv:
+                assert 7 <= w.start <= w.end <= 7 + len(text)

@@ -139,6 +139,11 @@ class Instruction:
     def is_shell_form(self) -> bool:
         return self.exec_form is None
 
+    @property
+    def exec_spans(self) -> tuple[tuple[int, int], ...]:
+        """``(start, end)`` of each JSON string of ``exec_form``, quotes included."""
+        return self._exec_spans
+
 
 @dataclass(frozen=True, slots=True)
 class Stage:

@@ -41,8 +41,10 @@ def run_script(instr: Instruction) -> ShellScript | None:
         return result
     try:
         result = _build(instr)
-    except Exception:  # never let a parser bug take the file down
-        result = None
+    except Exception:  # never let a parser bug take the file down: split the words
+        from sentra_lint.shell.parser import parse_fallback
+
+        result = parse_fallback(instr.args, instr.args_start)
     cache["script"] = result
     return result
 
