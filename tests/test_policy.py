@@ -40,8 +40,8 @@ def test_limits_policy(tmp_path: Path) -> None:
     repo = setup_repo(tmp_path, "acme-limits.yaml")
     wf = ".github/workflows/agent.yml"
     assert org_findings(repo) == [
-        ("ACME001", wf, 9, 16),  # --memory=8g
         ("ACME002", wf, 8, 14),  # docker.io image
+        ("ACME001", wf, 9, 16),  # --memory=8g
     ]
 
 
@@ -58,10 +58,10 @@ def test_build_policy(tmp_path: Path) -> None:
     repo = setup_repo(tmp_path, "acme-build.yaml")
     wf = ".github/workflows/agent.yml"
     assert org_findings(repo) == [
-        ("ACME021", "Dockerfile", 2, 1),
-        ("ACME020", "Dockerfile", 3, 6),
         ("ACME022", wf, 6, 22),
         ("ACME023", wf, 11, 15),
+        ("ACME021", "Dockerfile", 2, 1),
+        ("ACME020", "Dockerfile", 3, 6),
     ]
 
 

@@ -48,6 +48,10 @@ class Settings:
     exclude: tuple[str, ...] = ()
     config_suppressions: tuple[Any, ...] = ()
     verbose: bool = False
+    images: dict[str, Any] = field(default_factory=dict)
+    """The config's ``images:`` mapping (image name -> Dockerfile), for the repository rules."""
+    config_dir: str | None = None
+    config_path: str | None = None
 
     def resolved_policy(self) -> Policy:
         if self.policy is None:
@@ -66,6 +70,8 @@ class InternalError:
 class FileResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
+    facts: Any = None
+    """What the repository rules need from this file (``crossfile.facts.FileFacts``), when they run."""
 
 
 @dataclass(slots=True)
@@ -74,6 +80,8 @@ class RunResult:
     errors: list[InternalError]
     files: int
     rules: list[Rule]
+    notes: list[str] = field(default_factory=list)
+    """What ``--verbose`` reports: files read for the repository rules."""
 
 
 @dataclass(slots=True)
@@ -96,7 +104,8 @@ def parse_id_list(value: str | None) -> frozenset[str] | None:
     if value is None:
         return None
     ids = frozenset(p.strip().upper() for p in value.split(",") if p.strip())
-    unknown = sorted(i for i in ids if not is_known(i) and not any(r.startswith(i) for r in RULE_IDS))
+    every = (*RULE_IDS, *dynamic_ids())
+    unknown = sorted(i for i in ids if not is_known(i) and not any(r.startswith(i) for r in every))
     if unknown:
         raise UsageError(f"unknown rule id(s): {', '.join(unknown)} (see 'sentra-lint rules')")
     return ids
@@ -111,7 +120,7 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
     policy = settings.resolved_policy()
     wanted_targets: set[str] | None = None
     if kinds is not None:
-        wanted_targets = {"input"}
+        wanted_targets = {"input", "repository"}
         for k in kinds:
             if k is Kind.DOCKERFILE:
                 wanted_targets.add("dockerfile")
@@ -138,7 +147,7 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
         target = target_of(rid)
         if wanted_targets is not None and target not in wanted_targets:
             continue
-        if target in ("input", "repository"):
+        if target == "input":
             continue
         try:
             rule = load_rule(rid)
@@ -160,13 +169,17 @@ def _severity(rule: Rule, setting: RuleSetting, v: Violation) -> Severity:
     return v.severity or rule.meta.severity
 
 
-def _input_finding(rule_id: str, path: str, span: Span, message: str, src: SourceFile | None) -> Finding:
+def _input_finding(
+    rule_id: str, path: str, span: Span, message: str, src: SourceFile | None,
+    active: ActiveRules | None = None,
+) -> Finding:
     rule = load_rule(rule_id)
     assert rule is not None
+    setting = active.settings.get(rule_id) if active is not None else None
     return Finding(
         rule=rule_id,
         name=rule.meta.slug,
-        severity=rule.meta.severity,
+        severity=Severity(setting.severity) if setting and setting.severity else rule.meta.severity,
         path=path,
         span=span,
         message=message,
@@ -184,7 +197,7 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
     except RecursionError:
         if "SE001" in active.enabled:
             result.findings.append(
-                _input_finding("SE001", src.path, Span.point(1), "file is nested too deeply to analyse", src)
+                _input_finding("SE001", src.path, Span.point(1), "file is nested too deeply to analyse", src, active)
             )
         return result
     except Exception as exc:  # a parser bug: never a clean run
@@ -192,7 +205,14 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
         return result
     if "SE001" in active.enabled:
         for span, message in analysis.problems:
-            result.findings.append(_input_finding("SE001", src.path, span, message, src))
+            result.findings.append(_input_finding("SE001", src.path, span, message, src, active))
+    if active.by_target.get("repository"):
+        from sentra_lint.crossfile.run import collect_facts
+
+        try:
+            result.facts = collect_facts(src, kind, analysis)
+        except Exception as exc:
+            result.errors.append(InternalError(src.path, None, f"cross-file facts failed: {_describe(exc)}"))
     for target_name, target in analysis.targets:
         for rule, setting, ctx in active.by_target.get(target_name, ()):
             if not _in_scope(src.path, setting):
@@ -255,7 +275,7 @@ def _apply_suppressions(
             for rid, span in zip(p.ids, p.id_spans, strict=True):
                 if rid != "ALL" and not is_known(rid):
                     result.findings.append(
-                        _input_finding("SE003", src.path, span, f"suppression names unknown rule '{rid}'", src)
+                        _input_finding("SE003", src.path, span, f"suppression names unknown rule '{rid}'", src, active)
                     )
     if settings.no_ignores:
         return
@@ -286,14 +306,14 @@ def lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd
     if cand.kind is None:
         res = FileResult()
         if "SE002" in active.enabled:
-            res.findings.append(_input_finding("SE002", display, Span.point(1), cand.reason or "skipped", None))
+            res.findings.append(_input_finding("SE002", display, Span.point(1), cand.reason or "skipped", None, active))
         return res
     try:
         src = sio.read_source(cand.path, display, cand.kind, settings.max_bytes)
     except sio.Skip as skip:
         res = FileResult()
         if "SE002" in active.enabled:
-            res.findings.append(_input_finding("SE002", display, Span.point(1), str(skip), None))
+            res.findings.append(_input_finding("SE002", display, Span.point(1), str(skip), None, active))
         return res
     return lint_source(src, cand.kind, active, settings)
 
@@ -339,9 +359,16 @@ def run(paths: list[str], settings: Settings) -> RunResult:
     for r in results:
         findings.extend(r.findings)
         errors.extend(r.errors)
+    notes: list[str] = []
+    if active.by_target.get("repository"):
+        from sentra_lint.crossfile.run import repository_pass
+
+        repo_result, notes = repository_pass(candidates, results, active, settings, cwd)
+        findings.extend(repo_result.findings)
+        errors.extend(repo_result.errors)
     apply_config_suppressions(findings, settings)
     finalize(findings)
-    return RunResult(findings, errors, len(candidates), active.all())
+    return RunResult(findings, errors, len(candidates), active.all(), notes)
 
 
 # Line numbers inside messages ("on line 12", "Dockerfile:5") must not change fingerprints.

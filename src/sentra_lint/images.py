@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 DEFAULT_REGISTRY = "docker.io"
 _DIGEST = re.compile(r"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$")
-_UNKNOWN = re.compile(r"\$\{\{|\$\{?[A-Za-z_]")
+_UNKNOWN = re.compile(r"\$\{\{|\$\{?[A-Za-z_]|\{\{|\{%|<%")
+# Docker's repository grammar: lowercase path components separated by / with . _ - inside.
+_REPOSITORY = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,9 @@ def parse_image_ref(raw: str) -> ImageRef:
         registry, text = first.lower(), rest
     if docker_hub_alias(registry):
         registry = DEFAULT_REGISTRY
-    return ImageRef(raw, registry, text, tag, digest, unknown=not text)
+    # Template text and names Docker would reject (upper case, placeholders) are not real images.
+    valid = bool(text) and _REPOSITORY.match(text) is not None
+    return ImageRef(raw, registry, text, tag, digest, unknown=not valid)
 
 
 def docker_hub_alias(registry: str | None) -> bool:
