@@ -206,12 +206,7 @@ def test_escaped_escape_does_not_continue() -> None:
 
 def test_backtick_escape() -> None:
     text = (
-        "# escape=`\n"
-        "FROM mcr.microsoft.com/windows/servercore\n"
-        "COPY app C:\\app\\\n"
-        "RUN echo one `\n"
-        "    two\n"
-        "USER ContainerUser\n"
+        "# escape=`\nFROM alpine\nCOPY app C:\\app\\\nRUN echo one `\n    two\nUSER ContainerUser\n"
     )
     df = parse(text)
     assert [i.keyword for i in df.instructions] == ["FROM", "COPY", "RUN", "USER"]
@@ -685,3 +680,25 @@ def test_random_input_never_raises(seed: int) -> None:
         for cmd in script.commands:
             for w in cmd.argv:
                 assert 0 <= w.start <= w.end <= n
+
+
+@pytest.mark.parametrize(
+    ("image", "windows"),
+    [
+        ("mcr.microsoft.com/windows/servercore:ltsc2022", True),
+        ("mcr.microsoft.com/windows/nanoserver:ltsc2025", True),
+        ("golang:1.26-windowsservercore-ltsc2025", True),
+        ("microsoft/windowsservercore", True),
+        ("mcr.microsoft.com/dotnet/runtime:8.0-nanoserver-1809", True),
+        ("dockcross/windows-static-x64", False),
+        ("debian:bookworm", False),
+    ],
+)
+def test_windows_base_image_defaults_to_cmd(image: str, windows: bool) -> None:
+    df = parse(f"FROM {image} AS base\nRUN echo hi\nFROM base\nRUN echo again\n")
+    runs = df.instructions_named("RUN")
+    for run in runs:
+        assert (run.shell == ("cmd", "/S", "/C")) is windows
+        assert (run_script(run) is None) is windows
+    df2 = parse(f'FROM {image}\nSHELL ["powershell", "-Command"]\nRUN x\n')
+    assert run_script(df2.instructions[2]) is None

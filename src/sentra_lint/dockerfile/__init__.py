@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sentra_lint.dockerfile.model import (
     DEFAULT_SHELL,
+    WINDOWS_SHELL,
     Comment,
     Dockerfile,
     Flag,
@@ -23,6 +24,7 @@ from sentra_lint.dockerfile.script import run_script
 __all__ = [
     "DEFAULT_SHELL",
     "KNOWN_INSTRUCTIONS",
+    "WINDOWS_SHELL",
     "Comment",
     "Dockerfile",
     "Flag",

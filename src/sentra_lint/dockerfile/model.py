@@ -14,6 +14,8 @@ from sentra_lint.shell.model import Word
 from sentra_lint.source import SourceFile, Span
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
+WINDOWS_SHELL = ("cmd", "/S", "/C")
+"""The default ``SHELL`` of a stage whose base image is Windows (nanoserver, servercore)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ import re
 
 from sentra_lint.dockerfile.model import (
     DEFAULT_SHELL,
+    WINDOWS_SHELL,
     Comment,
     Dockerfile,
     Flag,
@@ -65,6 +66,10 @@ _DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*
 _KNOWN_DIRECTIVES = frozenset(["syntax", "escape", "check"])
 _HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)([^<]+)$")
 _TEMPLATE_LINE = re.compile(r"^[ \t]*(\{\{|\{%|\{#|<%)")
+# Windows base images run RUN with cmd by default, not /bin/sh
+_WINDOWS_IMAGE = re.compile(
+    r"nanoserver|servercore|^(?:mcr\.microsoft\.com/)?windows(?:[/:@]|$)|^microsoft/\S*windows"
+)
 _TEMPLATE_TOKEN = re.compile(r"\{\{|\{%")
 _VAR = re.compile(
     r"\$(?:\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
@@ -123,6 +128,7 @@ class _Parser:
         n = len(self.lines)
         instructions: list[Instruction] = []
         shell: tuple[str, ...] = DEFAULT_SHELL
+        stage_shells: dict[str, tuple[str, ...]] = {}
         stage = -1
         while i < n:
             s, e = self.lines[i]
@@ -142,11 +148,27 @@ class _Parser:
             instr, i = self.instruction(i, stage, shell)
             if instr.keyword == "FROM":
                 stage = instr.stage
-                shell = DEFAULT_SHELL
+                shell = self.stage_shell(instr, stage_shells)
             elif instr.keyword == "SHELL" and instr.exec_form:
                 shell = instr.exec_form
             instructions.append(instr)
         return self.finish(instructions)
+
+    def stage_shell(
+        self, frm: Instruction, stage_shells: dict[str, tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        """The shell a stage starts with: an earlier stage's, or by the base image's OS."""
+        words = frm.words
+        image = words[0].text.lower() if words else ""
+        if image in stage_shells:
+            shell = stage_shells[image]
+        elif _WINDOWS_IMAGE.search(image):
+            shell = WINDOWS_SHELL
+        else:
+            shell = DEFAULT_SHELL
+        if len(words) >= 3 and words[1].text.lower() == "as":
+            stage_shells[words[2].text.lower()] = shell
+        return shell
 
     def directives_end(self) -> int:
         """Read parser directives; return the index of the first other line."""
