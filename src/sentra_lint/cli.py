@@ -10,6 +10,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 app = typer.Typer(
     name="sentra-lint",
@@ -64,7 +65,26 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-@app.command()
+class _CheckCommand(TyperCommand):
+    """``check``, reading ``--fix=unsafe`` (an optional value Typer cannot declare) as ``--unsafe-fixes``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        rewritten: list[str] = []
+        for arg in args:
+            if arg == "--":
+                rewritten.extend(args[len(rewritten) :])
+                break
+            if arg == "--fix=unsafe":
+                rewritten.extend(("--fix", "--unsafe-fixes"))
+            elif arg == "--fix=safe":
+                rewritten.append("--fix")
+            else:
+                rewritten.append(arg)
+        result: list[str] = super().parse_args(ctx, rewritten)
+        return result
+
+
+@app.command(cls=_CheckCommand)
 def check(
     paths: Annotated[list[str] | None, typer.Argument(help="Files and directories (default: .). '-' reads standard input.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif or github.")] = "text",
@@ -88,6 +108,9 @@ def check(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say which config and files were used.")] = False,
     baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline.")] = None,
     write_baseline: Annotated[str | None, typer.Option("--write-baseline", help="Record the current findings in FILE.")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes (--fix=unsafe: unsafe ones too), then report what is left.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff: include unsafe fixes (same as --fix=unsafe).")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")] = False,
 ) -> None:
     """Lint files and directories."""
     from sentra_lint.config import ConfigError
@@ -141,6 +164,21 @@ def check(
         if isinstance(exc, BaselineError):
             raise _fail(str(exc)) from None
         raise
+    if fix or diff:
+        if "-" in targets:
+            raise _fail("--fix and --diff need files, not standard input")
+        fixed = _apply_fixes(targets, settings, result, unsafe=unsafe_fixes, write=not diff)
+        if diff:
+            _print_diff(fixed, output)
+            raise typer.Exit(1 if any(f.changed for f in fixed) else 0)
+        if any(f.written for f in fixed):
+            result = run(targets, settings)
+            if baseline:
+                from pathlib import Path
+
+                from sentra_lint.baseline import apply_baseline, read_baseline
+
+                apply_baseline(result.findings, read_baseline(Path(baseline)), baseline)
     if write_baseline:
         from pathlib import Path
 
@@ -173,6 +211,41 @@ def check(
         threshold = {"error": 3, "warning": 2, "note": 1}[fail_on]
         if any(not f.suppressed and f.severity.rank >= threshold for f in result.findings):
             raise typer.Exit(1)
+
+
+def _apply_fixes(targets: list[str], settings: Any, result: Any, *, unsafe: bool, write: bool) -> list[Any]:
+    """Fix the files whose findings carry fixes; say on standard error what was done."""
+    from sentra_lint.fixes import fix_paths
+
+    files = sorted({f.path for f in result.findings if f.fixes and not f.suppressed})
+    fixed = fix_paths(targets, settings, files, unsafe=unsafe, write=write)
+    verb = "fixed" if write else "would fix"
+    count = sum(len(f.applied) for f in fixed if f.changed and (f.written or not write))
+    changed = sum(1 for f in fixed if f.changed and (f.written or not write))
+    for f in fixed:
+        for rule, description, reason in f.dropped:
+            sys.stderr.write(f"sentra-lint: {f.path}: {rule} fix dropped ({description}): {reason}\n")
+        if f.skipped:
+            sys.stderr.write(f"sentra-lint: {f.path}: {f.skipped}\n")
+    left = sum(1 for f in result.findings if f.fixes and not f.suppressed and not any(x.safe for x in f.fixes))
+    note = f" ({left} more with --fix=unsafe)" if left and not unsafe else ""
+    sys.stderr.write(f"sentra-lint: {verb} {count} finding(s) in {changed} file(s){note}\n")
+    return fixed
+
+
+def _print_diff(fixed: list[Any], output: str | None) -> None:
+    from sentra_lint.fixes import unified_diff
+
+    text = "".join(unified_diff(f) for f in fixed if f.changed)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 @app.command("rules")

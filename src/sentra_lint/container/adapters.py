@@ -38,6 +38,7 @@ from sentra_lint.container.sizes import (
 from sentra_lint.container.spec import (
     ContainerSpec,
     Field,
+    FixSite,
     SpecBuilder,
     TmpfsMount,
     VolumeMount,
@@ -126,7 +127,12 @@ def _container_spec(wf: Any, job: Any, cont: Any, kind: str, label: str) -> Cont
         for item in cont.volumes.items:
             if isinstance(item, ScalarNode) and not item.is_null:
                 b.add_volume(item.value, item.span(src), not has_expansion(item.value))
-    return b.build()
+    site: FixSite | None = None
+    if isinstance(opts, ScalarNode) and not opts.is_null:
+        site = FixSite(src, opts)
+    elif opts is None and isinstance(node, MapNode) and not node.flow:
+        site = FixSite(src, node)
+    return dataclasses.replace(b.build(), fix_site=site)
 
 
 def _rebuild(spec: ContainerSpec) -> SpecBuilder:
@@ -378,9 +384,12 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
         where = f"job '{job.id}'" if job is not None else "action"
         label = f"docker run in {where}, step '{step.label}'"
         vmap = run.value_map(src)
-        step_specs = docker_run_specs(
-            run.value, label, src.path, lambda i, j, m=vmap: m.span(src, i, j)
-        )
+        step_specs = [
+            dataclasses.replace(s, fix_site=FixSite(src, None, run.style))
+            for s in docker_run_specs(
+                run.value, label, src.path, lambda i, j, m=vmap: m.span(src, i, j)
+            )
+        ]
         step_specs.extend(_script_specs(wf, run.value, label, seen_scripts))
         specs.extend(_mark_local_image(s, built) for s in step_specs)
     return specs, _problems(specs)
@@ -647,7 +656,9 @@ def _compose_spec(src: SourceFile, svc: Any) -> ContainerSpec:
             resolved, known = r.interpolate(entry.value)
             value = resolved if known else entry.value
         b.add_env_pair(entry.name, value, entry.key_node.span(src), known)
-    return b.build()
+    node = svc.node
+    site = FixSite(src, node) if isinstance(node, MapNode) and not node.flow else None
+    return dataclasses.replace(b.build(), fix_site=site)
 
 
 def specs_from_compose(cf: Any) -> tuple[list[ContainerSpec], list[ParseProblem]]:

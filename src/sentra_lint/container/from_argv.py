@@ -189,7 +189,7 @@ def spec_from_docker_words(
     if found is None:
         return None
     word = found.command_word
-    return spec_from_tokens(
+    spec = spec_from_tokens(
         found.args,
         source_kind=source_kind,
         anchor_span=to_span(word.start, word.end),
@@ -198,6 +198,8 @@ def spec_from_docker_words(
         to_span=to_span,
         mode="run",
     )
+    sub = words[len(words) - len(found.args) - 1]
+    return dataclasses.replace(spec, command_span=to_span(sub.start, sub.end))
 
 
 def apply_options(b: SpecBuilder, parsed: ParsedRun, to_span: ToSpan) -> None:

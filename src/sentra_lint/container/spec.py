@@ -33,7 +33,7 @@ from typing import Generic, Literal, TypeVar
 from sentra_lint.container.flags import parse_go_bool
 from sentra_lint.container.sizes import Limit, parse_bytes
 from sentra_lint.images import ImageRef
-from sentra_lint.source import Span
+from sentra_lint.source import SourceFile, Span
 
 __all__ = [
     "SECRET_NAME",
@@ -41,6 +41,7 @@ __all__ = [
     "Device",
     "EnvVar",
     "Field",
+    "FixSite",
     "Namespaces",
     "SecurityOpt",
     "SourceKind",
@@ -237,6 +238,23 @@ class SpecProblem:
     message: str
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class FixSite:
+    """Where a fix may write the settings a launch lacks (set by the adapter).
+
+    ``source`` is the file the launch is written in. ``node`` is the YAML
+    node settings go into: a workflow's ``options:`` scalar, a container or
+    Compose service mapping; ``None`` for a ``docker run`` command line,
+    whose flags go after :attr:`ContainerSpec.command_span`. ``style`` is
+    the YAML style of the scalar that holds the command line (``|`` for a
+    literal block, where continuation lines may be added).
+    """
+
+    source: SourceFile
+    node: object | None = None
+    style: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ContainerSpec:
     """The normalised posture of one container launch."""
@@ -291,6 +309,10 @@ class ContainerSpec:
     """Part of the options is an expression or could not be read: a control
     that looks missing may be set there, so rules must not report it."""
     problems: tuple[SpecProblem, ...] = ()
+    command_span: Span | None = None
+    """The ``run`` / ``create`` word of a ``docker`` command line."""
+    fix_site: FixSite | None = field(default=None, compare=False, repr=False)
+    """What a fix needs to add settings; ``None`` when the launch cannot be fixed in place."""
 
     def mount_at(self, path: str) -> TmpfsMount | VolumeMount | None:
         """The last tmpfs or volume mounted exactly at ``path`` (normalised), if any."""

@@ -34,16 +34,33 @@ jobs:
       image: ghcr.io/acme/agent:1.4@sha256:...
       options: --cap-drop=ALL --read-only --memory=2g
 ```
+
+## Fix
+Adds `--cap-drop=ALL` (Compose: `cap_drop: [ALL]`) when no capability is
+dropped. Unsafe: a workload that needs a capability (a database service
+that changes file owners, for example) stops working until it is added back
+with `--cap-add`. Dropping only some capabilities is not fixed.
+
+Where it goes: a workflow's `options:` string gets the flag appended inside
+its quotes, a folded or literal `options:` block gets one more line at the
+block's indentation, a `container:` or `services.<id>:` mapping without
+`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
+the flag right after `run` (as a `\\` continuation line when the command
+already continues over lines); a Compose service gets the key at its own
+indentation. Nothing is fixed when the launch is the short form
+`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sentra_lint.container.spec import ContainerSpec
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._container import hint, missing, violation
+from sentra_lint.rules._fix import launch_fix
 
 META = RuleMeta(
     id="SC001",
@@ -54,6 +71,7 @@ META = RuleMeta(
     area="container",
     target="container",
     precision="high",
+    fixable=True,
 )
 
 
@@ -63,11 +81,19 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     if spec.unknown_options or any(not c.known for c in spec.cap_drop):
         return
     if not spec.cap_drop:
-        yield missing(
+        v = missing(
             spec,
             "capabilities are not dropped",
             hint(spec, "add --cap-drop=ALL", "add cap_drop: [ALL]"),
         )
+        fixes = launch_fix(
+            spec,
+            "drop all capabilities",
+            ["--cap-drop=ALL"],
+            [("cap_drop", "ALL", True)],
+            safe=False,
+        )
+        yield replace(v, fixes=fixes)
         return
     names = ", ".join(c.value or "?" for c in spec.cap_drop)
     last = spec.cap_drop[-1]

@@ -26,16 +26,33 @@ container:
   image: ghcr.io/acme/agent:1.4
   options: --cap-drop=ALL --security-opt=no-new-privileges --read-only
 ```
+
+## Fix
+Adds `--security-opt=no-new-privileges` (Compose: appends
+`no-new-privileges:true` to `security_opt`, or adds the key). Safe: only
+setuid and file-capability privilege gains stop working. An explicit
+`no-new-privileges=false` is not changed.
+
+Where it goes: a workflow's `options:` string gets the flag appended inside
+its quotes, a folded or literal `options:` block gets one more line at the
+block's indentation, a `container:` or `services.<id>:` mapping without
+`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
+the flag right after `run` (as a `\\` continuation line when the command
+already continues over lines); a Compose service gets the key at its own
+indentation. Nothing is fixed when the launch is the short form
+`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sentra_lint.container.spec import ContainerSpec
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._container import hint, may_report_missing, missing, violation
+from sentra_lint.rules._fix import launch_fix
 
 META = RuleMeta(
     id="SC003",
@@ -46,6 +63,7 @@ META = RuleMeta(
     area="container",
     target="container",
     precision="high",
+    fixable=True,
 )
 
 
@@ -59,12 +77,22 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             "--security-opt=no-new-privileges",
         )
     elif may_report_missing(spec, nnp):
-        yield missing(
+        fixes = launch_fix(
             spec,
-            "processes may gain privileges through setuid binaries",
-            hint(
+            "set no-new-privileges",
+            ["--security-opt=no-new-privileges"],
+            [("security_opt", "no-new-privileges:true", True)],
+            safe=True,
+        )
+        yield replace(
+            missing(
                 spec,
-                "add --security-opt=no-new-privileges",
-                "add security_opt: [no-new-privileges:true]",
+                "processes may gain privileges through setuid binaries",
+                hint(
+                    spec,
+                    "add --security-opt=no-new-privileges",
+                    "add security_opt: [no-new-privileges:true]",
+                ),
             ),
+            fixes=fixes,
         )

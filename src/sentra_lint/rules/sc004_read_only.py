@@ -22,16 +22,34 @@ docker run --rm --cap-drop=ALL ghcr.io/acme/agent:1.4
 ```sh
 docker run --rm --cap-drop=ALL --read-only --tmpfs /tmp:rw,size=256m ghcr.io/acme/agent:1.4
 ```
+
+## Fix
+Adds `--read-only` and, when nothing is mounted at `/tmp`,
+`--tmpfs /tmp:rw,noexec,nosuid,size=256m` (Compose: `read_only: true` and a
+`tmpfs` entry). Unsafe: a job that writes outside `/tmp` and its mounts
+fails until a tmpfs is added where it writes. An explicit `--read-only=false`
+is not changed.
+
+Where it goes: a workflow's `options:` string gets the flag appended inside
+its quotes, a folded or literal `options:` block gets one more line at the
+block's indentation, a `container:` or `services.<id>:` mapping without
+`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
+the flag right after `run` (as a `\\` continuation line when the command
+already continues over lines); a Compose service gets the key at its own
+indentation. Nothing is fixed when the launch is the short form
+`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sentra_lint.container.spec import ContainerSpec
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._container import hint, may_report_missing, missing, violation
+from sentra_lint.rules._fix import TMP_TMPFS, launch_fix
 
 META = RuleMeta(
     id="SC004",
@@ -42,6 +60,7 @@ META = RuleMeta(
     area="container",
     target="container",
     precision="high",
+    fixable=True,
 )
 
 
@@ -54,12 +73,27 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             f"{spec.label}: the root filesystem is explicitly writable; use --read-only",
         )
     elif may_report_missing(spec, ro):
-        yield missing(
+        flags = ["--read-only"]
+        keys = [("read_only", "true", False)]
+        if spec.mount_at("/tmp") is None and not spec.has_unknown_mounts:
+            flags.append(f"--tmpfs {TMP_TMPFS}")
+            keys.append(("tmpfs", TMP_TMPFS, True))
+        fixes = launch_fix(
             spec,
-            "the root filesystem is writable",
-            hint(
+            "make the root filesystem read-only, with a tmpfs at /tmp",
+            flags,
+            keys,
+            safe=False,
+        )
+        yield replace(
+            missing(
                 spec,
-                "add --read-only with tmpfs mounts where the workload writes",
-                "add read_only: true with tmpfs mounts where the workload writes",
+                "the root filesystem is writable",
+                hint(
+                    spec,
+                    "add --read-only with tmpfs mounts where the workload writes",
+                    "add read_only: true with tmpfs mounts where the workload writes",
+                ),
             ),
+            fixes=fixes,
         )

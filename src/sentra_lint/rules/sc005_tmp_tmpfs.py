@@ -28,16 +28,33 @@ container:
   image: ghcr.io/acme/agent:1.4
   options: --read-only --tmpfs /tmp:rw,noexec,nosuid,size=256m --cap-drop=ALL
 ```
+
+## Fix
+Adds `--tmpfs /tmp:rw,noexec,nosuid,size=256m` (Compose: appends to
+`tmpfs`, or adds the key). Unsafe: the tmpfs hides whatever the image put in
+`/tmp`, and `noexec` stops programs run from there. A read-only `/tmp` mount
+is not changed.
+
+Where it goes: a workflow's `options:` string gets the flag appended inside
+its quotes, a folded or literal `options:` block gets one more line at the
+block's indentation, a `container:` or `services.<id>:` mapping without
+`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
+the flag right after `run` (as a `\\` continuation line when the command
+already continues over lines); a Compose service gets the key at its own
+indentation. Nothing is fixed when the launch is the short form
+`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sentra_lint.container.spec import ContainerSpec
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._container import hint, missing, violation
+from sentra_lint.rules._fix import TMP_TMPFS, launch_fix
 
 META = RuleMeta(
     id="SC005",
@@ -48,6 +65,7 @@ META = RuleMeta(
     area="container",
     target="container",
     precision="high",
+    fixable=True,
 )
 
 
@@ -65,12 +83,22 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
         return
     if spec.unknown_options or spec.has_unknown_mounts or spec.volumes_from:
         return
-    yield missing(
+    fixes = launch_fix(
         spec,
-        "the root filesystem is read-only but /tmp is not writable",
-        hint(
+        "mount a tmpfs at /tmp",
+        [f"--tmpfs {TMP_TMPFS}"],
+        [("tmpfs", TMP_TMPFS, True)],
+        safe=False,
+    )
+    yield replace(
+        missing(
             spec,
-            "add --tmpfs /tmp:rw,noexec,nosuid,size=256m",
-            "add tmpfs: [/tmp:rw,noexec,nosuid,size=256m]",
+            "the root filesystem is read-only but /tmp is not writable",
+            hint(
+                spec,
+                "add --tmpfs /tmp:rw,noexec,nosuid,size=256m",
+                "add tmpfs: [/tmp:rw,noexec,nosuid,size=256m]",
+            ),
         ),
+        fixes=fixes,
     )

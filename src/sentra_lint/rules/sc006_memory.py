@@ -30,11 +30,29 @@ container:
   image: ghcr.io/acme/agent:1.4
   options: --cap-drop=ALL --cpus=2 --memory=2g --memory-swap=2g
 ```
+
+## Fix
+Adds `--memory=<fix-value>` (Compose: `mem_limit`), 2g by default and never
+above `max`. Unsafe: a job that needs more memory is killed. A limit that is
+0, -1 or above the maximum is not changed.
+
+Options used by the fix:
+- `fix-value`: the limit to add (default `"2g"`).
+
+Where it goes: a workflow's `options:` string gets the flag appended inside
+its quotes, a folded or literal `options:` block gets one more line at the
+block's indentation, a `container:` or `services.<id>:` mapping without
+`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
+the flag right after `run` (as a `\\` continuation line when the command
+already continues over lines); a Compose service gets the key at its own
+indentation. Nothing is fixed when the launch is the short form
+`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sentra_lint.container.sizes import UNLIMITED, format_bytes
 from sentra_lint.container.spec import ContainerSpec
@@ -49,6 +67,7 @@ from sentra_lint.rules._container import (
     shown,
     violation,
 )
+from sentra_lint.rules._fix import launch_fix, yaml_item
 
 META = RuleMeta(
     id="SC006",
@@ -59,8 +78,29 @@ META = RuleMeta(
     area="container",
     target="container",
     precision="high",
-    options={"max": {**SIZE_OPTION, "description": 'Largest acceptable memory limit, e.g. "4g".'}},
+    options={
+        "max": {**SIZE_OPTION, "description": 'Largest acceptable memory limit, e.g. "4g".'},
+        "fix-value": {
+            **SIZE_OPTION,
+            "default": "2g",
+            "description": "The memory limit a fix adds (at most max).",
+        },
+    },
+    fixable=True,
 )
+
+DEFAULT_FIX = "2g"
+
+
+def fix_value(ctx: RuleContext) -> str:
+    """The limit a fix writes: ``fix-value``, else 2g, and never above ``max``."""
+    value = ctx.option("fix-value")
+    chosen = str(value) if option_size(value) is not None else DEFAULT_FIX
+    limit = option_size(ctx.option("max"))
+    size = option_size(chosen)
+    if limit is not None and size is not None and size > limit:
+        chosen = str(ctx.option("max"))
+    return chosen.strip()
 
 
 def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
@@ -83,8 +123,21 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             )
         return
     if may_report_missing(spec, mem):
-        yield missing(
+        value = fix_value(ctx)
+        fixes = launch_fix(
             spec,
-            "no memory limit",
-            hint(spec, "add --memory (for example --memory=2g)", "add mem_limit (for example 2g)"),
+            f"limit memory to {value}",
+            [f"--memory={value}"],
+            [("mem_limit", yaml_item(value), False)],
+            safe=False,
+        )
+        yield replace(
+            missing(
+                spec,
+                "no memory limit",
+                hint(
+                    spec, "add --memory (for example --memory=2g)", "add mem_limit (for example 2g)"
+                ),
+            ),
+            fixes=fixes,
         )

@@ -24,17 +24,34 @@ docker run --memory=2g --cap-drop=ALL ghcr.io/acme/agent:1.4
 ```sh
 docker run --memory=2g --memory-swap=2g --cap-drop=ALL ghcr.io/acme/agent:1.4
 ```
+
+## Fix
+Adds `--memory-swap` equal to the memory limit as written (Compose:
+`memswap_limit`). Safe: the container only loses swap. When the memory limit
+is missing too, SC006's fix adds it and the next pass of `--fix` adds the
+swap limit. Values that are written but wrong are not changed.
+
+Where it goes: a workflow's `options:` string gets the flag appended inside
+its quotes, a folded or literal `options:` block gets one more line at the
+block's indentation, a `container:` or `services.<id>:` mapping without
+`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
+the flag right after `run` (as a `\\` continuation line when the command
+already continues over lines); a Compose service gets the key at its own
+indentation. Nothing is fixed when the launch is the short form
+`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sentra_lint.container.sizes import UNLIMITED
 from sentra_lint.container.spec import ContainerSpec
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._container import hint, may_report_missing, missing, shown, violation
+from sentra_lint.rules._fix import launch_fix, yaml_item
 
 META = RuleMeta(
     id="SC007",
@@ -45,6 +62,7 @@ META = RuleMeta(
     area="container",
     target="container",
     precision="high",
+    fixable=True,
 )
 
 
@@ -88,4 +106,16 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             )
         else:
             what = "swap is not bounded (Docker allows as much swap as memory)"
-        yield missing(spec, what, fix)
+        fixes: tuple[Fix, ...] = ()
+        if mem.certain and isinstance(mem.value, int) and mem.raw and mem.raw.strip():
+            # Without a memory limit there is no size to match yet: SC006's fix adds
+            # one, and the next pass of --fix matches it.
+            size = mem.raw.strip()
+            fixes = launch_fix(
+                spec,
+                f"set the swap limit equal to the memory limit ({size})",
+                [f"--memory-swap={size}"],
+                [("memswap_limit", yaml_item(size), False)],
+                safe=True,
+            )
+        yield replace(missing(spec, what, fix), fixes=fixes)

@@ -31,11 +31,29 @@ services:
     mem_limit: 2g
     cpus: 2
 ```
+
+## Fix
+Adds `--cpus=<fix-value>` (Compose: `cpus`), 2 by default and never above
+`max`. Unsafe: a job gets slower, and Docker refuses a limit above the number
+of CPUs the runner has.
+
+Options used by the fix:
+- `fix-value`: the number of CPUs to add (default 2).
+
+Where it goes: a workflow's `options:` string gets the flag appended inside
+its quotes, a folded or literal `options:` block gets one more line at the
+block's indentation, a `container:` or `services.<id>:` mapping without
+`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
+the flag right after `run` (as a `\\` continuation line when the command
+already continues over lines); a Compose service gets the key at its own
+indentation. Nothing is fixed when the launch is the short form
+`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sentra_lint.container.spec import ContainerSpec
 from sentra_lint.findings import Severity, Violation
@@ -48,6 +66,7 @@ from sentra_lint.rules._container import (
     shown,
     violation,
 )
+from sentra_lint.rules._fix import launch_fix
 
 META = RuleMeta(
     id="SC008",
@@ -63,9 +82,28 @@ META = RuleMeta(
             "type": "number",
             "exclusiveMinimum": 0,
             "description": "Largest acceptable number of CPUs.",
-        }
+        },
+        "fix-value": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "default": 2,
+            "description": "The CPU limit a fix adds (at most max).",
+        },
     },
+    fixable=True,
 )
+
+DEFAULT_FIX = 2.0
+
+
+def fix_value(ctx: RuleContext) -> str:
+    """The CPU limit a fix writes: ``fix-value``, else 2, and never above ``max``."""
+    value = option_number(ctx.option("fix-value"))
+    chosen = value if value is not None and value > 0 else DEFAULT_FIX
+    limit = option_number(ctx.option("max"))
+    if limit is not None and limit > 0 and chosen > limit:
+        chosen = limit
+    return f"{chosen:g}"
 
 
 def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
@@ -112,4 +150,12 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
         )
         return
     if may_report_missing(spec, cpus, quota, period):
-        yield missing(spec, "no CPU limit", fix)
+        value = fix_value(ctx)
+        fixes = launch_fix(
+            spec,
+            f"limit CPUs to {value}",
+            [f"--cpus={value}"],
+            [("cpus", value, False)],
+            safe=False,
+        )
+        yield replace(missing(spec, "no CPU limit", fix), fixes=fixes)

@@ -25,11 +25,29 @@ docker run --cap-drop=ALL --memory=2g ghcr.io/acme/agent:1.4
 ```sh
 docker run --cap-drop=ALL --memory=2g --pids-limit=100 ghcr.io/acme/agent:1.4
 ```
+
+## Fix
+Adds `--pids-limit=<fix-value>` (Compose: `pids_limit`), 100 by default and
+never above `max`. Unsafe: a job that runs many processes or threads may hit
+the limit.
+
+Options used by the fix:
+- `fix-value`: the process limit to add (default 100).
+
+Where it goes: a workflow's `options:` string gets the flag appended inside
+its quotes, a folded or literal `options:` block gets one more line at the
+block's indentation, a `container:` or `services.<id>:` mapping without
+`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
+the flag right after `run` (as a `\\` continuation line when the command
+already continues over lines); a Compose service gets the key at its own
+indentation. Nothing is fixed when the launch is the short form
+`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sentra_lint.container.sizes import UNLIMITED
 from sentra_lint.container.spec import ContainerSpec
@@ -43,6 +61,7 @@ from sentra_lint.rules._container import (
     shown,
     violation,
 )
+from sentra_lint.rules._fix import launch_fix
 
 META = RuleMeta(
     id="SC009",
@@ -58,9 +77,28 @@ META = RuleMeta(
             "type": "integer",
             "minimum": 1,
             "description": "Largest acceptable number of processes.",
-        }
+        },
+        "fix-value": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 100,
+            "description": "The process limit a fix adds (at most max).",
+        },
     },
+    fixable=True,
 )
+
+DEFAULT_FIX = 100
+
+
+def fix_value(ctx: RuleContext) -> int:
+    """The process limit a fix writes: ``fix-value``, else 100, and never above ``max``."""
+    value = option_int(ctx.option("fix-value"))
+    chosen = value if value is not None and value > 0 else DEFAULT_FIX
+    limit = option_int(ctx.option("max"))
+    if limit is not None and limit > 0 and chosen > limit:
+        chosen = limit
+    return chosen
 
 
 def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
@@ -83,4 +121,12 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             )
         return
     if may_report_missing(spec, pids):
-        yield missing(spec, "no process limit", fix)
+        value = fix_value(ctx)
+        fixes = launch_fix(
+            spec,
+            f"limit processes to {value}",
+            [f"--pids-limit={value}"],
+            [("pids_limit", str(value), False)],
+            safe=False,
+        )
+        yield replace(missing(spec, "no process limit", fix), fixes=fixes)
