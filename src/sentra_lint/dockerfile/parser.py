@@ -301,11 +301,9 @@ class _Parser:
         heredocs: list[Heredoc] = []
         next_line = last + 1
         if keyword in HEREDOC_INSTRUCTIONS and "<<" in args:
-            heredocs, next_line = self.heredocs(words, next_line)
+            heredocs, next_line, tail = self.heredocs(words, next_line)
             if heredocs:
-                end = max(end, max(h.end for h in heredocs))
                 # the instruction ends with the last closing delimiter
-                tail = self.last_delimiter_end
                 end = max(end, tail)
         # exec form
         exec_form: tuple[str, ...] | None = None
@@ -350,10 +348,12 @@ class _Parser:
         self.check(instr, stage)
         return instr, next_line
 
-    last_delimiter_end = 0
+    def heredocs(self, words: tuple[Word, ...], line: int) -> tuple[list[Heredoc], int, int]:
+        """Read the bodies of the heredocs named in ``words`` from line ``line`` on.
 
-    def heredocs(self, words: tuple[Word, ...], line: int) -> tuple[list[Heredoc], int]:
-        """Read the bodies of the heredocs named in ``words`` from line ``line`` on."""
+        Returns the heredocs, the index of the line after the last closing
+        delimiter and the offset where that delimiter ends.
+        """
         specs: list[tuple[Word, str, bool, bool]] = []
         for w in words:
             m = _HEREDOC_WORD.match(w.raw)
@@ -367,7 +367,7 @@ class _Parser:
         out: list[Heredoc] = []
         n = len(self.lines)
         text = self.text
-        self.last_delimiter_end = 0
+        tail = 0
         for w, delim, strip_tabs, quoted in specs:
             body_start = self.lines[line][0] if line < n else len(text)
             j = line
@@ -382,11 +382,11 @@ class _Parser:
                 j += 1
             if found:
                 body_end = self.lines[j][0]
-                self.last_delimiter_end = self.lines[j][0] + len(self.line_text(j).rstrip())
+                tail = self.lines[j][0] + len(self.line_text(j).rstrip())
                 line = j + 1
             else:
                 body_end = len(text)
-                self.last_delimiter_end = len(text.rstrip())
+                tail = len(text.rstrip())
                 line = n
                 self.problem(
                     w.start,
@@ -405,7 +405,7 @@ class _Parser:
                     terminated=found,
                 )
             )
-        return out, line
+        return out, line, tail
 
     def exec_form(
         self, args: str, base: int, keyword: str
