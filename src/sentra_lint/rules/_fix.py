@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 
 from sentra_lint.container.spec import ContainerSpec, FixSite
+from sentra_lint.dockerfile.model import Instruction
 from sentra_lint.findings import Edit, Fix
 from sentra_lint.source import SourceFile, Span
 from sentra_lint.yamlmodel import MapNode, Node, ScalarNode, SeqNode
@@ -308,3 +309,38 @@ def _compose_edits(site: FixSite, compose: Sequence[tuple[str, str, bool]]) -> l
             return None
         edits.extend(added)
     return edits
+
+
+# ---------------------------------------------------------------------------
+# Dockerfiles
+
+
+def insert_after(end: int, text: str) -> Edit:
+    """An insertion right after a word ending at ``end`` (``" --no-cache"``)."""
+    return Edit(end, end, text)
+
+
+def append_to_run(src: SourceFile, instr: Instruction, command: str) -> Edit | None:
+    """An edit that ends a shell-form ``RUN`` with ``&& command``, in its continuation style.
+
+    ``None`` for exec form, heredocs, and a RUN that ends in an operator, a
+    continuation or a comment, where appending is not certain to be right.
+    """
+    if not instr.is_shell_form or instr.heredocs:
+        return None
+    text = src.text
+    end = trimmed_end(text, instr.args_start, instr.args_end)
+    if end <= instr.args_start:
+        return None
+    body = text[instr.args_start : end]
+    if body.endswith(("&", "|", ";", instr.escape, "(", "{")):
+        return None
+    last_line = body[body.rfind("\n") + 1 :]
+    if "#" in last_line:
+        return None
+    if "\n" not in body:
+        return Edit(end, end, f" && {command}")
+    indent = last_line[: len(last_line) - len(last_line.lstrip(" \t"))]
+    if last_line.lstrip().startswith("&&"):
+        return Edit(end, end, f" {instr.escape}\n{indent}&& {command}")
+    return Edit(end, end, f" && {instr.escape}\n{indent}{command}")

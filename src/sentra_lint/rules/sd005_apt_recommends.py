@@ -35,6 +35,10 @@ RUN apt-get update \
 ```
 If the image then lacks something a tool needs, name that package
 explicitly.
+
+## Fix
+Adds `--no-install-recommends` right after `install`. Unsafe: a build that
+relied on a recommended package fails until that package is named.
 """
 
 from __future__ import annotations
@@ -42,9 +46,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, image_stages, run_scripts
+from sentra_lint.rules._fix import insert_after
 from sentra_lint.rules._packages import apt_skips_recommends, installs, script_disables_recommends
 
 META = RuleMeta(
@@ -57,6 +62,7 @@ META = RuleMeta(
     target="dockerfile",
     precision="very-high",
     options=TARGET_OPTION,
+    fixable=True,
 )
 
 
@@ -77,4 +83,11 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                 df.source.span(pc.verb.start, pc.verb.end),
                 f"`{tool} install` also installs recommended packages: add "
                 "`--no-install-recommends` and name the extra packages you really need",
+                fixes=(
+                    Fix(
+                        "add --no-install-recommends",
+                        (insert_after(pc.verb.end, " --no-install-recommends"),),
+                        safe=False,
+                    ),
+                ),
             )

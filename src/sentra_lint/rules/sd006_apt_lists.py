@@ -42,6 +42,13 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
 ```
 `apt-get clean` alone is not enough: it empties `/var/cache/apt`, not the
 lists.
+
+## Fix
+Appends `&& rm -rf /var/lib/apt/lists/*` to the same RUN (on a new
+continuation line when the RUN already spans lines). Safe when no later RUN
+of the stage uses apt; unsafe otherwise, since a later `apt-get install`
+without its own `apt-get update` would then find no lists. A RUN in exec
+form, with a heredoc, or ending in an operator or comment is not fixed.
 """
 
 from __future__ import annotations
@@ -49,7 +56,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import (
     TARGET_OPTION,
@@ -58,6 +65,7 @@ from sentra_lint.rules._dockerfile import (
     run_mounts,
     run_scripts,
 )
+from sentra_lint.rules._fix import append_to_run
 from sentra_lint.rules._packages import APT_LISTS, mounts_cover, package_commands, removes_apt_lists
 
 META = RuleMeta(
@@ -70,6 +78,7 @@ META = RuleMeta(
     target="dockerfile",
     precision="high",
     options=TARGET_OPTION,
+    fixable=True,
 )
 
 
@@ -79,7 +88,9 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
         return
     updated_stages: set[int] = set()
     for instr, script in run_scripts(df, image_stages(df, final)):
-        apt = [pc for pc in package_commands(script, "apt") if pc.verb.text in ("update", "install")]
+        apt = [
+            pc for pc in package_commands(script, "apt") if pc.verb.text in ("update", "install")
+        ]
         if not apt:
             continue
         update = next((pc for pc in apt if pc.verb.text == "update"), None)
@@ -102,4 +113,13 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                 f"`{tool} install` runs without removing the package lists in the same RUN: "
                 "end it with `&& rm -rf /var/lib/apt/lists/*`"
             )
-        yield Violation(df.source.span(pc.verb.start, pc.verb.end), msg)
+        edit = append_to_run(df.source, instr, "rm -rf /var/lib/apt/lists/*")
+        fixes: tuple[Fix, ...] = ()
+        if edit is not None:
+            later = [
+                i
+                for i in df.stages[instr.stage].instructions
+                if i.keyword == "RUN" and i.start > instr.start and "apt" in i.args
+            ]
+            fixes = (Fix("remove the apt lists in the same RUN", (edit,), safe=not later),)
+        yield Violation(df.source.span(pc.verb.start, pc.verb.end), msg, fixes=fixes)

@@ -44,6 +44,11 @@ or, with BuildKit, keep the cache between builds but out of the image:
 ```dockerfile
 RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
 ```
+
+## Fix
+Adds `--no-cache-dir` (`--no-cache` for `uv pip install`) right after
+`install`. Safe: pip downloads again instead of reading its cache, which a
+fresh build layer does not have anyway.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sentra_lint.dockerfile import Dockerfile
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import (
     TARGET_OPTION,
@@ -64,6 +69,7 @@ from sentra_lint.rules._dockerfile import (
     run_mounts,
     walk,
 )
+from sentra_lint.rules._fix import insert_after
 from sentra_lint.rules._packages import covers, parse_mount
 from sentra_lint.shell import Command, ShellScript
 
@@ -77,6 +83,7 @@ META = RuleMeta(
     target="dockerfile",
     precision="high",
     options=TARGET_OPTION,
+    fixable=True,
 )
 
 # Cache directories, relative to a home directory.
@@ -125,6 +132,7 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
             f"`{tool}` without `{fix}` leaves its download cache in the image: add `{fix}`, "
             f"set `ENV {env_name}=1`, or mount a cache with "
             f"`RUN --mount=type=cache,target=/root/{cache_rel}`",
+            fixes=(Fix(f"add {fix}", (insert_after(pi.install.end, f" {fix}"),), safe=True),),
         )
 
 

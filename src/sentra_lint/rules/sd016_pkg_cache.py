@@ -40,6 +40,13 @@ FROM registry.access.redhat.com/ubi9/ubi:9.4
 RUN dnf install -y python3.12 && dnf clean all
 ```
 `apk add --no-cache` also makes `apk update` unnecessary.
+
+## Fix
+Adds `--no-cache` right after `apk add`; for `yum`/`dnf`, appends
+`&& <tool> clean all` to the same RUN (on a new continuation line when the
+RUN already spans lines). Safe: only caches are left out of the layer. A RUN
+in exec form, with a heredoc, or ending in an operator or comment is not
+fixed.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Edit, Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import (
     TARGET_OPTION,
@@ -56,6 +63,7 @@ from sentra_lint.rules._dockerfile import (
     run_mounts,
     run_scripts,
 )
+from sentra_lint.rules._fix import append_to_run, insert_after
 from sentra_lint.rules._packages import (
     APK_CACHE,
     RPM_CACHES,
@@ -76,6 +84,7 @@ META = RuleMeta(
     target="dockerfile",
     precision="high",
     options=TARGET_OPTION,
+    fixable=True,
 )
 
 
@@ -106,13 +115,20 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                     "`apk add` without `--no-cache` keeps the package index in /var/cache/apk: "
                     "use `apk add --no-cache` (no `apk update` needed)"
                 )
+                edit: Edit | None = insert_after(pc.verb.end, " --no-cache")
+                what = "add --no-cache"
             else:
                 if rpm_clean is None:
-                    rpm_clean = cleans_rpm_cache(script) or any(mounts_cover(mounts, c) for c in RPM_CACHES)
+                    rpm_clean = cleans_rpm_cache(script) or any(
+                        mounts_cover(mounts, c) for c in RPM_CACHES
+                    )
                 if rpm_clean:
                     continue
                 msg = (
                     f"`{tool} {pc.verb.text}` leaves its metadata and package cache in the layer: "
                     f"end this RUN with `&& {tool} clean all`"
                 )
-            yield Violation(df.source.span(pc.verb.start, pc.verb.end), msg)
+                edit = append_to_run(df.source, instr, f"{tool} clean all")
+                what = f"end the RUN with {tool} clean all"
+            fixes = (Fix(what, (edit,), safe=True),) if edit is not None else ()
+            yield Violation(df.source.span(pc.verb.start, pc.verb.end), msg, fixes=fixes)

@@ -41,14 +41,22 @@ jobs:
 ```
 Grant each job only the scopes it needs (`contents: write` for a release
 job, `pull-requests: write` for a labeller).
+
+## Fix
+Adds `permissions:` with `contents: read` at the top level of the workflow,
+right after `on:` (with a blank line around it when the file separates its
+sections so). Only when no job and not the workflow sets permissions.
+Unsafe: a job that writes (releases, comments, pushes) needs its scopes
+added to its own `permissions:`. `write-all` is not changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Edit, Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._fix import indent_unit, line_end, map_insert_point
 from sentra_lint.workflow.model import Permissions, Workflow
 
 META = RuleMeta(
@@ -60,6 +68,7 @@ META = RuleMeta(
     area="workflow",
     target="workflow",
     precision="very-high",
+    fixable=True,
 )
 
 
@@ -82,6 +91,7 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         if v is not None:
             yield v
     reusable_only = bool(wf.triggers) and wf.trigger_names <= {"workflow_call"}
+    fixes: tuple[Fix, ...] | None = None
     for job in wf.jobs:
         if job.permissions is not None:
             v = _write_all(wf, job.permissions, f"permissions: write-all on job '{job.id}'")
@@ -89,9 +99,32 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                 yield v
             continue
         if wf.permissions is None and not reusable_only:
+            if fixes is None:
+                fixes = _read_only_fix(wf)
             yield Violation(
                 job.id_span,
                 f"job '{job.id}' runs with the repository's default token permissions: "
                 "no permissions: here or at the workflow level; add permissions: with "
                 "only the scopes it needs",
+                fixes=fixes,
             )
+
+
+def _read_only_fix(wf: Workflow) -> tuple[Fix, ...]:
+    """``permissions: contents: read`` at the top of the workflow, right after ``on:``.
+
+    Every job's finding carries the same edit, so it is applied once.
+    """
+    if wf.root is None or wf.on_node is None or "permissions" in wf.root:
+        return ()
+    where = map_insert_point(wf.source, wf.root, after="on")
+    if where is None or where[1]:
+        return ()
+    pos, _ = where
+    text = wf.source.text
+    nxt = line_end(text, pos + 1) if pos < len(text) else pos
+    blank = pos < len(text) and not text[pos + 1 : nxt].strip()
+    lead = "\n" if blank else ""
+    unit = indent_unit(text)
+    edit = Edit(pos, pos, f"{lead}\npermissions:\n{unit}contents: read")
+    return (Fix("set permissions: contents: read for the workflow", (edit,), safe=False),)

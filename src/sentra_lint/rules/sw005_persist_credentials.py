@@ -32,17 +32,25 @@ steps:
 ```
 A job that must push can pass the token to that one `git push` command
 through `env:` instead.
+
+## Fix
+Adds `persist-credentials: false` to the step's `with:` (creating `with:`
+right after `uses:` when the step has none), or rewrites a literal value
+that is not false as `false`. Unsafe: a later step that pushes with git
+using the checkout's token stops working until it is given credentials of
+its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Edit, Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._fix import add_keys, indent_unit, span_offsets
 from sentra_lint.rules._workflow import is_checkout
 from sentra_lint.workflow.model import Workflow
-from sentra_lint.yamlmodel import ScalarNode, as_bool
+from sentra_lint.yamlmodel import MapNode, ScalarNode, as_bool
 
 META = RuleMeta(
     id="SW005",
@@ -53,7 +61,10 @@ META = RuleMeta(
     area="workflow",
     target="workflow",
     precision="very-high",
+    fixable=True,
 )
+
+_DESCRIPTION = "set persist-credentials: false"
 
 
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
@@ -68,6 +79,7 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                 "actions/checkout keeps the token in the git configuration for every later "
                 "step; "
                 "set persist-credentials: false",
+                fixes=_add_input(wf, step.node, step.with_, node),
             )
             continue
         if isinstance(node, ScalarNode) and "${{" in node.value:
@@ -75,8 +87,32 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         if as_bool(node) is False:
             continue
         span = entry[1].span(wf.source) if entry is not None else step.uses_span
+        fixes: tuple[Fix, ...] = ()
+        if entry is not None and isinstance(entry[1], ScalarNode):
+            start, end = span_offsets(wf.source, span)
+            fixes = (Fix(_DESCRIPTION, (Edit(start, end, "false"),), safe=False),)
         yield Violation(
             span,
             "persist-credentials is not false: actions/checkout keeps the token in "
             "the git configuration for every later step; set it to false",
+            fixes=fixes,
         )
+
+
+def _add_input(wf: Workflow, step: MapNode, with_: MapNode | None, node: object) -> tuple[Fix, ...]:
+    """``persist-credentials: false`` added to ``with:``, or a new ``with:`` after ``uses:``."""
+    src = wf.source
+    if node is not None:
+        return ()  # written but null: leave it to the reader
+    if with_ is None:
+        if step.get("with") is not None:
+            return ()
+        unit = indent_unit(src.text)
+        edits = add_keys(src, step, ["with:", f"{unit}persist-credentials: false"], after="uses")
+    elif with_.flow or not with_.items:
+        return ()
+    else:
+        edits = add_keys(src, with_, ["persist-credentials: false"])
+    if not edits:
+        return ()
+    return (Fix(_DESCRIPTION, tuple(edits), safe=False),)

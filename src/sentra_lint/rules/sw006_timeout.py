@@ -31,14 +31,20 @@ jobs:
     steps:
       - run: make test
 ```
+
+## Fix
+Adds `timeout-minutes: <default-minutes>` (30 unless the policy says
+otherwise) to the job, after its `runs-on:` (or as its last key), at the
+job's indentation. Unsafe: a job that normally runs longer is cancelled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._fix import add_keys
 from sentra_lint.workflow.model import Workflow
 from sentra_lint.yamlmodel import ScalarNode
 
@@ -51,6 +57,7 @@ META = RuleMeta(
     area="workflow",
     target="workflow",
     precision="very-high",
+    fixable=True,
     options={
         "default-minutes": {
             "type": "integer",
@@ -72,8 +79,14 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         t = job.timeout_minutes
         if t is not None and not (isinstance(t, ScalarNode) and t.is_null):
             continue
+        fixes: tuple[Fix, ...] = ()
+        if t is None:
+            edits = add_keys(wf.source, job.node, [f"timeout-minutes: {minutes}"], after="runs-on")
+            if edits:
+                fixes = (Fix(f"set timeout-minutes: {minutes}", tuple(edits), safe=False),)
         yield Violation(
             job.id_span,
             f"job '{job.id}' has no timeout-minutes, so a hung step holds the runner for "
             f"6 hours; set timeout-minutes (for example {minutes})",
+            fixes=fixes,
         )
