@@ -104,6 +104,9 @@ def check(
     sarif_category: Annotated[str | None, typer.Option("--sarif-category", help="SARIF runAutomationDetails id.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel workers (0: all cores).")] = 0,
     max_file_size: Annotated[int, typer.Option("--max-file-size", help="Skip files larger than this many bytes.")] = DEFAULT_MAX,
+    timeout_per_file: Annotated[
+        float, typer.Option("--timeout-per-file", help="Skip a file (SE002) that takes longer than this many seconds (0: no limit).")
+    ] = 10.0,
     color: Annotated[str, typer.Option(help="auto, always or never.")] = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say which config and files were used.")] = False,
     baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline.")] = None,
@@ -141,6 +144,7 @@ def check(
             max_bytes=max_file_size if max_file_size != DEFAULT_MAX or not cfg or not cfg.max_file_size
             else cfg.max_file_size,
             jobs=max(0, jobs),
+            timeout=max(0.0, timeout_per_file),
             kind=Kind(kind) if kind else None,
             policy=cfg.policy if cfg and profile is None else None,
             exclude=cfg.exclude if cfg else (),

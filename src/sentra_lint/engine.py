@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sentra_lint import io as sio
+from sentra_lint.budget import DEFAULT_TIMEOUT, BudgetExceeded, time_budget
 from sentra_lint.discover import Candidate, discover
 from sentra_lint.globs import matches
 from sentra_lint.findings import Finding, Severity, Violation
@@ -48,6 +49,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     config_suppressions: tuple[Any, ...] = ()
     verbose: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    """Seconds one file may take to read and lint (SE002 when over); 0 disables."""
     images: dict[str, Any] = field(default_factory=dict)
     """The config's ``images:`` mapping (image name -> Dockerfile), for the repository rules."""
     config_dir: str | None = None
@@ -302,6 +305,21 @@ def _describe(exc: BaseException) -> str:
 
 
 def lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
+    """Read and lint one file within ``settings.timeout``; over it, the file gets SE002."""
+    try:
+        with time_budget(settings.timeout):
+            return _lint_candidate(cand, active, settings, cwd)
+    except BudgetExceeded as exc:
+        res = FileResult()
+        if "SE002" in active.enabled:
+            message = f"linting took longer than {exc.seconds:g} s; skipped (see --timeout-per-file)"
+            res.findings.append(
+                _input_finding("SE002", sio.display_path(cand.path, cwd), Span.point(1), message, None, active)
+            )
+        return res
+
+
+def _lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
     display = sio.display_path(cand.path, cwd)
     if cand.kind is None:
         res = FileResult()
