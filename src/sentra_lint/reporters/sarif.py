@@ -265,14 +265,15 @@ def artifact_location(path: str) -> dict[str, Any]:
     if os.path.isabs(path) or posix == ".." or posix.startswith("../"):
         return {"uri": _file_uri(os.path.abspath(path))}
     # ':' is encoded so that a first segment such as 'c:x' is never read as a scheme.
-    return {"uri": quote(posix, safe=_URI_SAFE), "uriBaseId": SRCROOT}
+    # A name that is not UTF-8 (kept as surrogate escapes) is percent-encoded byte by byte.
+    return {"uri": quote(posix, safe=_URI_SAFE, errors="surrogateescape"), "uriBaseId": SRCROOT}
 
 
 def _file_uri(absolute: str) -> str:
     posix = absolute.replace(os.sep, "/")
     if not posix.startswith("/"):
         posix = "/" + posix  # a Windows drive: file:///C:/...
-    return "file://" + quote(posix, safe=_URI_SAFE + ":")
+    return "file://" + quote(posix, safe=_URI_SAFE + ":", errors="surrogateescape")
 
 
 def region(span: Span) -> dict[str, int]:
