@@ -105,5 +105,5 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(
             job.id_span,
             f"job '{job.id}' can be started by outsiders ({shown}) and {what}; run it in a "
-            "hardened container: or keep secrets out of it",
+            "hardened `container:`, or keep secrets out of it",
         )
