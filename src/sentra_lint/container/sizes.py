@@ -174,13 +174,19 @@ def parse_cpus(value: Value) -> float | None:
             return None
         return number if number != float("inf") else None
     m = _CPUS_FRACTION.match(text)
-    if m is not None and int(m.group(2)) != 0:
-        return float(Fraction(int(m.group(1)), int(m.group(2))))
+    if m is not None:
+        try:
+            numerator, denominator = int(m.group(1)), int(m.group(2))
+            return float(Fraction(numerator, denominator)) if denominator != 0 else None
+        except (ValueError, OverflowError):  # over int()'s 4,300 digits, or past a float
+            return None
     return None
 
 
 def format_bytes(size: int) -> str:
     """A short human form for messages: ``2g``, ``512m``, ``1536k``, ``100b``."""
+    if size.bit_length() > 4096:  # str() refuses an int of over 4,300 digits
+        return "over 2^4096 bytes"
     for unit, factor in (("p", 1024**5), ("t", 1024**4), ("g", GIB), ("m", MIB), ("k", KIB)):
         if size >= factor and size % factor == 0:
             return f"{size // factor}{unit}"
