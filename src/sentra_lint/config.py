@@ -177,7 +177,7 @@ def composed_schema(only: list[str] | None = None) -> dict[str, Any]:
     """
     from sentra_lint.rules import RULE_IDS, is_known, load_rule
 
-    base = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
+    base: dict[str, Any] = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
     rule_props: dict[str, Any] = {}
     ids = RULE_IDS if only is None else [r for r in only if is_known(r)]
     for rid in ids:

@@ -68,7 +68,7 @@ def sniff_kind(path: Path) -> Kind | None:
     name = path.name
     lower = name.lower()
     if ("dockerfile" in lower or "containerfile" in lower) and not lower.endswith(
-        _NOT_DOCKERFILE_SUFFIXES + (".yml", ".yaml", ".json")
+        (*_NOT_DOCKERFILE_SUFFIXES, ".yml", ".yaml", ".json")
     ):
         return Kind.DOCKERFILE
     if lower.endswith(".json") and "devcontainer" in lower:
@@ -106,9 +106,7 @@ def discover(paths: list[str], kind: Kind | None = None) -> list[Candidate]:
         except OSError as exc:
             out.append(Candidate(p, None, True, f"cannot read: {exc.strerror or exc}"))
             continue
-        if stat.S_ISDIR(st.st_mode):
-            _walk(p, out, seen)
-        elif stat.S_ISLNK(st.st_mode) and p.is_dir():
+        if stat.S_ISDIR(st.st_mode) or (stat.S_ISLNK(st.st_mode) and p.is_dir()):
             _walk(p, out, seen)
         else:
             key = os.path.normpath(raw)

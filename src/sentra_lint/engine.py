@@ -19,8 +19,8 @@ from typing import Any
 from sentra_lint import io as sio
 from sentra_lint.budget import DEFAULT_TIMEOUT, BudgetExceeded, time_budget
 from sentra_lint.discover import Candidate, discover
-from sentra_lint.globs import matches
 from sentra_lint.findings import Finding, Severity, Violation
+from sentra_lint.globs import matches
 from sentra_lint.packs import Policy, RuleSetting, load_pack
 from sentra_lint.rulebase import Rule, RuleContext
 from sentra_lint.rules import RULE_IDS, dynamic_ids, is_known, load_rule, target_of

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a file is, decided by discovery (or ``--kind``)."""
 
     DOCKERFILE = "dockerfile"

@@ -34,7 +34,7 @@ def scan(src: SourceFile) -> list[Pragma]:
     out: list[Pragma] = []
     for m in _PRAGMA.finditer(src.text):
         start = m.start()
-        line, col = src.position(start)
+        line, _ = src.position(start)
         line_start = src.line_start(line)
         before = src.text[line_start:start]
         if before and not before[-1].isspace():

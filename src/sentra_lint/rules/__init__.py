@@ -8,10 +8,11 @@ when the ``rules``/``explain`` commands list the documentation.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from functools import cache
 
-from sentra_lint.findings import Severity
-from sentra_lint.rulebase import DOC_SECTIONS, Rule, RuleMeta
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import DOC_SECTIONS, Rule, RuleContext, RuleMeta
 
 # (id, module, target)
 REGISTRY: tuple[tuple[str, str, str], ...] = (
@@ -131,7 +132,8 @@ def all_rules() -> list[Rule]:
     return [r for r in (load_rule(i) for i in RULE_IDS) if r is not None]
 
 
-def _no_check(target: object, ctx: object) -> object:
+def _no_check(target: object, ctx: RuleContext) -> Iterator[Violation]:
+    """Input rules (SE*) have no check: the engine makes their findings."""
     return iter(())
 
 
