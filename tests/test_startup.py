@@ -122,11 +122,6 @@ def test_check_imports_only_what_the_kind_needs(tmp_path: Path, kind: str) -> No
     assert not extra, f"`check` of one {kind} imported {extra}, which it does not need"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="packs.load_pack reads the built-in policy pack with ruamel.yaml on every run; "
-    "ship the packs in a form the standard library reads (see benchmarks/RESULTS.md)",
-)
 def test_dockerfile_check_does_not_import_the_yaml_library(tmp_path: Path) -> None:
     name, text, _, _ = CASES["dockerfile"]
     modules = imported_by_check(tmp_path, name, text)

@@ -8,6 +8,8 @@ repository's ``rules/`` directory.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,46 @@ def _read_yaml(path: Path) -> Any:
         return yaml.load(fh)
 
 
+COMPILED_NAME = "packs.json"
+"""The packs' data as JSON, next to the YAML, so a run needs no YAML library.
+
+Each entry carries the SHA-256 of the YAML text it was made from; a pack
+whose YAML changed since is read from the YAML (``python -m sentra_lint.packs``
+writes the file again).
+"""
+
+_compiled: dict[str, Any] | None = None
+
+
+def _compiled_packs(directory: Path) -> dict[str, Any]:
+    global _compiled
+    if _compiled is None:
+        try:
+            data = json.loads((directory / COMPILED_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        _compiled = data if isinstance(data, dict) else {}
+    return _compiled
+
+
+def _read_pack(path: Path) -> Any:
+    """A pack's data: from the compiled JSON when it matches the YAML text, else the YAML."""
+    raw = path.read_bytes()
+    entry = _compiled_packs(path.parent).get(path.stem)
+    if isinstance(entry, dict) and entry.get("sha256") == hashlib.sha256(raw).hexdigest():
+        return entry.get("data")
+    return _read_yaml(path)
+
+
+def compile_packs(directory: Path) -> str:
+    """The text of ``packs.json`` for the packs in ``directory``."""
+    out: dict[str, Any] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        out[path.stem] = {"sha256": sha, "data": _read_yaml(path)}
+    return json.dumps(out, indent=1) + "\n"
+
+
 def merge_rules(base: dict[str, RuleSetting], raw: Any, origin: str) -> None:
     if raw is None:
         return
@@ -90,7 +132,7 @@ def load_pack(name: str, _seen: tuple[str, ...] = ()) -> Policy:
     path = data_dir("rules") / f"{name}.yaml"
     if not path.is_file():
         raise PackError(f"unknown profile '{name}' (expected one of {', '.join(PROFILES)})")
-    data = _read_yaml(path) or {}
+    data = _read_pack(path) or {}
     if not isinstance(data, dict):
         raise PackError(f"{path}: a policy pack must be a mapping")
     rules: dict[str, RuleSetting] = {}
@@ -99,3 +141,9 @@ def load_pack(name: str, _seen: tuple[str, ...] = ()) -> Policy:
         rules.update(load_pack(str(parent), (*_seen, name)).rules)
     merge_rules(rules, data.get("rules"), str(path))
     return Policy(name=name, rules=rules)
+
+
+if __name__ == "__main__":  # python -m sentra_lint.packs: write rules/packs.json again
+    _dir = data_dir("rules")
+    (_dir / COMPILED_NAME).write_text(compile_packs(_dir), encoding="utf-8")
+    print(f"wrote {_dir / COMPILED_NAME}")
