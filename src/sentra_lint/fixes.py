@@ -196,14 +196,23 @@ def _eligible(findings: Iterable[Finding], path: str, unsafe: bool) -> list[tupl
     return out
 
 
-def _parse_errors(findings: Iterable[Finding], path: str) -> int:
-    return sum(1 for f in findings if f.rule == "SE001" and f.path == path)
+def _parse_errors(text: str, path: str, kind: Kind) -> int:
+    """How many parse problems (SE001) the text has, whichever rules are selected."""
+    from sentra_lint.analysis import analyse
+
+    try:
+        return len(analyse(SourceFile(path=path, text=text, kind=kind), kind).problems)
+    except Exception:  # a parser that fails: the text does not parse
+        return 1 << 30
 
 
 def _lint(
     text: str, path: str, kind: Kind, active: ActiveRules, settings: Settings
 ) -> list[Finding]:
     return lint_source(SourceFile(path=path, text=text, kind=kind), kind, active, settings).findings
+
+
+_BREAKS = "the fixed file would not parse"
 
 
 def fix_text(
@@ -218,7 +227,7 @@ def fix_text(
     """Apply every eligible fix to ``text`` (normalised), pass after pass, verifying each pass."""
     result = FileFix(path, text, text)
     findings = _lint(text, path, kind, active, settings)
-    errors = _parse_errors(findings, path)
+    errors = _parse_errors(text, path, kind)
     bad: set[tuple[str, Fix]] = set()
     current = text
     for _ in range(MAX_PASSES):
@@ -227,35 +236,29 @@ def fix_text(
         if not taken:
             break
         attempt = apply_edits(current, edits)
-        after = _lint(attempt, path, kind, active, settings)
-        if _parse_errors(after, path) > errors:
+        if _parse_errors(attempt, path, kind) > errors:
             # Find the fixes that break the file, one at a time; keep the others.
             kept: list[tuple[str, Fix]] = []
             for rf in taken:
-                alone = apply_edits(current, rf[1].edits)
-                if _parse_errors(_lint(alone, path, kind, active, settings), path) > errors:
+                if _parse_errors(apply_edits(current, rf[1].edits), path, kind) > errors:
                     bad.add(rf)
-                    result.dropped.append(
-                        (rf[0], rf[1].description, "the fixed file would not parse")
-                    )
+                    result.dropped.append((rf[0], rf[1].description, _BREAKS))
                 else:
                     kept.append(rf)
             taken, edits, _deferred = choose(kept)
             if not taken:
                 continue
             attempt = apply_edits(current, edits)
-            after = _lint(attempt, path, kind, active, settings)
-            if _parse_errors(after, path) > errors:
+            if _parse_errors(attempt, path, kind) > errors:
                 for rf in taken:
                     bad.add(rf)
-                    result.dropped.append(
-                        (rf[0], rf[1].description, "the fixed file would not parse")
-                    )
+                    result.dropped.append((rf[0], rf[1].description, _BREAKS))
                 continue
         if attempt == current:
             break
         result.applied.extend((rule, fx.description) for rule, fx in taken)
-        current, findings = attempt, after
+        current = attempt
+        findings = _lint(current, path, kind, active, settings)
     result.fixed = current
     return result
 

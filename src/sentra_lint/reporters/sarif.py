@@ -379,6 +379,9 @@ def _fixes(f: Finding, hasher: _Hasher) -> list[dict[str, Any]]:
     from sentra_lint.source import SourceFile
 
     src = SourceFile(path=f.path, text=text)
+    raw = hasher.text(f.path).raw or ""
+    # Inserted line breaks in the file's own style, as --fix writes them.
+    newline = "\r\n" if raw.count("\r\n") * 2 > raw.count("\n") else "\n"
     out: list[dict[str, Any]] = []
     for fx in f.fixes:
         replacements = []
@@ -393,7 +396,7 @@ def _fixes(f: Finding, hasher: _Hasher) -> list[dict[str, Any]]:
                         "endLine": end_line,
                         "endColumn": end_col,
                     },
-                    "insertedContent": {"text": e.replacement},
+                    "insertedContent": {"text": e.replacement.replace("\n", newline)},
                 }
             )
         out.append(

@@ -136,7 +136,12 @@ def yaml_item(value: str) -> str:
 
 
 def append_item(src: SourceFile, seq: SeqNode, value: str) -> Edit | None:
-    """An edit that appends ``value`` to a block or flow sequence, in its style."""
+    """An edit that adds ``value`` to a block or flow sequence, in its style.
+
+    A flow sequence gets it at its end; a block sequence gets a new first
+    item line, so that the edit never lands where new keys of the parent
+    mapping go (the end of its last entry).
+    """
     text = src.text
     item = yaml_item(value)
     if seq.flow:
@@ -152,12 +157,10 @@ def append_item(src: SourceFile, seq: SeqNode, value: str) -> Edit | None:
     first = seq.items[0]
     start = line_start(text, first.start)
     prefix = text[start : first.start]
-    dash = prefix.rfind("-")
-    if dash == -1 or prefix[:dash].strip(" -") != "":
+    if prefix.strip() != "-" or "\t" in prefix:
         return None
-    last = seq.items[-1]
-    pos = line_end(text, trimmed_end(text, last.start, last.end))
-    return Edit(pos, pos, f"\n{' ' * dash}- {item}")
+    dash = prefix.index("-")
+    return Edit(start, start, f"{' ' * dash}- {item}\n")
 
 
 # ---------------------------------------------------------------------------
