@@ -91,10 +91,9 @@ def parse_bytes(value: Value) -> int | None:
     if unit and unit.lower() == "b" and (binary or byte):
         return None
     try:
-        amount = Decimal(number)
-    except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
+        return int(Decimal(number) * _MULTIPLIER[(unit or "").lower()])
+    except ArithmeticError:  # decimal.Overflow: a number of about a million digits
         return None
-    return int(amount * _MULTIPLIER[(unit or "").lower()])
 
 
 def parse_memory(value: Value) -> Limit | None:
