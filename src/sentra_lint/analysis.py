@@ -102,6 +102,7 @@ def _devcontainer(src: SourceFile) -> Analysis:
 
     dc = parse_devcontainer(src)
     out = Analysis(problems=_problems(dc.problems), comment_lines=lambda line: yaml_lines(src, line))
+    out.targets.append(("devcontainer", dc))
     specs, problems = specs_from_devcontainer(dc)
     out.problems.extend(_problems(problems))
     out.targets.extend(("container", s) for s in specs)

@@ -150,10 +150,16 @@ def check(
             exclude=cfg.exclude if cfg else (),
             config_suppressions=tuple(cfg.suppressions) if cfg else (),
             verbose=verbose,
+            images=dict(cfg.images) if cfg else {},
+            config_dir=str(cfg.path.parent) if cfg and cfg.path else None,
+            config_path=str(cfg.path) if cfg and cfg.path else None,
         )
         if cfg and profile is not None and cfg.policy is not None:
             settings.policy = _rebase(cfg, profile)
         result = run(targets, settings)
+        if verbose:
+            for note in result.notes:
+                sys.stderr.write(f"sentra-lint: {note}\n")
         if baseline:
             from pathlib import Path
 
