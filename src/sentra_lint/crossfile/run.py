@@ -1,0 +1,152 @@
+"""The engine's repository pass: join the files' facts, load linked files, run the SX rules.
+
+Called once per run after every file was linted. Files are never parsed
+twice: the facts of linted files come back with their results. Files the
+run did not name but that the named ones link to are read here, once, for
+their facts only (no other rule runs on them):
+
+* a Dockerfile that a build names (``file:``, ``-f``, ``build:``);
+* when a Dockerfile is named on its own (a pre-commit run), the workflows,
+  Compose files and dev containers of its repository, which may launch it.
+
+A finding is kept when its launch or one of its related places is in a
+file the run was asked to lint.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sentra_lint.crossfile.facts import FileFacts, collect, config_builds
+from sentra_lint.crossfile.repository import Repository
+from sentra_lint.findings import Finding
+from sentra_lint.source import Kind
+from sentra_lint.suppress import Suppressions
+
+if TYPE_CHECKING:
+    from sentra_lint.discover import Candidate
+    from sentra_lint.engine import ActiveRules, FileResult, Settings
+
+_LAUNCH_KINDS = (Kind.WORKFLOW, Kind.ACTION, Kind.COMPOSE, Kind.DEVCONTAINER)
+
+
+def load_facts(path: Path, kind: Kind, settings: Settings, cwd: str) -> FileFacts | None:
+    """Read and analyse one linked file for its facts; ``None`` if it cannot be read."""
+    from sentra_lint import io as sio
+    from sentra_lint.analysis import analyse
+
+    display = sio.display_path(path, cwd)
+    try:
+        src = sio.read_source(path, display, kind, settings.max_bytes)
+        return collect(src, kind, analyse(src, kind))
+    except (sio.Skip, OSError, RecursionError):
+        return None
+    except Exception:  # a parser problem in a linked file: it is linted when named
+        return None
+
+
+def _git_root(start: Path) -> Path | None:
+    current = start.resolve()
+    for folder in (current, *current.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def repository_pass(
+    candidates: list[Candidate],
+    results: list[FileResult],
+    active: ActiveRules,
+    settings: Settings,
+    cwd: str,
+) -> tuple[FileResult, list[str]]:
+    from sentra_lint import io as sio
+    from sentra_lint.discover import discover
+    from sentra_lint.engine import FileResult, InternalError, _in_scope, _severity
+
+    out = FileResult()
+    notes: list[str] = []
+    files: list[FileFacts] = [r.facts for r in results if getattr(r, "facts", None) is not None]
+    present = {os.path.normcase(f.abspath) for f in files}
+    named_dockerfile = next(
+        (c for c in candidates if c.explicit and c.kind is Kind.DOCKERFILE and str(c.path) != "-"),
+        None,
+    )
+    if named_dockerfile is not None:
+        root = _git_root(named_dockerfile.path.parent) or Path(cwd)
+        for cand in discover([str(root)]):
+            if cand.kind not in _LAUNCH_KINDS:
+                continue
+            if os.path.normcase(os.path.abspath(cand.path)) in present:
+                continue
+            facts = load_facts(cand.path, cand.kind, settings, cwd)
+            if facts is not None and (facts.launches or facts.builds):
+                files.append(facts)
+                present.add(os.path.normcase(facts.abspath))
+                notes.append(
+                    f"cross-file rules: read {facts.path}, which may launch or build "
+                    f"{sio.display_path(named_dockerfile.path, cwd)}"
+                )
+    images = getattr(settings, "images", None) or {}
+    config_dir = getattr(settings, "config_dir", None)
+    extra = config_builds(images, config_dir, getattr(settings, "config_path", None) or "config")
+    repo = Repository(files, extra)
+    for missing in repo.missing_dockerfiles():
+        if not Path(missing).is_file():
+            continue
+        facts = load_facts(Path(missing), Kind.DOCKERFILE, settings, cwd)
+        if facts is None:
+            continue
+        files.append(facts)
+        users = sorted(
+            {b.path for b in (*repo.builds, *repo.config_builds) if b.dockerfile == missing}
+        )
+        notes.append(
+            f"cross-file rules: read {facts.path}, built by {', '.join(users) or 'a launch'}"
+        )
+    repo = Repository(files, extra)
+    by_path = {f.path: f for f in files}
+    linted = {sio.display_path(c.path, cwd) for c in candidates}
+    for rule, setting, ctx in active.by_target.get("repository", ()):
+        try:
+            for v in rule.check(repo, ctx):
+                path = v.path or ""
+                if not _in_scope(path, setting):
+                    continue
+                if path not in linted and not any(r.path in linted for r in v.related):
+                    continue
+                facts_of = by_path.get(path)
+                text: str = ""
+                lines: tuple[int, ...] = (v.span.line,)
+                if facts_of is not None and v.span.line in facts_of.lines:
+                    text, lines = facts_of.lines[v.span.line]
+                finding = Finding(
+                    rule=rule.id,
+                    name=rule.meta.slug,
+                    severity=_severity(rule, setting, v),
+                    path=path,
+                    span=v.span,
+                    message=v.message,
+                    related=v.related,
+                    fixes=v.fixes,
+                    source_line=text,
+                )
+                if facts_of is not None and facts_of.pragmas and not settings.no_ignores:
+                    hit = Suppressions.build(list(facts_of.pragmas)).match(rule.id, list(lines))
+                    if hit is not None:
+                        finding.suppressed = True
+                        finding.suppression_kind = "inSource"
+                        finding.justification = hit.reason or None
+                out.findings.append(finding)
+        except Exception as exc:
+            from sentra_lint.engine import describe_exception
+
+            out.errors.append(InternalError("(repository)", rule.id, describe_exception(exc)))
+    return out, notes
+
+
+def collect_facts(src: Any, kind: Kind, analysis: Any) -> FileFacts:
+    """What the engine calls in ``lint_source`` (kept here so the engine imports nothing eagerly)."""
+    return collect(src, kind, analysis)
