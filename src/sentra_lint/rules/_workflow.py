@@ -235,6 +235,14 @@ def job_contexts(wf: Workflow) -> dict[str, TaintContext]:
     """The base context of each job: the workflow context plus the tainted
     outputs of the jobs it ``needs``. Jobs are taken in dependency order;
     cycles and unknown needs are ignored."""
+    return _job_contexts(wf, {})
+
+
+def _job_contexts(
+    wf: Workflow, walked: dict[int, tuple[TaintContext, tuple[StepScope, ...]]]
+) -> dict[str, TaintContext]:
+    """:func:`job_contexts`; ``walked`` receives, by job identity, the base
+    context each job was walked with and its step scopes."""
     top = workflow_context(wf)
     done: dict[str, TaintContext] = {}
     outputs: dict[str, dict[str, Taint]] = {}
@@ -256,7 +264,9 @@ def job_contexts(wf: Workflow) -> dict[str, TaintContext]:
                     ctx = ctx.with_job_outputs(need, dict(outputs[need]))
             done[job.id] = ctx
             last = ctx
-            for scope in job_scopes(wf, job, ctx):
+            scopes = tuple(job_scopes(wf, job, ctx))
+            walked[id(job)] = (ctx, scopes)
+            for scope in scopes:
                 last = scope.ctx
             raw = env_strings(job.outputs)
             outputs[job.id] = {k: v for k, v in last.evaluate_outputs(raw).items() if v.tainted}
@@ -271,13 +281,55 @@ def job_contexts(wf: Workflow) -> dict[str, TaintContext]:
 
 
 def all_scopes(wf: Workflow) -> Iterator[StepScope]:
-    """Every step of the workflow or composite action, with its context."""
+    """Every step of the workflow or composite action, with its context.
+
+    Computed once per workflow (several rules ask for it)."""
+    memo = _memo(wf)
+    if memo.scopes is None:
+        memo.scopes = _all_scopes(wf)
+    return iter(memo.scopes)
+
+
+def _all_scopes(wf: Workflow) -> tuple[StepScope, ...]:
     if wf.is_action:
-        yield from job_scopes(wf, None)
-        return
-    contexts = job_contexts(wf)
+        return tuple(job_scopes(wf, None))
+    walked: dict[int, tuple[TaintContext, tuple[StepScope, ...]]] = {}
+    contexts = _job_contexts(wf, walked)
+    out: list[StepScope] = []
     for job in wf.jobs:
-        yield from job_scopes(wf, job, contexts.get(job.id))
+        ctx = contexts.get(job.id)
+        done = walked.get(id(job))
+        if done is not None and done[0] is ctx:
+            out.extend(done[1])  # the walk job_contexts made with this very context
+        else:
+            out.extend(job_scopes(wf, job, ctx))
+    return tuple(out)
+
+
+class _WorkflowMemo:
+    """What the rules of one workflow share: its step scopes and env-file writes.
+
+    Only the last workflow is kept (rules run file by file); entries are
+    keyed by the identity of the step and context objects, which the memo
+    keeps alive, so an identity is never reused while it is a key.
+    """
+
+    __slots__ = ("scopes", "wf", "writes")
+
+    def __init__(self, wf: Workflow | None) -> None:
+        self.wf = wf
+        self.scopes: tuple[StepScope, ...] | None = None
+        self.writes: dict[tuple[int, int], tuple[Step, TaintContext, list[EnvFileWrite]]] = {}
+
+
+_MEMO = _WorkflowMemo(None)
+
+
+def _memo(wf: Workflow) -> _WorkflowMemo:
+    global _MEMO
+    if _MEMO.wf is not wf:
+        _MEMO = _WorkflowMemo(wf)
+    return _MEMO
 
 
 # ---------------------------------------------------------------------------
@@ -397,6 +449,18 @@ def env_file_writes(
     run = step.run
     if run is None or step_shell(wf, job, step) not in POSIX_SHELLS:
         return []
+    memo = _memo(wf)
+    key = (id(step), id(ctx))
+    hit = memo.writes.get(key)
+    if hit is None or hit[0] is not step or hit[1] is not ctx:
+        hit = (step, ctx, _env_file_writes(wf, step, ctx))
+        memo.writes[key] = hit
+    return list(hit[2])
+
+
+def _env_file_writes(wf: Workflow, step: Step, ctx: TaintContext) -> list[EnvFileWrite]:
+    run = step.run
+    assert run is not None
     from sentra_lint.shell import parse_shell
 
     script = run.value

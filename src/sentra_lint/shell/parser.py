@@ -650,10 +650,23 @@ def parse_shell(script: str, base: int = 0, heredocs: Sequence[HeredocText] = ()
     try:
         parser = _ts_parser()
         if parser is not None:
-            return _parse_ts(parser, script, base, heredocs)
+            key = (script, base, tuple(heredocs))
+            cached = _PARSED.get(key)
+            if cached is None:
+                cached = _parse_ts(parser, script, base, heredocs)
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                _PARSED[key] = cached
+            return cached
     except Exception:
         pass
     return parse_fallback(script, base)
+
+
+# Several rules and adapters ask for the same ``run:`` script: the analysis
+# (immutable) is kept for the last scripts parsed, a bounded number of them.
+_PARSED: dict[tuple[str, int, tuple[HeredocText, ...]], ShellScript] = {}
+_PARSED_MAX = 512
 
 
 def parse_mapped(text: str, posmap: Sequence[int], context: str = "top") -> ShellScript:

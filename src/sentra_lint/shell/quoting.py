@@ -47,6 +47,8 @@ def unquote(
     Regions in ``verbatim`` (index ranges of ``raw``, sorted) are copied as
     written: they are expansions whose value is unknown.
     """
+    if escape not in raw and "'" not in raw and '"' not in raw:
+        return raw, list(range(len(raw)))  # nothing to remove: the common word
     out: list[str] = []
     pos: list[int] = []
     n = len(raw)
