@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +82,10 @@ class Launch:
     user_present: bool
     mounts: tuple[Mount, ...]
     unknown_options: bool
+    home_remapped: bool = False
+    """A workflow job container: the runner sets ``HOME=/github/home`` and mounts a volume there."""
+    key: Span | None = None
+    """The ``container:`` key of a workflow job container."""
 
 
 @dataclass(slots=True)
@@ -133,6 +137,12 @@ def collect(src: SourceFile, kind: Kind, analysis: Any) -> FileFacts:
     for name, target in analysis.targets:
         if name == "devcontainer":
             dev_build = devcontainer_build(target)
+    job_keys: dict[str, Span] = {}
+    for name, target in analysis.targets:
+        if name == "workflow":
+            for job in target.jobs:
+                if job.container is not None:
+                    job_keys[f"job '{job.id}' container"] = job.container.span
     launches: list[Launch] = []
     for name, target in analysis.targets:
         if name != "container":
@@ -142,7 +152,10 @@ def collect(src: SourceFile, kind: Kind, analysis: Any) -> FileFacts:
             own = compose_own.get(target.anchor_span)
         elif target.source_kind == "devcontainer":
             own = dev_build
-        launches.append(launch_of(target, src.path, own))
+        la = launch_of(target, src.path, own)
+        if la.home_remapped and la.label in job_keys:
+            la = replace(la, key=job_keys[la.label])
+        launches.append(la)
     facts.launches = tuple(launches)
     if facts.launches:
         facts.pragmas = tuple(scan(src))
@@ -150,7 +163,7 @@ def collect(src: SourceFile, kind: Kind, analysis: Any) -> FileFacts:
         for la in facts.launches:
             if la.path != src.path:
                 continue
-            spans = [la.anchor, la.user_span, la.image_span, *(m.span for m in la.mounts)]
+            spans = [la.anchor, la.key, la.user_span, la.image_span, *(m.span for m in la.mounts)]
             for sp in spans:
                 if sp is None:
                     continue
@@ -186,6 +199,7 @@ def launch_of(spec: Any, group: str, own: Build | None) -> Launch:
         user_present=user.present,
         mounts=tuple(mounts),
         unknown_options=spec.unknown_options,
+        home_remapped=spec.source_kind == "workflow-container",
     )
 
 

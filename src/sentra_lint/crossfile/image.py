@@ -77,6 +77,8 @@ class Content:
     copied: bool = False
     """Written by ``COPY``/``ADD`` (the same files may well be bound over it on purpose)."""
     strict: bool = False
+    user_site: bool = False
+    """Python's user site (``~/.local``): found at run time through ``$HOME``, not by path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,7 @@ _NODE_INSTALL = {
     ("pnpm", "install"),
     ("pnpm", "i"),
 }
+_SCRATCH = ("/tmp/", "/var/tmp/")
 _PIP_VALUE_OPTIONS = frozenset(
     [
         "-r",
@@ -260,12 +263,15 @@ class _Builder:
         copied: bool = False,
         strict: bool = False,
         force: bool = False,
+        user_site: bool = False,
     ) -> None:
         path = posixpath.normpath(path)
         if not force and not self.switched and not under_home(path, self.homes()):
             return
         span = self.df.source.span(start, end)
-        self.contents.append(Content(path, self.shown(path), what, span.line, span, copied, strict))
+        self.contents.append(
+            Content(path, self.shown(path), what, span.line, span, copied, strict, user_site)
+        )
 
     # -- the walk ------------------------------------------------------------
 
@@ -318,6 +324,8 @@ class _Builder:
         if text is None:
             return
         relative = not text.startswith("/")
+        if not relative and posixpath.normpath(text).startswith(_SCRATCH):
+            return  # build inputs copied to a scratch folder, not what the image is for
         if relative:
             if self.workdir is None:
                 return
@@ -402,7 +410,7 @@ class _Builder:
                     "(pip falls back to a user install)"
                 )
             )
-            self.add(f"{home}/.local", f"installs {packages} with {how}", *span)
+            self.add(f"{home}/.local", f"installs {packages} with {how}", *span, user_site=True)
         elif target.kind in ("venv", "prefix") and target.path:
             self.add(
                 target.path, f"installs {packages} with `pip install` into {target.path}", *span
@@ -521,5 +529,5 @@ def _packages(args: tuple[Word, ...]) -> str:
         shown = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
         return shown
     if requirements:
-        return "the packages in " + ", ".join(requirements)
+        return "the packages listed in " + ", ".join(requirements)
     return "packages"

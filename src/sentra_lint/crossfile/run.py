@@ -7,7 +7,8 @@ their facts only (no other rule runs on them):
 
 * a Dockerfile that a build names (``file:``, ``-f``, ``build:``);
 * when a Dockerfile is named on its own (a pre-commit run), the workflows,
-  Compose files and dev containers of its repository, which may launch it.
+  Compose files and dev containers under the current folder (else in its
+  repository), which may launch it.
 
 A finding is kept when its launch or one of its related places is in a
 file the run was asked to lint.
@@ -75,7 +76,10 @@ def repository_pass(
         None,
     )
     if named_dockerfile is not None:
-        root = _git_root(named_dockerfile.path.parent) or Path(cwd)
+        here = Path(cwd).resolve()
+        named = named_dockerfile.path.resolve()
+        # the folder the run started in (pre-commit runs at the repository root), else the repository
+        root = here if here in named.parents else (_git_root(named.parent) or here)
         for cand in discover([str(root)]):
             if cand.kind not in _LAUNCH_KINDS:
                 continue
@@ -91,7 +95,9 @@ def repository_pass(
                 )
     images = getattr(settings, "images", None) or {}
     config_dir = getattr(settings, "config_dir", None)
-    extra = config_builds(images, config_dir, getattr(settings, "config_path", None) or "config")
+    config_path = getattr(settings, "config_path", None)
+    shown_config = sio.display_path(Path(config_path), cwd) if config_path else "config"
+    extra = config_builds(images, config_dir, shown_config)
     repo = Repository(files, extra)
     for missing in repo.missing_dockerfiles():
         if not Path(missing).is_file():

@@ -63,6 +63,7 @@ from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 
 if TYPE_CHECKING:
+    from sentra_lint.crossfile import Link
     from sentra_lint.crossfile.facts import Mount
     from sentra_lint.crossfile.image import Content
 
@@ -86,11 +87,18 @@ def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
         if not model.reliable or not model.contents:
             continue
         hidden: dict[int, tuple[Mount, list[Content]]] = {}
+        user_site: list[Content] = []
         for content in model.contents:
             mount = hiding_mount(link.launch.mounts, content)
-            if mount is None or mount.span is None:
+            if mount is None:
+                if content.user_site and link.launch.home_remapped:
+                    user_site.append(content)
+                continue
+            if mount.span is None:
                 continue
             hidden.setdefault(id(mount), (mount, []))[1].append(content)
+        if user_site:
+            yield _runner_home(link, user_site)
         for mount, contents in hidden.values():
             assert mount.span is not None
             first = contents[0]
@@ -104,8 +112,30 @@ def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
                 "before the user is created) or mount a narrower path"
             )
             related = [
-                Related(model.path, c.span, f"{c.what} ({c.shown})")
-                for c in contents[:_MAX_RELATED]
+                Related(model.path, c.span, f"{c.shown}: {c.what}") for c in contents[:_MAX_RELATED]
             ]
             related.append(build_note(link))
             yield Violation(mount.span, message, related=tuple(related), path=link.launch.path)
+
+
+def _runner_home(link: Link, contents: list[Content]) -> Violation:
+    """Python finds user installs through ``$HOME``, which a job container moves to /github/home."""
+    la = link.launch
+    first = contents[0]
+    more = len(contents) - 1
+    extra = f" (and {more} more)" if more else ""
+    return Violation(
+        la.key or la.anchor,
+        f"a job container runs with `HOME=/github/home` (the runner mounts a volume there), which "
+        f"hides `{first.shown}` where `{where(link.image, first.line)}` {first.what}{extra}: Python "
+        "looks for user installs under $HOME, so the packages are in the image but not importable "
+        "in the job; install them system-wide before the user is created",
+        related=(
+            *(
+                Related(link.image.path, c.span, f"{c.shown}: {c.what}")
+                for c in contents[:_MAX_RELATED]
+            ),
+            build_note(link),
+        ),
+        path=la.path,
+    )
