@@ -1,0 +1,1 @@
+"""Property-based and fuzz tests of every parser and tokenizer (hypothesis)."""
