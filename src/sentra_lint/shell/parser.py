@@ -179,7 +179,9 @@ class _Walker:
     def word(self, node: Any) -> Word:
         s, e, fs, fe = self.span(node)
         raw = self.src[s:e]
-        verbatim = self._verbatim(node, s)
+        # every expansion starts with "$", "`", "<(" or ">(": without them there is none
+        expands = "$" in raw or "`" in raw or "(" in raw
+        verbatim = self._verbatim(node, s) if expands else []
         text, _ = unquote(raw, verbatim)
         literal = (
             not verbatim and "${{" not in raw and not (node.type == "word" and looks_dynamic(raw))

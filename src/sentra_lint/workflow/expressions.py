@@ -651,11 +651,24 @@ def parse_expression(inner: str, *, check_functions: bool = True) -> Expr | Expr
     """
     if len(inner) > MAX_LENGTH:
         return ExprError(f"expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
-    try:
-        tokens = _lex(inner)
-        return _Parser(tokens, check_functions).parse()
-    except _SyntaxError as err:
-        return ExprError(err.message, err.offset)
+    key = (inner, check_functions)
+    found = _PARSED.get(key)
+    if found is None:
+        try:
+            tokens = _lex(inner)
+            found = _Parser(tokens, check_functions).parse()
+        except _SyntaxError as err:
+            found = ExprError(err.message, err.offset)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = found
+    return found
+
+
+# The same expressions come back in every job and rule: the (immutable) trees
+# of the last few thousand are kept.
+_PARSED: dict[tuple[str, bool], Expr | ExprError] = {}
+_PARSED_MAX = 4096
 
 
 def context_paths(expr: Expr) -> list[ContextPath]:

@@ -805,41 +805,62 @@ def _path_flows(path: ContextPath, ctx: TaintContext) -> list[_Flow]:
     root = path.root.lower()
     segs = _segments(path.parts[1:])
     written = path.dotted()
-    flows: list[_Flow] = []
 
     if root in ("github", "inputs"):
-        table: Iterable[EventField]
-        if root == "github":
-            inputs = [f for f in _input_fields(ctx) if f.pattern[0] == "event"]
-            table = (*inputs, *EVENT_FIELDS)
-        else:
-            table = [f for f in _input_fields(ctx) if f.pattern[0] != "event"]
-        matched = False
-        for rule in table:
-            depth = _match(segs, rule.pattern)
-            if depth is None:
-                continue
-            matched = True
-            if depth == BEYOND or rule.kind is None or ctx._gated(rule.events):
-                continue
-            reason = rule.reason
-            if depth > 0:
-                reason = f"holds {root}.{'.'.join(rule.pattern)}: {reason}"
-            source = TaintSource(written, rule.confidence, rule.kind, reason)
-            flows.append((source, depth))
-        if root == "github" and not matched and _unknown_event_field(segs):
-            reason = "an event field sentra-lint does not know: it may carry attacker text"
-            depth = sum(1 for _, f in segs if f)
-            flows.append((TaintSource(written, _LOW, TaintKind.UNKNOWN, reason), depth))
-        return flows
+        # These depend on the path and the workflow's triggers and inputs only.
+        key = (root, written, tuple(segs), ctx.triggers, ctx.inputs)
+        found = _EVENT_FLOWS.get(key)
+        if found is None:
+            found = tuple(_event_flows(root, segs, written, ctx))
+            if len(_EVENT_FLOWS) >= _EVENT_FLOWS_MAX:
+                _EVENT_FLOWS.clear()
+            _EVENT_FLOWS[key] = found
+        return list(found)
 
-    for key, sources in ctx.carried.items():
-        pattern = key.split(".")
+    flows: list[_Flow] = []
+    for key_, sources in ctx.carried.items():
+        pattern = key_.split(".")
         if pattern[0] != root:
             continue
         depth = _match(segs, pattern[1:])
         if depth is not None and depth != BEYOND:
             flows.extend((s, depth) for s in sources)
+    return flows
+
+
+_EVENT_FLOWS: dict[
+    tuple[str, str, tuple[_Seg, ...], frozenset[str], tuple[InputDecl, ...] | None],
+    tuple[_Flow, ...],
+] = {}
+_EVENT_FLOWS_MAX = 4096
+
+
+def _event_flows(root: str, segs: list[_Seg], written: str, ctx: TaintContext) -> list[_Flow]:
+    """The flows of a ``github.…`` or ``inputs.…`` path: the event and input tables."""
+    flows: list[_Flow] = []
+    table: Iterable[EventField]
+    if root == "github":
+        inputs = [f for f in _input_fields(ctx) if f.pattern[0] == "event"]
+        table = (*inputs, *EVENT_FIELDS)
+    else:
+        table = [f for f in _input_fields(ctx) if f.pattern[0] != "event"]
+    matched = False
+    for rule in table:
+        depth = _match(segs, rule.pattern)
+        if depth is None:
+            continue
+        matched = True
+        if depth == BEYOND or rule.kind is None or ctx._gated(rule.events):
+            continue
+        reason = rule.reason
+        if depth > 0:
+            reason = f"holds {root}.{'.'.join(rule.pattern)}: {reason}"
+        source = TaintSource(written, rule.confidence, rule.kind, reason)
+        flows.append((source, depth))
+    if root == "github" and not matched and _unknown_event_field(segs):
+        reason = "an event field sentra-lint does not know: it may carry attacker text"
+        depth = sum(1 for _, f in segs if f)
+        flows.append((TaintSource(written, _LOW, TaintKind.UNKNOWN, reason), depth))
     return flows
 
 
