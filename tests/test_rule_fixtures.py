@@ -57,9 +57,18 @@ def lint_fixture(rule_id: str, path: Path) -> str:
 
 
 IMPLEMENTED = [r.id for r in all_rules()]
+# Repository-level rules (SX) need fixture repositories: tests/test_crossfile.py runs them.
+FILE_RULES = [r.id for r in all_rules() if r.meta.target != "repository"]
+REPOSITORY_RULES = [r.id for r in all_rules() if r.meta.target == "repository"]
 
 
-@pytest.mark.parametrize("rule_id", IMPLEMENTED)
+@pytest.mark.parametrize("rule_id", REPOSITORY_RULES)
+def test_repository_rules_have_fixture_repositories(rule_id: str) -> None:
+    d = FIXTURES / rule_id
+    assert (d / "fail").is_dir() and (d / "pass").is_dir(), f"{rule_id} needs fail/ and pass/ repositories"
+
+
+@pytest.mark.parametrize("rule_id", FILE_RULES)
 def test_fixture_pair_and_snapshot(rule_id: str) -> None:
     files = fixture_files(rule_id)
     fails = [f for f in files if f.name.startswith("fail")]
