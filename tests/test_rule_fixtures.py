@@ -85,8 +85,9 @@ def test_fixture_pair_and_snapshot(rule_id: str) -> None:
         chunks.append(f"== {f.name}\n{out}")
     text = "".join(chunks)
     snap = SNAPSHOTS / f"{rule_id}.txt"
-    if os.environ.get("UPDATE_SNAPSHOTS") or not snap.exists():
+    if os.environ.get("UPDATE_SNAPSHOTS"):
         snap.write_text(text, encoding="utf-8")
+    assert snap.exists(), f"snapshot {snap.name} is missing: run with UPDATE_SNAPSHOTS=1 and review it"
     assert text == snap.read_text(encoding="utf-8"), f"snapshot {snap.name} differs (UPDATE_SNAPSHOTS=1 to accept)"
 
 
