@@ -189,7 +189,6 @@ def _adversarial() -> dict[str, tuple[Kind, str]]:
 
 # Known defects, found by these inputs and left to the owners of the code named:
 KNOWN = {
-    "df-digits": "rules/_dockerfile.py:551 int() of a 1,000,000-digit USER: internal error in SD001/SD002/SD014",
     "df-env": "dockerfile/parser.py _VAR: `${B:-` without a closing brace rescans to the end (quadratic, > 60 s)",
     "wf-docker": "75,000 findings on one 1 MB line each copy the line (Finding.source_line): > 60 s and GBs",
 }
@@ -202,6 +201,33 @@ def test_adversarial_megabyte_inputs_lint_within_the_budget(name: str) -> None:
     kind, text = _adversarial()[name]
     with time_budget(60):
         lint_text(text, kind)
+
+
+BIG = "1" * 5000  # past int()'s 4,300-digit limit for a decimal string
+ABSURD_NUMBERS: dict[str, tuple[Kind, str]] = {
+    "df-user": (Kind.DOCKERFILE, f"FROM a\nUSER {BIG}\n"),
+    "df-user-zeros": (Kind.DOCKERFILE, "FROM a\nUSER " + "0" * 5000 + ":0\n"),
+    "df-user-superscript": (Kind.DOCKERFILE, "FROM a\nUSER \u00b2\n"),
+    "df-useradd": (Kind.DOCKERFILE, f"FROM a\nRUN useradd -u {BIG} app\nUSER {BIG}\nRUN pip install x\n"),
+    "df-expose": (Kind.DOCKERFILE, f"FROM a\nEXPOSE {BIG} {BIG}-{BIG}/tcp\n"),
+    "compose-user": (Kind.COMPOSE, f"services:\n  a:\n    image: x\n    user: '{BIG}'\n"
+                     f"    build: {{context: ., target: '{BIG}'}}\n"),
+    "compose-period": (Kind.COMPOSE, "services:\n  a:\n    image: x\n    cpu_period: " + "9" * 400 + "h\n"),
+    "wf-user": (Kind.WORKFLOW, "on: push\njobs:\n  a:\n    runs-on: x\n    container:\n      image: x\n"
+                f"      options: --user {BIG}\n    steps:\n      - run: x\n"),
+    "devcontainer-user": (Kind.DEVCONTAINER, f'{{"image": "x", "containerUser": "{BIG}", "runArgs": ["-u", "\u00b2"]}}'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ABSURD_NUMBERS))
+def test_absurd_numbers_are_no_uid_and_no_internal_error(name: str) -> None:
+    kind, text = ABSURD_NUMBERS[name]
+    lint_text(text, kind)  # raises on an internal error
+
+
+def test_a_megabyte_of_zeros_is_still_root() -> None:
+    result = lint_text("FROM a\nUSER " + "0" * MB + "\n", Kind.DOCKERFILE)
+    assert "SD001" in {f.rule for f in result.findings}
 
 
 def test_committed_pathological_inputs_lint_without_internal_errors(tmp_path: Path) -> None:

@@ -486,7 +486,8 @@ def _compose_period(text: str) -> int | None:
     m = _DURATION.match(text.strip())
     if m is None:
         return None
-    return int(float(m.group(1)) * _DURATION_US[m.group(2)])
+    micros = float(m.group(1)) * _DURATION_US[m.group(2)]
+    return int(micros) if micros < float("inf") else None  # an overflowing duration is rejected
 
 
 def _compose_long_volume(b: SpecBuilder, r: _Compose, node: MapNode) -> None:

@@ -154,6 +154,26 @@ def parse_int(value: Value) -> int | None:
     return None
 
 
+UID_MAX: Final = 2**32 - 1
+"""The largest user or group ID Docker accepts (a ``uint32``)."""
+
+
+def parse_uid(text: str) -> int | None:
+    """A numeric user or group ID (``1000`` of ``USER 1000``), ``None`` when it is not one.
+
+    Only ASCII digits count, and only up to :data:`UID_MAX`: Docker rejects a
+    larger number, so an absurd one (a million digits) is no UID rather than
+    a number to convert. Leading zeros are allowed (``000`` is 0).
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(UID_MAX)):
+        return None
+    number = int(digits)
+    return number if number <= UID_MAX else None
+
+
 def parse_cpus(value: Value) -> float | None:
     """``--cpus`` / ``cpus``: a number of CPUs (``1.5``, ``0.25``, ``3/2``).
 

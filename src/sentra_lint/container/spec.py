@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, fields
 from typing import Generic, Literal, TypeVar
 
 from sentra_lint.container.flags import parse_go_bool
-from sentra_lint.container.sizes import Limit, parse_bytes
+from sentra_lint.container.sizes import Limit, parse_bytes, parse_uid
 from sentra_lint.images import ImageRef
 from sentra_lint.source import SourceFile, Span
 
@@ -368,7 +368,7 @@ def normalise_capability(raw: str) -> str:
 def user_is_root(user: str) -> bool:
     """Whether ``--user`` / ``user:`` names root (``root``, ``0``, ``0:0``, ``root:wheel``)."""
     name = user.strip().partition(":")[0].strip()
-    return name == "root" or (name.isdigit() and int(name) == 0)
+    return name == "root" or parse_uid(name) == 0
 
 
 def split_outside_expansions(text: str, sep: str) -> list[str]:

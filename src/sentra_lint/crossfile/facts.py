@@ -111,8 +111,9 @@ class FileFacts:
         for m in self.images:
             if m.stage == low:
                 return m
-        if low.isdigit() and int(low) < len(self.images):
-            return self.images[int(low)]
+        index = low.lstrip("0") or "0"  # no int() of an absurd digit string
+        if low.isascii() and low.isdigit() and len(index) < 10 and int(index) < len(self.images):
+            return self.images[int(index)]
         return None
 
 

@@ -31,6 +31,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from sentra_lint.container.sizes import parse_uid
 from sentra_lint.dockerfile import Dockerfile, Instruction, Stage
 from sentra_lint.rules._dockerfile import (
     PipInstall,
@@ -238,8 +239,9 @@ class _Builder:
         if user in self.users:
             return self.users[user][1]
         if user.isdigit():
+            number = parse_uid(user)
             for _name, (uid, home) in self.users.items():
-                if uid == int(user):
+                if uid is not None and uid == number:
                     return home
             return None
         return f"/home/{user}" if re.fullmatch(r"[a-z_][a-z0-9_.-]*", user) else None
@@ -478,7 +480,7 @@ class _Builder:
                 user = ImageUser(None, "root", 0, "/root", span.line, span)
             else:
                 part = user_part(value).strip()
-                uid: int | None = int(part) if part.isdigit() else None
+                uid: int | None = parse_uid(part)
                 name: str | None = None if part.isdigit() else part
                 if name is not None and name in self.users:
                     uid = self.users[name][0] if uid is None else uid

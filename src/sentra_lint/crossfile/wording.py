@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sentra_lint.container.sizes import parse_uid
 from sentra_lint.findings import Related
 from sentra_lint.rules._dockerfile import is_root_user, user_part
 
@@ -45,8 +46,9 @@ def same_user(launch_user: str, image: ImageUser, model: ImageModel) -> bool | N
     part = user_part(launch_user).strip()
     if is_root_user(launch_user):
         return image.is_root
-    uid = int(part) if part.isdigit() else model.uid_of(part)
-    name = part if not part.isdigit() else model.name_of(int(part))
+    number = parse_uid(part)
+    uid = number if part.isdigit() else model.uid_of(part)
+    name = part if not part.isdigit() else None if number is None else model.name_of(number)
     if uid is not None and image.uid is not None:
         return uid == image.uid
     if name is not None and image.name is not None:

@@ -197,8 +197,9 @@ class Dockerfile:
         for stage in self.stages:
             if stage.name == low:
                 return stage
-        if low.isdigit() and int(low) < len(self.stages):
-            return self.stages[int(low)]
+        index = low.lstrip("0") or "0"  # no int() of an absurd digit string
+        if low.isascii() and low.isdigit() and len(index) < 10 and int(index) < len(self.stages):
+            return self.stages[int(index)]
         return None
 
     def instructions_named(self, *keywords: str) -> tuple[Instruction, ...]:

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sentra_lint.container.sizes import parse_uid
 from sentra_lint.shell import Command, ShellScript, Word
 
 if TYPE_CHECKING:
@@ -447,13 +448,9 @@ class UserCreation:
 
     @property
     def uid_number(self) -> int | None:
-        """The UID as an int when it is a literal number."""
-        if (
-            self.uid is not None
-            and self.uid.isdigit()
-            and (self.uid_value is None or self.uid_value.literal)
-        ):
-            return int(self.uid)
+        """The UID as an int when it is a literal number Docker accepts."""
+        if self.uid is not None and (self.uid_value is None or self.uid_value.literal):
+            return parse_uid(self.uid)
         return None
 
     @property
@@ -548,7 +545,7 @@ def user_part(value: str) -> str:
 def is_root_user(value: str) -> bool:
     """``root``, ``0``, ``0:0``, ``root:root``, ``0:anything``."""
     user = user_part(value).strip()
-    return user == "root" or (user.isdigit() and int(user) == 0)
+    return user == "root" or parse_uid(user) == 0
 
 
 # ---------------------------------------------------------------------------

@@ -75,6 +75,8 @@ def exposes_ssh(spec: str) -> bool:
         return False
     if m.group(3) and m.group(3).lower() != "tcp":
         return False
+    if len(m.group(1)) > 5 or len(m.group(2) or "") > 5:
+        return False  # past port 65535: Docker rejects it
     low = int(m.group(1))
     high = int(m.group(2)) if m.group(2) else low
     return low <= 22 <= high
