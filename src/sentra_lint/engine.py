@@ -7,7 +7,9 @@ them.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import importlib
 import os
 import re
 import traceback
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sentra_lint import filecache
 from sentra_lint import io as sio
 from sentra_lint.budget import DEFAULT_TIMEOUT, BudgetExceeded, time_budget
 from sentra_lint.discover import Candidate, discover
@@ -305,7 +308,16 @@ def _describe(exc: BaseException) -> str:
 
 
 def lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
-    """Read and lint one file within ``settings.timeout``; over it, the file gets SE002."""
+    """Read and lint one file within ``settings.timeout``; over it, the file gets SE002.
+
+    The cyclic garbage collector waits while one file is linted: the models
+    are trees that reference counting frees, and the collector's passes over
+    a large model (a 5 MB workflow is millions of objects) cost a third of
+    that file's time. What a file leaves behind is collected after it.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         with time_budget(settings.timeout):
             return _lint_candidate(cand, active, settings, cwd)
@@ -317,6 +329,10 @@ def lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd
                 _input_finding("SE002", sio.display_path(cand.path, cwd), Span.point(1), message, None, active)
             )
         return res
+    finally:
+        filecache.clear()
+        if paused:
+            gc.enable()
 
 
 def _lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
@@ -342,7 +358,46 @@ _WORKER: tuple[ActiveRules, Settings, str] | None = None
 
 def _init_worker(settings: Settings, kinds: list[Kind], cwd: str) -> None:
     global _WORKER
+    if _WORKER is not None and _WORKER[1] is settings:
+        return  # a forked worker has the parent's rules already
     _WORKER = (select_rules(settings, kinds), settings, cwd)
+
+
+# What linting a kind imports: loaded before the pool forks, so the workers
+# share these modules instead of each importing them again.
+_PARSERS: dict[Kind, tuple[str, ...]] = {
+    Kind.DOCKERFILE: ("sentra_lint.analysis", "sentra_lint.dockerfile", "sentra_lint.shell.parser"),
+    Kind.WORKFLOW: (
+        "sentra_lint.analysis",
+        "sentra_lint.yamlmodel",
+        "sentra_lint.yamlmodel.scalarmap",
+        "sentra_lint.workflow.model",
+        "sentra_lint.container.adapters",
+        "sentra_lint.shell.parser",
+    ),
+    Kind.COMPOSE: (
+        "sentra_lint.analysis",
+        "sentra_lint.yamlmodel",
+        "sentra_lint.compose",
+        "sentra_lint.container.adapters",
+    ),
+    Kind.DEVCONTAINER: ("sentra_lint.analysis", "sentra_lint.devcontainer", "sentra_lint.container.adapters"),
+}
+_PARSERS[Kind.ACTION] = _PARSERS[Kind.WORKFLOW]
+
+
+def _preload(kinds: Iterable[Kind]) -> None:
+    names = {name for k in kinds for name in _PARSERS.get(k, ())}
+    for name in sorted(names):
+        importlib.import_module(name)
+    if "sentra_lint.shell.parser" in names:
+        from sentra_lint.shell.parser import _ts_parser
+
+        _ts_parser()  # the tree-sitter grammar, built once for every worker
+    if "sentra_lint.yamlmodel" in names:
+        from sentra_lint.yamlmodel.loader import backend
+
+        backend()  # imports libyaml's parser
 
 
 def _work(cand: Candidate) -> FileResult:
@@ -365,11 +420,20 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings, kinds, cwd)
-        ) as pool:
-            chunk = max(1, len(candidates) // (jobs * 8))
-            results = list(pool.map(_work, candidates, chunksize=chunk))
+        global _WORKER
+        if ctx is not None:
+            _preload(kinds)
+            _WORKER = (active, settings, cwd)
+            gc.freeze()  # the forked workers then share these pages instead of copying them
+        try:
+            with ProcessPoolExecutor(
+                max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings, kinds, cwd)
+            ) as pool:
+                chunk = max(1, len(candidates) // (jobs * 8))
+                results = list(pool.map(_work, candidates, chunksize=chunk))
+        finally:
+            _WORKER = None
+            gc.unfreeze()
     else:
         results = [lint_candidate(c, active, settings, cwd) for c in candidates]
     findings: list[Finding] = []

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sentra_lint.filecache import file_cache
 from sentra_lint.shell.model import Command, HeredocText, Redirect, ShellScript, Word
 from sentra_lint.shell.quoting import looks_dynamic, split_words, unquote
 from sentra_lint.shell.wrappers import unwrap
@@ -666,9 +667,9 @@ def parse_shell(script: str, base: int = 0, heredocs: Sequence[HeredocText] = ()
 
 
 # Several rules and adapters ask for the same ``run:`` script: the analysis
-# (immutable) is kept for the last scripts parsed, a bounded number of them.
-_PARSED: dict[tuple[str, int, tuple[HeredocText, ...]], ShellScript] = {}
-_PARSED_MAX = 512
+# (immutable) is kept while the file is linted (a bound guards other callers).
+_PARSED: dict[tuple[str, int, tuple[HeredocText, ...]], ShellScript] = file_cache()
+_PARSED_MAX = 100_000
 
 
 def parse_mapped(text: str, posmap: Sequence[int], context: str = "top") -> ShellScript:
