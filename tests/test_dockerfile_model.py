@@ -493,6 +493,15 @@ def test_arg_default_operators() -> None:
     assert substitute("plain", env) == "plain"
 
 
+def test_substitution_without_a_closing_brace() -> None:
+    env: dict[str, str | None] = {"A": "x", "B": "y"}
+    assert substitute("${A}-$B", env) == "x-y"
+    assert substitute("${A:-q}/$B:${B", env) is None  # the unclosed ${ is left, so uncertain
+    assert substitute("$A/${B:-z}/$A", env) == "x/y/x"
+    # Linear: each unclosed ${B:- used to rescan to the end of the text.
+    assert substitute("A=${B:-" * 2000 + "x" * 200_000 + "$A", env) is None
+
+
 def test_arg_referring_to_arg() -> None:
     df = parse("ARG V=3.12\nARG IMG=python:${V}\nFROM $IMG\n")
     assert df.stages[0].base.tag == "3.12"

@@ -189,7 +189,6 @@ def _adversarial() -> dict[str, tuple[Kind, str]]:
 
 # Known defects, found by these inputs and left to the owners of the code named:
 KNOWN = {
-    "df-env": "dockerfile/parser.py _VAR: `${B:-` without a closing brace rescans to the end (quadratic, > 60 s)",
     "wf-docker": "75,000 findings on one 1 MB line each copy the line (Finding.source_line): > 60 s and GBs",
 }
 

@@ -75,6 +75,9 @@ _VAR = re.compile(
     r"\$(?:\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
     r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
 )
+# After the last "}" only $NAME can match: trying ${NAME:-word there would scan to
+# the end of the text from every "${" (quadratic on `${B:-` without a closing brace).
+_PLAIN_VAR = re.compile(r"\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)")
 
 
 def parse_dockerfile(src: SourceFile) -> Dockerfile:
@@ -582,12 +585,13 @@ def substitute(raw: str, env: dict[str, str | None], escape: str = "\\") -> str 
 
     def repl(m: re.Match[str]) -> str:
         nonlocal failed
-        name = m.group("name") or m.group("plain")
+        groups = m.groupdict()
+        name = groups.get("name") or groups["plain"]
         if name not in env or env[name] is None:
             failed = True
             return ""
         value = env[name] or ""
-        op = m.group("op")
+        op = groups.get("op")
         if op is None:
             return value
         word = m.group("word") or ""
@@ -595,7 +599,8 @@ def substitute(raw: str, env: dict[str, str | None], escape: str = "\\") -> str 
             return value if (value or op == "-") else word
         return word if (value or op == "+") else ""
 
-    out = _VAR.sub(repl, text)
+    cut = text.rfind("}") + 1
+    out = _VAR.sub(repl, text[:cut]) + _PLAIN_VAR.sub(repl, text[cut:])
     if failed or "$" in out:
         return None
     value, _ = unquote(out, escape=escape)
