@@ -128,11 +128,6 @@ def test_dockerfile_check_does_not_import_the_yaml_library(tmp_path: Path) -> No
     assert not loaded(modules, "ruamel"), "`check` of one Dockerfile imported ruamel.yaml"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py builds the typer app at import, and typer builds pydantic adapters for every "
-    "option; a plain argparse path for `check` avoids both (see benchmarks/RESULTS.md)",
-)
 def test_check_does_not_import_pydantic(tmp_path: Path) -> None:
     name, text, _, _ = CASES["dockerfile"]
     modules = imported_by_check(tmp_path, name, text)

@@ -2,24 +2,23 @@
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 at least one; 2 a usage
 or configuration error, or an internal error (never a clean-looking run).
+
+``check`` is what runs on every commit, so it starts without typer (which
+imports pydantic and builds adapters for every option, about a third of a
+cold start): its options are declared once, in :data:`CHECK_PARAMS`, and
+:func:`main` parses a plain ``check`` command line with an ``argparse``
+parser made from them. Anything else (other commands, ``--help``, a command
+line that parser does not accept) goes to the typer app
+(:mod:`sentra_lint.cli_app`, also ``sentra_lint.cli.app``), whose ``check``
+is generated from the same table and calls the same :func:`run_check`.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
-
-import typer
-from typer.core import TyperCommand
-
-app = typer.Typer(
-    name="sentra-lint",
-    help="Lint Dockerfiles, GitHub Actions workflows and Compose files for container hardening.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 FORMATS = ("text", "json", "sarif", "github")
 FAIL_ON = ("error", "warning", "note", "never")
@@ -27,6 +26,85 @@ KINDS = ("dockerfile", "workflow", "action", "compose", "devcontainer")
 
 
 DEFAULT_MAX = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter of ``check``: the argument (no flags) or an option."""
+
+    name: str
+    """The keyword :func:`run_check` reads it by."""
+    flags: tuple[str, ...]
+    type: Any
+    """``str``, ``int``, ``float``, ``bool`` (a flag), or ``list`` (the paths)."""
+    default: Any
+    help: str
+
+    @property
+    def annotation(self) -> Any:
+        """The Python type the typer command declares for it."""
+        if self.type is list:
+            return list[str] | None
+        if self.default is None:
+            return self.type | None
+        return self.type
+
+
+CHECK_PARAMS: tuple[Param, ...] = (
+    Param("paths", (), list, None, "Files and directories (default: .). '-' reads standard input."),
+    Param("fmt", ("--format", "-f"), str, "text", "text, json, sarif or github."),
+    Param("output", ("--output", "-o"), str, None, "Write the report to FILE."),
+    Param("profile", ("--profile",), str, None, "phase1, phase2, phase3 or all (default: the config's, else phase1)."),
+    Param("config", ("--config",), str, None, "Use this config file instead of discovering one."),
+    Param("no_config", ("--no-config",), bool, False, "Ignore every config file."),
+    Param("select", ("--select",), str, None, "Only these rule ids (comma-separated; prefixes like SC work)."),
+    Param("ignore", ("--ignore",), str, None, "Skip these rule ids (comma-separated)."),
+    Param("fail_on", ("--fail-on",), str, "error", "error, warning, note or never."),
+    Param("kind", ("--kind",), str, None, "Treat explicit paths as this kind."),
+    Param(
+        "trusted_registries", ("--trusted-registries",), str, None,
+        "Comma-separated registries (or prefixes) images may come from (SD020, SC020).",
+    ),
+    Param("no_ignores", ("--no-ignores",), bool, False, "Disregard inline suppressions."),
+    Param("show_suppressed", ("--show-suppressed",), bool, False, "List suppressed findings in text output."),
+    Param("sarif_category", ("--sarif-category",), str, None, "SARIF runAutomationDetails id."),
+    Param("jobs", ("--jobs", "-j"), int, 0, "Parallel workers (0: all cores)."),
+    Param("max_file_size", ("--max-file-size",), int, DEFAULT_MAX, "Skip files larger than this many bytes."),
+    Param(
+        "timeout_per_file", ("--timeout-per-file",), float, 10.0,
+        "Skip a file (SE002) that takes longer than this many seconds (0: no limit).",
+    ),
+    Param("color", ("--color",), str, "auto", "auto, always or never."),
+    Param("verbose", ("--verbose", "-v"), bool, False, "Say which config and files were used."),
+    Param("baseline", ("--baseline",), str, None, "Report only findings not recorded in this baseline."),
+    Param("write_baseline", ("--write-baseline",), str, None, "Record the current findings in FILE."),
+    Param("fix", ("--fix",), bool, False, "Apply safe fixes (--fix=unsafe: unsafe ones too), then report what is left."),
+    Param(
+        "unsafe_fixes", ("--unsafe-fixes",), bool, False,
+        "With --fix or --diff: include unsafe fixes (same as --fix=unsafe).",
+    ),
+    Param("diff", ("--diff",), bool, False, "Print the fixes as a unified diff; write nothing."),
+)
+
+
+class _Failure(Exception):
+    """A usage or configuration error: the message goes to standard error, exit code 2."""
+
+
+def rewrite_fix(args: Sequence[str]) -> list[str]:
+    """``--fix=unsafe`` (an optional value neither parser declares) as ``--fix --unsafe-fixes``."""
+    rewritten: list[str] = []
+    for arg in args:
+        if arg == "--":
+            rewritten.extend(args[len(rewritten) :])
+            break
+        if arg == "--fix=unsafe":
+            rewritten.extend(("--fix", "--unsafe-fixes"))
+        elif arg == "--fix=safe":
+            rewritten.append("--fix")
+        else:
+            rewritten.append(arg)
+    return rewritten
 
 
 def _load_config(path: str | None, disabled: bool, verbose: bool) -> Any:
@@ -60,78 +138,56 @@ def _rebase(cfg: Any, profile: str) -> Any:
     return policy
 
 
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"sentra-lint: error: {message}\n")
-    return typer.Exit(2)
+def run_check(values: Mapping[str, Any]) -> int:
+    """Lint files and directories; the exit code. ``values`` has one entry per :data:`CHECK_PARAMS`."""
+    try:
+        return _check(values)
+    except _Failure as exc:
+        sys.stderr.write(f"sentra-lint: error: {exc}\n")
+        return 2
 
 
-class _CheckCommand(TyperCommand):
-    """``check``, reading ``--fix=unsafe`` (an optional value Typer cannot declare) as ``--unsafe-fixes``."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        rewritten: list[str] = []
-        for arg in args:
-            if arg == "--":
-                rewritten.extend(args[len(rewritten) :])
-                break
-            if arg == "--fix=unsafe":
-                rewritten.extend(("--fix", "--unsafe-fixes"))
-            elif arg == "--fix=safe":
-                rewritten.append("--fix")
-            else:
-                rewritten.append(arg)
-        result: list[str] = super().parse_args(ctx, rewritten)
-        return result
-
-
-@app.command(cls=_CheckCommand)
-def check(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files and directories (default: .). '-' reads standard input.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif or github.")] = "text",
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
-    profile: Annotated[str | None, typer.Option(help="phase1, phase2, phase3 or all (default: the config's, else phase1).")] = None,
-    config: Annotated[str | None, typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
-    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore every config file.")] = False,
-    select: Annotated[str | None, typer.Option(help="Only these rule ids (comma-separated; prefixes like SC work).")] = None,
-    ignore: Annotated[str | None, typer.Option(help="Skip these rule ids (comma-separated).")] = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="error, warning, note or never.")] = "error",
-    kind: Annotated[str | None, typer.Option(help="Treat explicit paths as this kind.")] = None,
-    trusted_registries: Annotated[
-        str | None, typer.Option("--trusted-registries", help="Comma-separated registries (or prefixes) images may come from (SD020, SC020).")
-    ] = None,
-    no_ignores: Annotated[bool, typer.Option("--no-ignores", help="Disregard inline suppressions.")] = False,
-    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings in text output.")] = False,
-    sarif_category: Annotated[str | None, typer.Option("--sarif-category", help="SARIF runAutomationDetails id.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel workers (0: all cores).")] = 0,
-    max_file_size: Annotated[int, typer.Option("--max-file-size", help="Skip files larger than this many bytes.")] = DEFAULT_MAX,
-    timeout_per_file: Annotated[
-        float, typer.Option("--timeout-per-file", help="Skip a file (SE002) that takes longer than this many seconds (0: no limit).")
-    ] = 10.0,
-    color: Annotated[str, typer.Option(help="auto, always or never.")] = "auto",
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say which config and files were used.")] = False,
-    baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline.")] = None,
-    write_baseline: Annotated[str | None, typer.Option("--write-baseline", help="Record the current findings in FILE.")] = None,
-    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes (--fix=unsafe: unsafe ones too), then report what is left.")] = False,
-    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff: include unsafe fixes (same as --fix=unsafe).")] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")] = False,
-) -> None:
-    """Lint files and directories."""
+def _check(values: Mapping[str, Any]) -> int:
+    paths: list[str] | None = values["paths"]
+    fmt: str = values["fmt"]
+    output: str | None = values["output"]
+    profile: str | None = values["profile"]
+    config: str | None = values["config"]
+    no_config: bool = values["no_config"]
+    select: str | None = values["select"]
+    ignore: str | None = values["ignore"]
+    fail_on: str = values["fail_on"]
+    kind: str | None = values["kind"]
+    trusted_registries: str | None = values["trusted_registries"]
+    no_ignores: bool = values["no_ignores"]
+    show_suppressed: bool = values["show_suppressed"]
+    sarif_category: str | None = values["sarif_category"]
+    jobs: int = values["jobs"]
+    max_file_size: int = values["max_file_size"]
+    timeout_per_file: float = values["timeout_per_file"]
+    color: str = values["color"]
+    verbose: bool = values["verbose"]
+    baseline: str | None = values["baseline"]
+    write_baseline: str | None = values["write_baseline"]
+    fix: bool = values["fix"]
+    unsafe_fixes: bool = values["unsafe_fixes"]
+    diff: bool = values["diff"]
     from sentra_lint.config import ConfigError
     from sentra_lint.engine import Settings, UsageError, parse_id_list, run
     from sentra_lint.packs import PROFILES, PackError
     from sentra_lint.source import Kind
 
     if fmt not in FORMATS:
-        raise _fail(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
+        raise _Failure(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
     if fail_on not in FAIL_ON:
-        raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got '{fail_on}'")
+        raise _Failure(f"--fail-on must be one of {', '.join(FAIL_ON)}, got '{fail_on}'")
     if profile is not None and profile not in PROFILES:
-        raise _fail(f"--profile must be one of {', '.join(PROFILES)}, got '{profile}'")
+        raise _Failure(f"--profile must be one of {', '.join(PROFILES)}, got '{profile}'")
     if kind is not None and kind not in KINDS:
-        raise _fail(f"--kind must be one of {', '.join(KINDS)}, got '{kind}'")
+        raise _Failure(f"--kind must be one of {', '.join(KINDS)}, got '{kind}'")
     targets = paths or ["."]
     if "-" in targets and kind is None:
-        raise _fail("reading standard input needs --kind")
+        raise _Failure("reading standard input needs --kind")
     try:
         cfg = _load_config(config, no_config, verbose)
         settings = Settings(
@@ -167,20 +223,20 @@ def check(
 
             apply_baseline(result.findings, read_baseline(Path(baseline)), baseline)
     except (UsageError, PackError, ConfigError) as exc:
-        raise _fail(str(exc)) from None
+        raise _Failure(str(exc)) from None
     except Exception as exc:
         from sentra_lint.baseline import BaselineError
 
         if isinstance(exc, BaselineError):
-            raise _fail(str(exc)) from None
+            raise _Failure(str(exc)) from None
         raise
     if fix or diff:
         if "-" in targets:
-            raise _fail("--fix and --diff need files, not standard input")
+            raise _Failure("--fix and --diff need files, not standard input")
         fixed = _apply_fixes(targets, settings, result, unsafe=unsafe_fixes, write=not diff)
         if diff:
             _print_diff(fixed, output)
-            raise typer.Exit(1 if any(f.changed for f in fixed) else 0)
+            return 1 if any(f.changed for f in fixed) else 0
         if any(f.written for f in fixed):
             result = run(targets, settings)
             if baseline:
@@ -207,7 +263,7 @@ def check(
                 opts["color"] = False
                 reporter(result, fh, opts)
         except OSError as exc:
-            raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+            raise _Failure(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         opts["color"] = color == "always" or (color == "auto" and fmt == "text" and sys.stdout.isatty())
         reporter(result, sys.stdout, opts)
@@ -216,11 +272,12 @@ def check(
         for e in result.errors:
             where = f" in rule {e.rule}" if e.rule else ""
             sys.stderr.write(f"sentra-lint: internal error{where} on {e.path}: {e.message}\n")
-        raise typer.Exit(2)
+        return 2
     if fail_on != "never":
         threshold = {"error": 3, "warning": 2, "note": 1}[fail_on]
         if any(not f.suppressed and f.severity.rank >= threshold for f in result.findings):
-            raise typer.Exit(1)
+            return 1
+    return 0
 
 
 def _apply_fixes(targets: list[str], settings: Any, result: Any, *, unsafe: bool, write: bool) -> list[Any]:
@@ -252,84 +309,87 @@ def _print_diff(fixed: list[Any], output: str | None) -> None:
             with open(output, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         except OSError as exc:
-            raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+            raise _Failure(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
 
 
-@app.command("rules")
-def rules_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-) -> None:
-    """List every rule: id, name, severity, profiles."""
-    import json
-
-    from sentra_lint.packs import PROFILES, load_pack
-    from sentra_lint.rules import all_rules
-
-    packs = {p: set(load_pack(p).enabled_ids()) for p in PROFILES}
-    rows = []
-    for rule in all_rules():
-        first = next((p for p in PROFILES if rule.id in packs[p]), "-")
-        profile = {"phase1": "P1", "phase2": "P2", "phase3": "P3", "all": "opt-in"}.get(first, "-")
-        rows.append((rule.id, rule.meta.slug, rule.meta.severity.value, profile, rule.meta.title))
-    if fmt == "json":
-        keys = ("id", "name", "severity", "profile", "title")
-        json.dump([dict(zip(keys, r, strict=True)) for r in rows], sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return
-    width = max((len(r[1]) for r in rows), default=10)
-    for rid, name, sev, prof, title in rows:
-        sys.stdout.write(f"{rid}  {name:<{width}}  {sev:<7}  {prof:<6}  {title}\n")
+class _ParseFailed(Exception):
+    pass
 
 
-@app.command()
-def explain(rule_id: Annotated[str, typer.Argument(help="A rule id such as SC001.")]) -> None:
-    """Print a rule's documentation: what it does, why, an example and the fix."""
-    from sentra_lint.rules import is_known, load_rule
+class _CheckParser:
+    """``check``'s command line read with ``argparse`` (built from :data:`CHECK_PARAMS`).
 
-    rid = rule_id.strip().upper()
-    rule = load_rule(rid) if is_known(rid) else None
-    if rule is None:
-        raise _fail(f"unknown rule id '{rule_id}' (see 'sentra-lint rules')")
-    m = rule.meta
-    sys.stdout.write(f"{m.id} {m.slug} [{m.severity.value}]\n\n{rule.doc}\n")
+    Only a command line it accepts completely is used; anything it rejects
+    is left to the typer app, which reports it as usual.
+    """
+
+    def __init__(self) -> None:
+        import argparse
+
+        class Parser(argparse.ArgumentParser):
+            def error(self, message: str) -> Any:  # never exit or print: typer reports it
+                raise _ParseFailed(message)
+
+        parser = Parser(prog="sentra-lint check", add_help=False, allow_abbrev=False, exit_on_error=False)
+        for p in CHECK_PARAMS:
+            if not p.flags:
+                parser.add_argument(p.name, nargs="*", default=p.default)
+            elif p.type is bool:
+                parser.add_argument(*p.flags, dest=p.name, action="store_true", default=p.default)
+            else:
+                parser.add_argument(*p.flags, dest=p.name, type=p.type, default=p.default)
+        self.parser = parser
+
+    def parse(self, args: Sequence[str]) -> dict[str, Any] | None:
+        import argparse
+
+        try:
+            ns = self.parser.parse_intermixed_args(rewrite_fix(args))
+        except (_ParseFailed, argparse.ArgumentError, ValueError, TypeError):
+            return None
+        values = vars(ns)
+        if not values.get("paths"):
+            values["paths"] = None
+        return values
 
 
-@app.command()
-def schema() -> None:
-    """Print the configuration JSON Schema (with every rule's options), for editors."""
-    import json
+def _fast_check(argv: Sequence[str]) -> int | None:
+    """The exit code of a plain ``check`` command line, or ``None`` to use the typer app."""
+    if not argv or argv[0] != "check":
+        return None
+    args = list(argv[1:])
+    head = args[: args.index("--")] if "--" in args else args
+    if any(a in ("-h", "--help") for a in head):
+        return None
+    values = _CheckParser().parse(args)
+    if values is None:
+        return None
+    return run_check(values)
 
-    from sentra_lint.config import composed_schema
 
-    json.dump(composed_schema(), sys.stdout, indent=2)
-    sys.stdout.write("\n")
+def __getattr__(name: str) -> Any:
+    """``sentra_lint.cli.app``: the typer app, built on first use."""
+    if name == "app":
+        from sentra_lint.cli_app import app
 
-
-@app.command()
-def init(
-    path: Annotated[str, typer.Argument(help="Where to write the config.")] = ".sentra-lint.yaml",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-) -> None:
-    """Write a commented starter .sentra-lint.yaml that extends phase1."""
-    from pathlib import Path
-
-    from sentra_lint.config import STARTER
-
-    target = Path(path)
-    if target.exists() and not force:
-        raise _fail(f"{path} already exists (use --force to overwrite)")
-    target.write_text(STARTER, encoding="utf-8")
-    sys.stdout.write(f"wrote {path}\n")
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     import os
 
     try:
-        app()
+        code = _fast_check(sys.argv[1:])
+        if code is None:
+            from sentra_lint.cli_app import app
+
+            app()
+        elif code:
+            sys.exit(code)
     except KeyboardInterrupt:
         sys.stderr.write("sentra-lint: interrupted\n")
         sys.exit(130)

@@ -1,0 +1,128 @@
+"""The typer app: every command, ``--help``, and ``check`` when :func:`sentra_lint.cli.main`
+does not take its fast path. ``check``'s parameters are generated from
+:data:`sentra_lint.cli.CHECK_PARAMS` and it calls :func:`sentra_lint.cli.run_check`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperCommand
+
+from sentra_lint.cli import CHECK_PARAMS, rewrite_fix, run_check
+
+app = typer.Typer(
+    name="sentra-lint",
+    help="Lint Dockerfiles, GitHub Actions workflows and Compose files for container hardening.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    sys.stderr.write(f"sentra-lint: error: {message}\n")
+    return typer.Exit(2)
+
+
+class _CheckCommand(TyperCommand):
+    """``check``, reading ``--fix=unsafe`` (an optional value Typer cannot declare) as ``--unsafe-fixes``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        result: list[str] = super().parse_args(ctx, rewrite_fix(args))
+        return result
+
+
+def _check_function() -> Any:
+    """``check(**values)`` with a signature typer reads as the parameters of :data:`CHECK_PARAMS`."""
+    params: list[inspect.Parameter] = []
+    annotations: dict[str, Any] = {}
+    for p in CHECK_PARAMS:
+        info = typer.Option(*p.flags, help=p.help) if p.flags else typer.Argument(help=p.help)
+        annotation = Annotated[p.annotation, info]  # type: ignore[name-defined]  # built at run time
+        params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default, annotation=annotation))
+        annotations[p.name] = annotation
+
+    def check(**values: Any) -> None:
+        code = run_check(values)
+        if code:
+            raise typer.Exit(code)
+
+    check.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    check.__annotations__ = {**annotations, "return": None}
+    check.__doc__ = "Lint files and directories."
+    return check
+
+
+app.command("check", cls=_CheckCommand)(_check_function())
+
+
+@app.command("rules")
+def rules_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule: id, name, severity, profiles."""
+    import json
+
+    from sentra_lint.packs import PROFILES, load_pack
+    from sentra_lint.rules import all_rules
+
+    packs = {p: set(load_pack(p).enabled_ids()) for p in PROFILES}
+    rows = []
+    for rule in all_rules():
+        first = next((p for p in PROFILES if rule.id in packs[p]), "-")
+        profile = {"phase1": "P1", "phase2": "P2", "phase3": "P3", "all": "opt-in"}.get(first, "-")
+        rows.append((rule.id, rule.meta.slug, rule.meta.severity.value, profile, rule.meta.title))
+    if fmt == "json":
+        keys = ("id", "name", "severity", "profile", "title")
+        json.dump([dict(zip(keys, r, strict=True)) for r in rows], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    width = max((len(r[1]) for r in rows), default=10)
+    for rid, name, sev, prof, title in rows:
+        sys.stdout.write(f"{rid}  {name:<{width}}  {sev:<7}  {prof:<6}  {title}\n")
+
+
+@app.command()
+def explain(rule_id: Annotated[str, typer.Argument(help="A rule id such as SC001.")]) -> None:
+    """Print a rule's documentation: what it does, why, an example and the fix."""
+    from sentra_lint.rules import is_known, load_rule
+
+    rid = rule_id.strip().upper()
+    rule = load_rule(rid) if is_known(rid) else None
+    if rule is None:
+        raise _fail(f"unknown rule id '{rule_id}' (see 'sentra-lint rules')")
+    m = rule.meta
+    sys.stdout.write(f"{m.id} {m.slug} [{m.severity.value}]\n\n{rule.doc}\n")
+
+
+@app.command()
+def schema() -> None:
+    """Print the configuration JSON Schema (with every rule's options), for editors."""
+    import json
+
+    from sentra_lint.config import composed_schema
+
+    json.dump(composed_schema(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+@app.command()
+def init(
+    path: Annotated[str, typer.Argument(help="Where to write the config.")] = ".sentra-lint.yaml",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter .sentra-lint.yaml that extends phase1."""
+    from pathlib import Path
+
+    from sentra_lint.config import STARTER
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise _fail(f"{path} already exists (use --force to overwrite)")
+    target.write_text(STARTER, encoding="utf-8")
+    sys.stdout.write(f"wrote {path}\n")
