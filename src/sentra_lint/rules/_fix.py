@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from sentra_lint.container.spec import ContainerSpec, FixSite
-from sentra_lint.dockerfile.model import Instruction
 from sentra_lint.findings import Edit, Fix
 from sentra_lint.source import SourceFile, Span
-from sentra_lint.yamlmodel import MapNode, Node, ScalarNode, SeqNode
+
+if TYPE_CHECKING:  # the models are imported where a fix is built: a run loads only its kinds' parsers
+    from sentra_lint.container.spec import ContainerSpec, FixSite
+    from sentra_lint.dockerfile.model import Instruction
+    from sentra_lint.yamlmodel import MapNode, Node, ScalarNode, SeqNode
 
 TMP_TMPFS = "/tmp:rw,noexec,nosuid,size=256m"
 """The ``/tmp`` mount a fix adds next to a read-only root filesystem."""
@@ -84,6 +87,8 @@ def _key_column(src: SourceFile, node: MapNode) -> int | None:
 
 
 def _own_pair(node: MapNode, key: str) -> tuple[ScalarNode, Node] | None:
+    from sentra_lint.yamlmodel import ScalarNode
+
     found: tuple[ScalarNode, Node] | None = None
     for k, v in node.items:
         if isinstance(k, ScalarNode) and k.value == key:
@@ -182,6 +187,8 @@ def launch_fix(
     ``key: [value]``; other keys are written as ``key: value``. No fix when
     the launch's file cannot be edited in place.
     """
+    from sentra_lint.yamlmodel import MapNode, ScalarNode
+
     site = spec.fix_site
     if site is None or site.source.path != spec.path:
         return ()
@@ -284,6 +291,8 @@ def _command_edits(spec: ContainerSpec, site: FixSite, flags: Sequence[str]) -> 
 
 
 def _compose_edits(site: FixSite, compose: Sequence[tuple[str, str, bool]]) -> list[Edit] | None:
+    from sentra_lint.yamlmodel import MapNode, SeqNode
+
     node = site.node
     if not isinstance(node, MapNode) or not compose:
         return None
