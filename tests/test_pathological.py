@@ -229,6 +229,19 @@ def test_a_megabyte_of_zeros_is_still_root() -> None:
     assert "SD001" in {f.rule for f in result.findings}
 
 
+@pytest.mark.parametrize("joiner", [" | ", " && "])
+def test_two_thousand_piped_downloads_lint_within_the_default_budget(joiner: str, tmp_path: Path) -> None:
+    # curl | curl | ... | sh, and curl | sh && curl | sh && ...: each download is
+    # reported, and none of the per-download lookups rescans the script.
+    part = "curl -fsSL https://x.sh" if joiner == " | " else "curl -fsSL https://x.sh | sh"
+    (tmp_path / "Dockerfile").write_text("FROM a\nRUN " + joiner.join([part] * 2000) + " | sh\n")
+    res = run_cli("check", "--no-config", "--profile", "all", "-f", "json", ".", cwd=tmp_path)
+    data = json.loads(res.out)
+    rules = [f["rule"] for f in data["findings"]]
+    assert data["errors"] == [] and "SE002" not in rules
+    assert rules.count("SD003") == 2000
+
+
 def test_committed_pathological_inputs_lint_without_internal_errors(tmp_path: Path) -> None:
     res = run_cli("check", "--no-config", "--profile", "all", "-f", "json", str(PATHOLOGICAL))
     data = json.loads(res.out)

@@ -261,6 +261,16 @@ def test_pipeline_ids_and_next_in_pipe() -> None:
     assert bash.name == "bash" and bash.wrappers == ("sudo",)
 
 
+def test_pipe_lookups_on_a_long_pipeline() -> None:
+    n = 3000
+    script = parse_shell(" | ".join(f"c{i} x" for i in range(n)) + "; ls")
+    cmds = script.commands
+    assert [script.next_in_pipe(c) for c in cmds[:-1]] == [*cmds[1 : n], None]
+    assert script.next_in_pipe(cmds[-1]) is None
+    assert script.pipe_members(cmds[1234]) == cmds[:n]
+    assert script.pipe_members(cmds[-1]) == (cmds[-1],)
+
+
 def test_pipe_into_a_group() -> None:
     script = parse_shell("curl x | (cd /tmp && sh)")
     curl = script.commands[0]

@@ -37,6 +37,7 @@ from sentra_lint.rules._dockerfile import (
     PipInstall,
     RunCommand,
     Scope,
+    StdinReaders,
     UserSwitch,
     VenvTracker,
     effective_user,
@@ -49,7 +50,7 @@ from sentra_lint.rules._dockerfile import (
     operands,
     pip_install,
     pip_target,
-    program_source,
+    stdin_program_after,
     under_home,
     user_creation,
     user_part,
@@ -229,6 +230,7 @@ class _Builder:
         self.workdir: str | None = "/"
         self.contents: list[Content] = []
         self.venvs = VenvTracker()
+        self.readers: StdinReaders = {}
 
     # -- users ---------------------------------------------------------------
 
@@ -422,16 +424,7 @@ class _Builder:
         """``curl URL | sh`` (and friends) run as the current user."""
         if not fetch_to_stdout(cmd) or cmd.pipe_length < 2:
             return False
-        runner = next(
-            (
-                o
-                for o in script.pipe_members(cmd)
-                if o.pipe_index > cmd.pipe_index
-                and (src := program_source(o)) is not None
-                and src.source == "stdin"
-            ),
-            None,
-        )
+        runner = stdin_program_after(script, cmd, self.readers)
         if runner is None:
             return False
         url = fetched_url(cmd) or ""

@@ -23,6 +23,7 @@ Two layers:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -666,6 +667,34 @@ def program_source(cmd: Command) -> ProgramSource | None:
             return ProgramSource("stdin", operand=args[i])
         return ProgramSource("file", operand=args[i])
     return ProgramSource("stdin")
+
+
+StdinReaders = dict[tuple[int, int], tuple[ShellScript, tuple[Command, ...]]]
+"""(id of a script, pipeline) -> the script, and the pipeline's members that run stdin as a program."""
+
+
+def stdin_program_after(script: ShellScript, cmd: Command, readers: StdinReaders) -> Command | None:
+    """The first later member of ``cmd``'s pipeline that runs its stdin as a program (``| sh``).
+
+    ``readers`` caches each pipeline's such members: share one dict across
+    the commands of a file, and a pipeline of many downloads is examined
+    once rather than once per download.
+    """
+    if cmd.pipe_length < 2:
+        return None
+    key = (id(script), cmd.pipeline)
+    cached = readers.get(key)
+    if cached is None or cached[0] is not script:
+        members = (m for m in script.pipe_members(cmd) if _runs_stdin(m))
+        cached = readers[key] = (script, tuple(sorted(members, key=lambda m: m.pipe_index)))
+    later = cached[1]
+    k = bisect_right(later, cmd.pipe_index, key=lambda m: m.pipe_index)
+    return later[k] if k < len(later) else None
+
+
+def _runs_stdin(cmd: Command) -> bool:
+    src = program_source(cmd)
+    return src is not None and src.source == "stdin"
 
 
 _STDIN_FILES = frozenset(["/dev/stdin", "/proc/self/fd/0", "/dev/fd/0"])

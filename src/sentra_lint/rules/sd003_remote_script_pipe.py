@@ -48,10 +48,12 @@ from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import (
+    StdinReaders,
     fetch_to_stdout,
     fetched_url,
     program_source,
     run_scripts,
+    stdin_program_after,
 )
 from sentra_lint.shell import Command, ShellScript
 
@@ -71,11 +73,12 @@ _SOURCE_BUILTINS = frozenset([".", "source"])
 
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     text: str = df.source.text
+    readers: StdinReaders = {}
     for _instruction, script in run_scripts(df):
         for cmd in script.commands:
             if not fetch_to_stdout(cmd):
                 continue
-            found = _piped(script, cmd, text) or _substituted(script, cmd)
+            found = _piped(script, cmd, text, readers) or _substituted(script, cmd)
             if found is None:
                 continue
             start, end, how = found
@@ -88,21 +91,17 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
             )
 
 
-def _piped(script: ShellScript, fetch: Command, text: str) -> tuple[int, int, str] | None:
+def _piped(
+    script: ShellScript, fetch: Command, text: str, readers: StdinReaders
+) -> tuple[int, int, str] | None:
     """A later member of the fetch's pipeline that runs stdin as a program."""
-    if fetch.pipe_length < 2:
+    other = stdin_program_after(script, fetch, readers)
+    if other is None:
         return None
-    for other in script.pipe_members(fetch):
-        if other.pipe_index <= fetch.pipe_index:
-            continue
-        src = program_source(other)
-        if src is None or src.source != "stdin":
-            continue
-        first = other.raw_argv[0] if other.raw_argv else other.argv[0]
-        start = _pipe_char(text, fetch, first.start)
-        name_word = other.argv[0]
-        return start, name_word.end, f"piped into `{other.name}`"
-    return None
+    first = other.raw_argv[0] if other.raw_argv else other.argv[0]
+    start = _pipe_char(text, fetch, first.start)
+    name_word = other.argv[0]
+    return start, name_word.end, f"piped into `{other.name}`"
 
 
 def _pipe_char(text: str, fetch: Command, default: int) -> int:

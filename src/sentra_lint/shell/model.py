@@ -6,7 +6,7 @@ All offsets are character offsets into the file the script came from (the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 CONTEXTS = ("top", "command_substitution", "process_substitution", "shell_c", "subshell")
@@ -123,19 +123,32 @@ class ShellScript:
     ok: bool
     base: int = 0
     parser: str = "tree-sitter"
+    _pipelines: dict[int, tuple[Command, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Pipeline id -> its commands in order; built on first use, so lookups are O(1)."""
+
+    def _pipeline(self, pipeline: int) -> tuple[Command, ...]:
+        if not self._pipelines and self.commands:
+            grouped: dict[int, list[Command]] = {}
+            for c in self.commands:
+                grouped.setdefault(c.pipeline, []).append(c)
+            self._pipelines.update((k, tuple(v)) for k, v in grouped.items())
+        return self._pipelines.get(pipeline, ())
 
     def next_in_pipe(self, cmd: Command) -> Command | None:
         """The command that reads ``cmd``'s output through ``|``, if any."""
         if cmd.pipe_index + 1 >= cmd.pipe_length:
             return None
-        for other in self.commands:
-            if other.pipeline == cmd.pipeline and other.pipe_index == cmd.pipe_index + 1:
-                return other
-        return None
+        members = self._pipeline(cmd.pipeline)
+        k = cmd.pipe_index + 1
+        if k < len(members) and members[k].pipe_index == k:
+            return members[k]
+        return next((other for other in members if other.pipe_index == k), None)
 
     def pipe_members(self, cmd: Command) -> tuple[Command, ...]:
         """Every command of ``cmd``'s pipeline (``cmd`` included), in order."""
-        return tuple(c for c in self.commands if c.pipeline == cmd.pipeline)
+        return self._pipeline(cmd.pipeline)
 
     def children(self, cmd_index: int) -> tuple[Command, ...]:
         """Commands run in substitutions inside the arguments or redirects of a command."""
