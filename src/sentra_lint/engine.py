@@ -175,6 +175,16 @@ def _severity(rule: Rule, setting: RuleSetting, v: Violation) -> Severity:
     return v.severity or rule.meta.severity
 
 
+# A finding keeps at most this much of its line: enough for the caret display
+# and the fingerprint, and bounded when a 1 MB line carries many findings.
+SOURCE_LINE_LIMIT = 1000
+
+
+def _source_line(src: SourceFile, line: int) -> str:
+    text = src.line_text(line)
+    return text if len(text) <= SOURCE_LINE_LIMIT else text[:SOURCE_LINE_LIMIT]
+
+
 def _input_finding(
     rule_id: str, path: str, span: Span, message: str, src: SourceFile | None,
     active: ActiveRules | None = None,
@@ -189,7 +199,7 @@ def _input_finding(
         path=path,
         span=span,
         message=message,
-        source_line=src.line_text(span.line) if src else "",
+        source_line=_source_line(src, span.line) if src else "",
     )
 
 
@@ -236,7 +246,7 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
                             message=v.message,
                             related=v.related,
                             fixes=v.fixes,
-                            source_line=src.line_text(v.span.line) if path == src.path else "",
+                            source_line=_source_line(src, v.span.line) if path == src.path else "",
                         )
                     )
             except Exception as exc:
