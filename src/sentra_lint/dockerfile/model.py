@@ -186,6 +186,8 @@ class Dockerfile:
     """Parser directives as ``(lowercase name, value)``."""
     global_args: tuple[tuple[str, str | None], ...] = ()
     """``ARG`` declared before the first ``FROM``: ``(name, default or None)``."""
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Facts derived from the whole file once (per-stage tables the rules look up)."""
 
     @property
     def final_stage(self) -> Stage | None:

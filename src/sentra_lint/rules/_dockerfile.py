@@ -882,19 +882,22 @@ def has_parse_problems(df: Dockerfile, stages: Sequence[Stage]) -> bool:
     """
     if not df.problems or not stages:
         return False
-    index = {s.index for s in stages}
-    for problem in df.problems:
-        line = problem.span.line
-        for st in df.stages:
-            first = st.from_instruction.line
-            nxt = (
-                df.stages[st.index + 1].from_instruction.line
-                if st.index + 1 < len(df.stages)
-                else None
-            )
-            if line >= first and (nxt is None or line < nxt) and st.index in index:
-                return True
-    return False
+    with_problems = _stages_with_problems(df)
+    return any(s.index in with_problems for s in stages)
+
+
+def _stages_with_problems(df: Dockerfile) -> frozenset[int]:
+    """Indexes of the stages holding a parse problem (from its ``FROM`` to the next); once per file."""
+    found: frozenset[int] | None = df._cache.get("stages_with_problems")
+    if found is None:
+        firsts = [st.from_instruction.line for st in df.stages]
+        found = frozenset(
+            df.stages[k].index
+            for k in (bisect_right(firsts, p.span.line) - 1 for p in df.problems)
+            if k >= 0
+        )
+        df._cache["stages_with_problems"] = found
+    return found
 
 
 def stage_label(df: Dockerfile, stage: Stage) -> str:
@@ -1045,9 +1048,18 @@ def walk(df: Dockerfile, stages: Iterable[Stage]) -> Iterator[tuple[Event, Scope
     wanted = {s.index for s in stages}
     if not wanted:
         return
-    last = max(wanted)
+    # Only the wanted stages and those they build on shape the scopes: the walk
+    # costs the size of that chain, not of the file, however many stages it has.
+    needed = set()
+    for index in wanted:
+        while 0 <= index < len(df.stages) and index not in needed:
+            needed.add(index)
+            base = df.stages[index].base_stage
+            if base is None or base >= index:
+                break
+            index = base
     ends: dict[int, Scope] = {}
-    for stage in df.stages[: last + 1]:
+    for stage in (df.stages[i] for i in sorted(needed)):
         if stage.base_stage is not None and stage.base_stage in ends:
             scope = ends[stage.base_stage].copy_env()
         else:
@@ -1381,16 +1393,22 @@ def is_windows_stage(df: Dockerfile, stage: Stage) -> bool:
     Users of Windows containers are names (``ContainerUser``), not UIDs, so
     the user rules do not apply there.
     """
-    for st in image_stages(df, stage):
-        if _WINDOWS_IMAGE.search(st.base_raw or st.base.raw):
-            return True
-        for instr in st.instructions:
+    windows: frozenset[int] | None = df._cache.get("windows_stages")
+    if windows is None:
+        found: set[int] = set()
+        for st in df.stages:  # once per file: a stage is Windows if it or a stage it builds on is
             if (
-                instr.shell
-                and basename(instr.shell[0].replace("\\", "/")).lower() in _WINDOWS_SHELL
+                (st.base_stage is not None and st.base_stage in found)
+                or _WINDOWS_IMAGE.search(st.base_raw or st.base.raw)
+                or any(
+                    instr.shell
+                    and basename(instr.shell[0].replace("\\", "/")).lower() in _WINDOWS_SHELL
+                    for instr in st.instructions
+                )
             ):
-                return True
-    return False
+                found.add(st.index)
+        windows = df._cache["windows_stages"] = frozenset(found)
+    return stage.index in windows
 
 
 # ---------------------------------------------------------------------------
