@@ -132,7 +132,8 @@ def _container_spec(wf: Any, job: Any, cont: Any, kind: str, label: str) -> Cont
         site = FixSite(src, opts)
     elif opts is None and isinstance(node, MapNode) and not node.flow:
         site = FixSite(src, node)
-    return dataclasses.replace(b.build(), fix_site=site)
+    b.fix_site = site
+    return b.build()
 
 
 def _rebuild(spec: ContainerSpec) -> SpecBuilder:
@@ -658,8 +659,8 @@ def _compose_spec(src: SourceFile, svc: Any) -> ContainerSpec:
             value = resolved if known else entry.value
         b.add_env_pair(entry.name, value, entry.key_node.span(src), known)
     node = svc.node
-    site = FixSite(src, node) if isinstance(node, MapNode) and not node.flow else None
-    return dataclasses.replace(b.build(), fix_site=site)
+    b.fix_site = FixSite(src, node) if isinstance(node, MapNode) and not node.flow else None
+    return b.build()
 
 
 def specs_from_compose(cf: Any) -> tuple[list[ContainerSpec], list[ParseProblem]]:

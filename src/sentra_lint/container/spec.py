@@ -500,6 +500,8 @@ class SpecBuilder:
     unknown_flags: list[Field[str]] = field(default_factory=list)
     unknown_options: bool = False
     problems: list[SpecProblem] = field(default_factory=list)
+    command_span: Span | None = None
+    fix_site: FixSite | None = None
 
     def build(self) -> ContainerSpec:
         ns = Namespaces(self.network, self.pid, self.ipc, self.uts, self.userns, self.cgroupns)
@@ -540,6 +542,8 @@ class SpecBuilder:
             unknown_flags=tuple(self.unknown_flags),
             unknown_options=self.unknown_options,
             problems=tuple(self.problems),
+            command_span=self.command_span,
+            fix_site=self.fix_site,
         )
 
     def problem(self, span: Span | None, message: str) -> None:
