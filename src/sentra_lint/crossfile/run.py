@@ -48,6 +48,26 @@ def load_facts(path: Path, kind: Kind, settings: Settings, cwd: str) -> FileFact
         return None
 
 
+def _may_build_images(path: Path, kind: Kind) -> bool:
+    """A cheap look at the bytes before a full parse (pre-commit runs on one Dockerfile).
+
+    A file that builds an image names the build (a workflow's ``docker build``
+    or ``docker/build-push-action``, a Compose ``build:``, a dev container's
+    ``dockerfile``); a file that does not cannot link a launch to the named
+    Dockerfile unless the config maps images, so it is not parsed.
+    """
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(8 * 1024 * 1024)
+    except OSError:
+        return False
+    if kind is Kind.DEVCONTAINER:
+        return b"ockerfile" in data or b"ockerFile" in data
+    if kind is Kind.COMPOSE:
+        return b"build" in data
+    return b"build" in data and (b"docker" in data or b"podman" in data or b"buildah" in data)
+
+
 def _git_root(start: Path) -> Path | None:
     current = start.resolve()
     for folder in (current, *current.parents):
@@ -80,10 +100,13 @@ def repository_pass(
         named = named_dockerfile.path.resolve()
         # the folder the run started in (pre-commit runs at the repository root), else the repository
         root = here if here in named.parents else (_git_root(named.parent) or here)
+        mapped_images = bool(getattr(settings, "images", None))
         for cand in discover([str(root)]):
             if cand.kind not in _LAUNCH_KINDS:
                 continue
             if os.path.normcase(os.path.abspath(cand.path)) in present:
+                continue
+            if not mapped_images and not _may_build_images(cand.path, cand.kind):
                 continue
             facts = load_facts(cand.path, cand.kind, settings, cwd)
             if facts is not None and (facts.launches or facts.builds):
