@@ -296,6 +296,7 @@ def _apply_suppressions(
     if settings.no_ignores:
         return
     table = Suppressions.build(pragmas)
+    used: set[tuple[int, str]] = set()
     for f in result.findings:
         if f.path != src.path or f.rule == "SE003":
             continue
@@ -305,6 +306,31 @@ def _apply_suppressions(
             f.suppressed = True
             f.suppression_kind = "inSource"
             f.justification = hit.reason or None
+            used.add((hit.line, f.rule))
+            used.add((hit.line, "ALL"))
+    if "SE003" in active.enabled:
+        _report_unused(src, pragmas, used, result, active)
+
+
+def _report_unused(
+    src: SourceFile, pragmas: list[Any], used: set[tuple[int, str]], result: FileResult, active: ActiveRules
+) -> None:
+    """A suppression of a rule that ran on this file and found nothing there is stale (SE003).
+
+    Rules that did not run (not selected, another kind of file) and the
+    cross-file rules, whose findings are matched later, are left alone.
+    """
+    for p in pragmas:
+        for rid, span in zip(p.ids, p.id_spans, strict=True):
+            if rid == "ALL" or not is_known(rid) or rid not in active.enabled or rid.startswith("SE"):
+                continue
+            if target_of(rid) in ("repository", "input") or (p.line, rid) in used:
+                continue
+            if not any(rule.id == rid for rule, _, _ in active.by_target.get(target_of(rid), ())):
+                continue
+            result.findings.append(
+                _input_finding("SE003", src.path, span, f"suppression of {rid} matches no finding here", src, active)
+            )
 
 
 def describe_exception(exc: BaseException) -> str:

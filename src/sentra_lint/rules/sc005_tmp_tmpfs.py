@@ -65,6 +65,14 @@ META = RuleMeta(
     area="container",
     target="container",
     precision="high",
+    options={
+        "required-tmpfs": {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^/"},
+            "description": "Paths that must be writable (a tmpfs or volume) on a read-only root, "
+            "besides /tmp; e.g. the agent user's cache and workspace.",
+        },
+    },
     fixable=True,
 )
 
@@ -72,6 +80,30 @@ META = RuleMeta(
 def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     if not (spec.read_only.certain and spec.read_only.value is True):
         return
+    yield from _tmp(spec)
+    for path in ctx.option("required-tmpfs") or ():
+        yield from _required(spec, str(path).rstrip("/") or "/")
+
+
+def _required(spec: ContainerSpec, path: str) -> Iterator[Violation]:
+    """A path the policy requires to be writable on the read-only root."""
+    if path == "/tmp":
+        return
+    mount = spec.mount_at(path)
+    if mount is not None:
+        if mount.read_only:
+            yield violation(spec, mount.span, f"{spec.label}: {path} is mounted read-only; mount it rw")
+        return
+    if spec.unknown_options or spec.has_unknown_mounts or spec.volumes_from:
+        return
+    yield missing(
+        spec,
+        f"the root filesystem is read-only but {path} is not writable",
+        hint(spec, f"add --tmpfs {path}:rw,size=512m", f"add tmpfs: [{path}:rw,size=512m]"),
+    )
+
+
+def _tmp(spec: ContainerSpec) -> Iterator[Violation]:
     mount = spec.mount_at("/tmp")
     if mount is not None:
         if mount.read_only:

@@ -46,11 +46,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from sentra_lint.container.sizes import UNLIMITED
+from sentra_lint.container.sizes import UNLIMITED, format_bytes
 from sentra_lint.container.spec import ContainerSpec
 from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._container import hint, may_report_missing, missing, shown, violation
+from sentra_lint.rules._container import (
+    SIZE_OPTION,
+    hint,
+    may_report_missing,
+    missing,
+    option_size,
+    shown,
+    violation,
+)
 from sentra_lint.rules._fix import launch_fix, yaml_item
 
 META = RuleMeta(
@@ -62,12 +70,19 @@ META = RuleMeta(
     area="container",
     target="container",
     precision="high",
+    options={
+        "max": {
+            **SIZE_OPTION,
+            "description": 'Largest acceptable memory+swap limit, e.g. "4g" (a larger one is a finding).',
+        },
+    },
     fixable=True,
 )
 
 
 def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     swap, mem = spec.memory_swap, spec.memory
+    limit = option_size(ctx.option("max"))
     fix = hint(
         spec,
         "set --memory-swap equal to --memory",
@@ -82,6 +97,13 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
                 swap.span,
                 f"{spec.label}: a swap limit of 0 leaves Docker's default (as much swap as "
                 f"memory); {fix}",
+            )
+        elif isinstance(swap.value, int) and limit is not None and swap.value > limit:
+            yield violation(
+                spec,
+                swap.span,
+                f"{spec.label}: memory-swap {shown(swap)} is above the maximum of "
+                f"{format_bytes(limit)}",
             )
         elif (
             mem.certain
