@@ -64,7 +64,7 @@ SourceKind = Literal[
 ]
 
 _EXPANSION = re.compile(r"\$\{\{|\$\{?[A-Za-z_]|\$\(|`")
-_SECRET_REF = re.compile(r"\$\{\{[^}]*?\b(?:secrets\s*[.\[]|github\s*\.\s*token\b)", re.IGNORECASE)
+_SECRET_REF = re.compile(r"\b(?:secrets\s*[.\[]|github\s*\.\s*token\b)", re.IGNORECASE)
 SECRET_NAME = re.compile(
     r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE
 )
@@ -345,8 +345,21 @@ def has_expansion(text: str) -> bool:
 
 
 def value_from_secret(text: str) -> bool:
-    """Whether ``text`` references ``${{ secrets.* }}`` or ``${{ github.token }}``."""
-    return bool(_SECRET_REF.search(text))
+    """Whether ``text`` references ``${{ secrets.* }}`` or ``${{ github.token }}``.
+
+    Each ``${{`` is searched up to its first ``}``, once: linear in the text
+    (a regex spanning from every ``${{`` rescans the rest for each one).
+    """
+    start = text.find("${{")
+    while start != -1:
+        end = text.find("}", start + 3)
+        inner = text[start + 3 :] if end == -1 else text[start + 3 : end]
+        if _SECRET_REF.search(inner):
+            return True
+        if end == -1:
+            return False
+        start = text.find("${{", end)
+    return False
 
 
 def is_secret_like_name(name: str) -> bool:
