@@ -387,7 +387,7 @@ def lower_parts(path: ContextPath) -> tuple[str, ...]:
 
 _ENV_FILES = ("GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT")
 _PRINTERS = frozenset({"echo", "printf", "print"})
-_VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}$]*\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def env_file_of(text: str) -> str | None:
