@@ -34,22 +34,34 @@ class Candidate:
 
 def is_dockerfile_name(name: str) -> bool:
     lower = name.lower()
-    if lower.endswith(_NOT_DOCKERFILE_SUFFIXES):
+    if "file" not in lower or lower.endswith(_NOT_DOCKERFILE_SUFFIXES):
         return False
-    for stem in ("dockerfile", "containerfile"):
-        if name in (stem.capitalize(), stem) or lower.startswith(stem + "."):
-            return True
+    if name in _DOCKERFILE_NAMES or lower.startswith(_DOCKERFILE_PREFIXES):
+        return True
     return lower.endswith(".dockerfile")
+
+
+_DOCKERFILE_NAMES = frozenset({"Dockerfile", "dockerfile", "Containerfile", "containerfile"})
+_DOCKERFILE_PREFIXES = ("dockerfile.", "containerfile.")
 
 
 def classify_name(path: Path) -> Kind | None:
     """The kind a file has by its name and place, as a directory walk decides."""
-    name = path.name
+    return _classify_in(path.name, path.parent)
+
+
+def _classify_in(name: str, parent: Path, workflows: bool | None = None) -> Kind | None:
+    """:func:`classify_name` of the file ``name`` in the folder ``parent``.
+
+    ``workflows`` says whether ``parent`` is a ``.github/workflows`` folder,
+    when the caller knows already.
+    """
     if is_dockerfile_name(name):
         return Kind.DOCKERFILE
-    parent = path.parent
     if _YAML.search(name):
-        if parent.name == "workflows" and parent.parent.name == ".github":
+        if workflows is None:
+            workflows = _is_workflows_folder(parent)
+        if workflows:
             return Kind.WORKFLOW
         if name in ("action.yml", "action.yaml"):
             return Kind.ACTION
@@ -61,6 +73,10 @@ def classify_name(path: Path) -> Kind | None:
     if name == ".devcontainer.json":
         return Kind.DEVCONTAINER
     return None
+
+
+def _is_workflows_folder(folder: Path) -> bool:
+    return folder.name == "workflows" and folder.parent.name == ".github"
 
 
 def sniff_kind(path: Path) -> Kind | None:
@@ -131,8 +147,11 @@ def _walk(root: Path, out: list[Candidate], seen: set[str]) -> None:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError:
             continue
+        # One Path per folder: a file's Path is only built when it is kept
+        # (a pre-commit run walks every file of the repository).
+        folder = Path(current)
+        workflows = _is_workflows_folder(folder)
         for entry in entries:
-            path = Path(entry.path)
             try:
                 is_link = entry.is_symlink()
                 if entry.is_dir(follow_symlinks=False):
@@ -141,7 +160,10 @@ def _walk(root: Path, out: list[Candidate], seen: set[str]) -> None:
                     continue
             except OSError:
                 continue
-            kind = classify_name(path)
+            kind = _classify_in(entry.name, folder, workflows)
+            if kind is None and not is_link:
+                continue
+            path = Path(entry.path)
             if is_link:
                 if kind is None and not _link_is_dir(path):
                     continue
