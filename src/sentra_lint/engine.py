@@ -97,6 +97,8 @@ class ActiveRules:
     by_target: dict[str, list[tuple[Rule, RuleSetting, RuleContext]]]
     enabled: set[str]
     settings: dict[str, RuleSetting]
+    linkable: bool = True
+    """Whether the repository rules may link anything (``crossfile.run.plan_links``): else no file's facts are collected."""
 
     def all(self) -> list[Rule]:
         seen: dict[str, Rule] = {}
@@ -222,7 +224,7 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
     if "SE001" in active.enabled:
         for span, message in analysis.problems:
             result.findings.append(_input_finding("SE001", src.path, span, message, src, active))
-    if active.by_target.get("repository"):
+    if active.linkable and active.by_target.get("repository"):
         from sentra_lint.crossfile.run import collect_facts
 
         try:
@@ -449,6 +451,12 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         candidates = [c for c in candidates if not matches(sio.display_path(c.path, cwd), settings.exclude)]
     kinds = sorted({c.kind for c in candidates if c.kind is not None}, key=lambda k: k.value)
     active = select_rules(settings, kinds)
+    plan = None
+    if active.by_target.get("repository"):
+        from sentra_lint.crossfile.run import plan_links
+
+        plan = plan_links(candidates, settings, cwd)
+        active.linkable = plan.linkable
     jobs = settings.jobs or os.cpu_count() or 1
     results: list[FileResult]
     if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not any(str(c.path) == "-" for c in candidates):
@@ -478,10 +486,10 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         findings.extend(r.findings)
         errors.extend(r.errors)
     notes: list[str] = []
-    if active.by_target.get("repository"):
+    if plan is not None and plan.linkable:
         from sentra_lint.crossfile.run import repository_pass
 
-        repo_result, notes = repository_pass(candidates, results, active, settings, cwd)
+        repo_result, notes = repository_pass(candidates, results, active, settings, cwd, plan)
         findings.extend(repo_result.findings)
         errors.extend(repo_result.errors)
     apply_config_suppressions(findings, settings)

@@ -20,23 +20,74 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sentra_lint.crossfile.facts import FileFacts, collect, config_builds
-from sentra_lint.crossfile.repository import Repository
-from sentra_lint.findings import Finding
 from sentra_lint.source import Kind
-from sentra_lint.suppress import Suppressions
 
 if TYPE_CHECKING:
+    from sentra_lint.crossfile.facts import FileFacts
     from sentra_lint.discover import Candidate
     from sentra_lint.engine import ActiveRules, FileResult, Settings
 
 _LAUNCH_KINDS = (Kind.WORKFLOW, Kind.ACTION, Kind.COMPOSE, Kind.DEVCONTAINER)
 
 
+class LinkPlan:
+    """What the repository pass of a run will have, decided before the files are linted.
+
+    Every SX finding is a launch linked to a Dockerfile, and launches come
+    from workflows, actions, Compose files and dev containers: those the run
+    lints and, when a Dockerfile is named on its own, the neighbouring ones
+    that may build images. A run without any (and without a config
+    ``images:`` mapping, whose Dockerfiles the pass reads) has nothing to
+    link: its Dockerfiles' facts are not collected and the pass is skipped.
+    """
+
+    __slots__ = ("linkable", "neighbours")
+
+    def __init__(self, linkable: bool, neighbours: list[Candidate]) -> None:
+        self.linkable = linkable
+        self.neighbours = neighbours
+        """Neighbouring launch files, not named by the run, that may build images."""
+
+
+def plan_links(candidates: list[Candidate], settings: Settings, cwd: str) -> LinkPlan:
+    neighbours = _neighbours(candidates, settings, cwd)
+    linkable = (
+        bool(getattr(settings, "images", None))
+        or bool(neighbours)
+        or any(c.kind in _LAUNCH_KINDS for c in candidates)
+    )
+    return LinkPlan(linkable, neighbours)
+
+
+def _neighbours(candidates: list[Candidate], settings: Settings, cwd: str) -> list[Candidate]:
+    from sentra_lint.discover import discover
+
+    named_dockerfile = next(
+        (c for c in candidates if c.explicit and c.kind is Kind.DOCKERFILE and str(c.path) != "-"),
+        None,
+    )
+    if named_dockerfile is None:
+        return []
+    here = Path(cwd).resolve()
+    named = named_dockerfile.path.resolve()
+    # the folder the run started in (pre-commit runs at the repository root), else the repository
+    root = here if here in named.parents else (_git_root(named.parent) or here)
+    mapped_images = bool(getattr(settings, "images", None))
+    out: list[Candidate] = []
+    for cand in discover([str(root)]):
+        if cand.kind not in _LAUNCH_KINDS:
+            continue
+        if not mapped_images and not _may_build_images(cand.path, cand.kind):
+            continue
+        out.append(cand)
+    return out
+
+
 def load_facts(path: Path, kind: Kind, settings: Settings, cwd: str) -> FileFacts | None:
     """Read and analyse one linked file for its facts; ``None`` if it cannot be read."""
     from sentra_lint import io as sio
     from sentra_lint.analysis import analyse
+    from sentra_lint.crossfile.facts import collect
 
     display = sio.display_path(path, cwd)
     try:
@@ -82,31 +133,27 @@ def repository_pass(
     active: ActiveRules,
     settings: Settings,
     cwd: str,
+    plan: LinkPlan | None = None,
 ) -> tuple[FileResult, list[str]]:
     from sentra_lint import io as sio
-    from sentra_lint.discover import discover
+    from sentra_lint.crossfile.facts import config_builds
+    from sentra_lint.crossfile.repository import Repository
     from sentra_lint.engine import FileResult, InternalError, _in_scope, _severity
+    from sentra_lint.findings import Finding
+    from sentra_lint.suppress import Suppressions
 
+    if plan is None:
+        plan = plan_links(candidates, settings, cwd)
     out = FileResult()
     notes: list[str] = []
     files: list[FileFacts] = [r.facts for r in results if getattr(r, "facts", None) is not None]
     present = {os.path.normcase(f.abspath) for f in files}
-    named_dockerfile = next(
-        (c for c in candidates if c.explicit and c.kind is Kind.DOCKERFILE and str(c.path) != "-"),
-        None,
-    )
-    if named_dockerfile is not None:
-        here = Path(cwd).resolve()
-        named = named_dockerfile.path.resolve()
-        # the folder the run started in (pre-commit runs at the repository root), else the repository
-        root = here if here in named.parents else (_git_root(named.parent) or here)
-        mapped_images = bool(getattr(settings, "images", None))
-        for cand in discover([str(root)]):
-            if cand.kind not in _LAUNCH_KINDS:
-                continue
-            if os.path.normcase(os.path.abspath(cand.path)) in present:
-                continue
-            if not mapped_images and not _may_build_images(cand.path, cand.kind):
+    if plan.neighbours:
+        named_dockerfile = next(
+            c for c in candidates if c.explicit and c.kind is Kind.DOCKERFILE and str(c.path) != "-"
+        )
+        for cand in plan.neighbours:
+            if cand.kind is None or os.path.normcase(os.path.abspath(cand.path)) in present:
                 continue
             facts = load_facts(cand.path, cand.kind, settings, cwd)
             if facts is not None and (facts.launches or facts.builds):
@@ -178,4 +225,6 @@ def repository_pass(
 
 def collect_facts(src: Any, kind: Kind, analysis: Any) -> FileFacts:
     """What the engine calls in ``lint_source`` (kept here so the engine imports nothing eagerly)."""
+    from sentra_lint.crossfile.facts import collect
+
     return collect(src, kind, analysis)

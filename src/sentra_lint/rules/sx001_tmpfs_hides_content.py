@@ -57,13 +57,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sentra_lint.crossfile import Repository
-from sentra_lint.crossfile.wording import build_note, hiding_mount, where
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 
 if TYPE_CHECKING:
-    from sentra_lint.crossfile import Link
+    from sentra_lint.crossfile import Link, Repository
     from sentra_lint.crossfile.facts import Mount
     from sentra_lint.crossfile.image import Content
 
@@ -82,6 +80,9 @@ _MAX_RELATED = 3
 
 
 def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
+    # imported here: a run with nothing to link loads this module for META only
+    from sentra_lint.crossfile.wording import build_note, hiding_mount, where
+
     for link in repo.links():
         model = link.image
         if not model.reliable or not model.contents:
@@ -120,6 +121,8 @@ def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
 
 def _runner_home(link: Link, contents: list[Content]) -> Violation:
     """Python finds user installs through ``$HOME``, which a job container moves to /github/home."""
+    from sentra_lint.crossfile.wording import build_note, where
+
     la = link.launch
     first = contents[0]
     more = len(contents) - 1

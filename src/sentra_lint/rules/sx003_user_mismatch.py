@@ -41,12 +41,13 @@ container:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from sentra_lint.crossfile import Repository
-from sentra_lint.crossfile.wording import build_note, image_label, inside, same_user, where
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import is_root_user
+
+if TYPE_CHECKING:
+    from sentra_lint.crossfile import Repository
 
 META = RuleMeta(
     id="SX003",
@@ -61,6 +62,10 @@ META = RuleMeta(
 
 
 def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
+    # imported here: a run with nothing to link loads this module for META only
+    from sentra_lint.crossfile.wording import build_note, image_label, inside, same_user, where
+    from sentra_lint.rules._dockerfile import is_root_user
+
     for link in repo.links():
         model = link.image
         user = model.user
