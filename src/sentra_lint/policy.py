@@ -148,7 +148,7 @@ def instruction_fields(df: Any, instr: Any) -> dict[str, Value]:
     return {
         "keyword": Value(instr.keyword, instr.keyword_span),
         "arguments": Value(" ".join(text.split()), instr.span),
-        "flags": Value([f.name for f in instr.flags], instr.span),
+        "flags": Value([f.name.lstrip("-") for f in instr.flags], instr.span),
         "stage": Value(stage.name if stage else None, instr.span),
         "final-stage": Value(stage is df.stages[-1] if stage else False, instr.span),
     }
