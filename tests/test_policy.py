@@ -210,3 +210,13 @@ def test_compile_rule_rejects_unknown_field() -> None:
     with pytest.raises(ValueError, match="no field 'colour'"):
         compile_rule({"id": "X1", "title": "t", "severity": "error", "target": "container",
                       "require": {"colour": {"equals": "red"}}})
+
+
+def test_every_field_is_documented() -> None:
+    from sentra_lint.policy import FIELDS
+
+    text = (REPO / "docs" / "policies.md").read_text()
+    for target, fields in FIELDS.items():
+        assert f"`{target}`" in text
+        for field in fields:
+            assert f"`{field}`" in text, field
