@@ -115,7 +115,6 @@ class Instruction:
     exec_form: tuple[str, ...] | None
     heredocs: tuple[Heredoc, ...]
     stage: int
-    words: tuple[Word, ...]
     line: int
     shell: tuple[str, ...] = DEFAULT_SHELL
     escape: str = "\\"
@@ -125,6 +124,25 @@ class Instruction:
     _joins: tuple[int, ...] = field(default=(), repr=False, compare=False)
     _exec_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False, compare=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _words: tuple[Word, ...] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        """The arguments split like a shell would, split on first use.
+
+        Most ``RUN`` instructions never need them (rules read the shell
+        analysis), so the parser leaves them to this property unless it
+        needed them itself (heredocs).
+        """
+        if self._words is not None:
+            return self._words
+        words: tuple[Word, ...] | None = self._cache.get("words")
+        if words is None:
+            from sentra_lint.shell.quoting import split_words
+
+            words = tuple(split_words(self.args, self.args_start, escape=self.escape))
+            self._cache["words"] = words
+        return words
 
     def flag(self, name: str) -> Flag | None:
         """The last flag called ``name`` (with or without the leading ``--``)."""

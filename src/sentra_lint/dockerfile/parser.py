@@ -299,11 +299,13 @@ class _Parser:
             args_start = base + pos
         args = flat[args_start - base :].rstrip()
         args_end = args_start + len(args)
-        words = tuple(split_words(args, args_start, escape=esc))
+        # the words are split here only when the heredocs need them, else on first use
+        words: tuple[Word, ...] | None = None
         # heredocs
         heredocs: list[Heredoc] = []
         next_line = last + 1
         if keyword in HEREDOC_INSTRUCTIONS and "<<" in args:
+            words = tuple(split_words(args, args_start, escape=esc))
             heredocs, next_line, tail = self.heredocs(words, next_line)
             if heredocs:
                 # the instruction ends with the last closing delimiter
@@ -338,7 +340,6 @@ class _Parser:
             exec_form=exec_form,
             heredocs=tuple(heredocs),
             stage=stage,
-            words=words,
             line=self.src.position(start)[0],
             shell=shell,
             escape=esc,
@@ -347,6 +348,7 @@ class _Parser:
             _blank=tuple(blank),
             _joins=tuple(joins),
             _exec_spans=exec_spans,
+            _words=words,
         )
         self.check(instr, stage)
         return instr, next_line
