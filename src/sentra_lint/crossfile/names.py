@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sentra_lint.images import parse_image_ref
 
 _EXPANSION = re.compile(r"\$\{\{|\$\{?[A-Za-z_(]|`")
+_SPACE = re.compile(r"\s")  # what str.isspace() calls white space
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ class ImageName:
 def image_name(raw: str) -> ImageName | None:
     """The comparable form of an image reference; ``None`` when its repository is not literal."""
     text = raw.strip().strip("\"'")
-    if not text or any(c.isspace() for c in text.replace("${{ ", "${{").replace(" }}", "}}")):
+    if not text or _SPACE.search(text.replace("${{ ", "${{").replace(" }}", "}}")):
         return None
     m = _EXPANSION.search(text)
     known = text if m is None else text[: m.start()]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sentra_lint.crossfile.facts import Build, FileFacts, Launch
-from sentra_lint.crossfile.names import image_name, same_image
+from sentra_lint.crossfile.names import ImageName, image_name, same_image
 
 if TYPE_CHECKING:
     from sentra_lint.crossfile.image import ImageModel
@@ -42,6 +42,8 @@ class Repository:
     files: list[FileFacts] = field(default_factory=list)
     config_builds: list[Build] = field(default_factory=list)
     _dockerfiles: dict[str, FileFacts] = field(default_factory=dict)
+    _built: list[tuple[Build, tuple[ImageName | None, ...]]] | None = None
+    """Every build with the comparable names of its tags, made on first use."""
 
     def __post_init__(self) -> None:
         for f in self.files:
@@ -85,9 +87,10 @@ class Repository:
             if ":" not in b.tags[0].rsplit("/", 1)[-1] or same_image(name, key, False):
                 return self._link(launch, [b])
         matches: list[Build] = []
-        for b in self.builds:
-            for tag in b.tags:
-                built = image_name(tag)
+        if self._built is None:
+            self._built = [(b, tuple(image_name(tag) for tag in b.tags)) for b in self.builds]
+        for b, names in self._built:
+            for built in names:
                 if built is not None and same_image(name, built, b.group == launch.group):
                     matches.append(b)
                     break
