@@ -23,7 +23,7 @@ non-ASCII text); a leading BOM is removed before parsing and added back.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,7 +118,7 @@ class _Stop(Exception):
         self.message = message
 
 
-def _events(text: str) -> Iterator[Any]:
+def _events(text: str) -> Generator[Any, None, None]:
     c_parser = _c_parser()
     if c_parser is None:  # pragma: no cover - ruamel.yaml.clib is a dependency
         from ruamel.yaml import YAML
@@ -183,17 +183,44 @@ class _Result:
         self.done = False
 
 
+def _next_event(text: str) -> tuple[Any, Any]:
+    """``(get_event, dispose)``: the parser's events one by one (``None`` at the end)."""
+    c_parser = _c_parser()
+    if c_parser is None:  # pragma: no cover - ruamel.yaml.clib is a dependency
+        events = _events(text)
+        return (lambda: next(events, None)), events.close
+    parser = c_parser(text)
+    return parser.get_event, parser.dispose
+
+
 def _compose(text: str, shift: int, result: _Result) -> None:
-    """Build the first document into ``result``; later documents are only parsed."""
+    """Build the first document into ``result``; later documents are only parsed.
+
+    The loop calls libyaml's parser directly and dispatches on the event
+    class: it runs once per event, the hot path of every YAML file.
+    """
+    from ruamel.yaml.events import (
+        AliasEvent,
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+
     anchors: dict[str, Any] = {}
     stack: list[_Frame] = []
     dups = result.dups
+    styles = _STYLES
+    top: _Frame | None = None  # stack[-1]
 
     def add(node: Node) -> None:
-        if not stack:
+        if top is None:
             result.root = node
             return
-        top = stack[-1]
         if not top.is_map:
             top.items.append(node)
         elif top.key is None:
@@ -202,72 +229,89 @@ def _compose(text: str, shift: int, result: _Result) -> None:
             top.items.append((top.key, node))
             top.key = None
 
-    for event in _events(text):
-        name = type(event).__name__
-        if result.done:
-            if name == "DocumentStartEvent":
+    get_event, dispose = _next_event(text)
+    try:
+        while True:
+            event = get_event()
+            if event is None:
+                return
+            cls = type(event)
+            if result.done:
+                if cls is DocumentStartEvent:
+                    result.docs += 1
+                elif cls is StreamEndEvent:
+                    return
+                continue
+            if cls is ScalarEvent:
+                style = styles.get(event.style)
+                tag = event.tag
+                value = event.value
+                if tag is None:
+                    tag = resolve_plain(value) if style is None else TAG_STR
+                elif tag == "!":
+                    tag = TAG_STR
+                start = event.start_mark.index
+                end = event.end_mark.index
+                anchor = event.anchor
+                if anchor is not None or event.tag is not None:
+                    start = _content_start(text, start, end)
+                node: Node = ScalarNode(value, start + shift, end + shift, style, tag, anchor)
+                if anchor is not None:
+                    anchors[anchor] = node
+                if top is not None and top.is_map and top.key is None:
+                    top.key = node  # a mapping key: most scalars
+                else:
+                    add(node)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise _Stop(event.start_mark.index, f"nesting deeper than {MAX_DEPTH} levels")
+                is_map = cls is MappingStartEvent
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = TAG_MAP if is_map else TAG_SEQ
+                start = event.start_mark.index
+                if event.anchor is not None or event.tag is not None:
+                    start = _content_start(text, start, len(text))
+                top = _Frame(is_map, start + shift, event.anchor, tag, bool(event.flow_style))
+                stack.append(top)
+                if event.anchor is not None:
+                    anchors[event.anchor] = _BUILDING
+            elif cls is MappingEndEvent:
+                frame = stack.pop()
+                top = stack[-1] if stack else None
+                node = _finish_map(frame, event.end_mark.index + shift, dups)
+                if frame.anchor is not None:
+                    anchors[frame.anchor] = node
+                add(node)
+            elif cls is SequenceEndEvent:
+                frame = stack.pop()
+                top = stack[-1] if stack else None
+                items: list[Node] = frame.items
+                end = event.end_mark.index + shift
+                if items and not frame.flow:
+                    end = max(frame.start, items[-1].end)
+                node = SeqNode(tuple(items), frame.start, end, frame.tag, frame.anchor, frame.flow)
+                if frame.anchor is not None:
+                    anchors[frame.anchor] = node
+                add(node)
+            elif cls is AliasEvent:
+                target = anchors.get(event.anchor)
+                if target is None:
+                    raise _Stop(event.start_mark.index, f"found undefined alias {event.anchor!r}")
+                if target is _BUILDING:
+                    raise _Stop(
+                        event.start_mark.index,
+                        f"alias {event.anchor!r} refers to a node that contains it (recursive alias)",
+                    )
+                add(target)
+            elif cls is DocumentStartEvent:
                 result.docs += 1
-            continue
-        if name == "ScalarEvent":
-            style = _STYLES.get(event.style)
-            tag = event.tag
-            value = event.value
-            if tag is None:
-                tag = resolve_plain(value) if style is None else TAG_STR
-            elif tag == "!":
-                tag = TAG_STR
-            start = event.start_mark.index
-            if event.anchor is not None or event.tag is not None:
-                start = _content_start(text, start, event.end_mark.index)
-            node: Node = ScalarNode(
-                value, start + shift, event.end_mark.index + shift, style, tag, event.anchor
-            )
-            if event.anchor is not None:
-                anchors[event.anchor] = node
-            add(node)
-        elif name == "MappingStartEvent" or name == "SequenceStartEvent":
-            if len(stack) >= MAX_DEPTH:
-                raise _Stop(event.start_mark.index, f"nesting deeper than {MAX_DEPTH} levels")
-            is_map = name == "MappingStartEvent"
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = TAG_MAP if is_map else TAG_SEQ
-            start = event.start_mark.index
-            if event.anchor is not None or event.tag is not None:
-                start = _content_start(text, start, len(text))
-            stack.append(_Frame(is_map, start + shift, event.anchor, tag, bool(event.flow_style)))
-            if event.anchor is not None:
-                anchors[event.anchor] = _BUILDING
-        elif name == "MappingEndEvent":
-            frame = stack.pop()
-            node = _finish_map(frame, event.end_mark.index + shift, dups)
-            if frame.anchor is not None:
-                anchors[frame.anchor] = node
-            add(node)
-        elif name == "SequenceEndEvent":
-            frame = stack.pop()
-            items: list[Node] = frame.items
-            end = event.end_mark.index + shift
-            if items and not frame.flow:
-                end = max(frame.start, items[-1].end)
-            node = SeqNode(tuple(items), frame.start, end, frame.tag, frame.anchor, frame.flow)
-            if frame.anchor is not None:
-                anchors[frame.anchor] = node
-            add(node)
-        elif name == "AliasEvent":
-            target = anchors.get(event.anchor)
-            if target is None:
-                raise _Stop(event.start_mark.index, f"found undefined alias {event.anchor!r}")
-            if target is _BUILDING:
-                raise _Stop(
-                    event.start_mark.index,
-                    f"alias {event.anchor!r} refers to a node that contains it (recursive alias)",
-                )
-            add(target)
-        elif name == "DocumentStartEvent":
-            result.docs += 1
-        elif name == "DocumentEndEvent":
-            result.done = True
+            elif cls is DocumentEndEvent:
+                result.done = True
+            elif cls is StreamEndEvent:
+                return
+    finally:
+        dispose()
 
 
 def _content_start(text: str, i: int, end: int) -> int:
