@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from sentra_lint.filecache import file_cache
 from sentra_lint.source import Span
 from sentra_lint.workflow.expressions import (
     ContextPath,
@@ -322,14 +323,17 @@ class _WorkflowMemo:
         self.writes: dict[tuple[int, int], tuple[Step, TaintContext, list[EnvFileWrite]]] = {}
 
 
-_MEMO = _WorkflowMemo(None)
+# A file cache: the engine empties it when the file is done, so the memo
+# does not keep the last workflow's model (a 5 MB workflow is a million
+# objects) alive for the garbage collector to walk through later.
+_MEMO = file_cache()
 
 
 def _memo(wf: Workflow) -> _WorkflowMemo:
-    global _MEMO
-    if _MEMO.wf is not wf:
-        _MEMO = _WorkflowMemo(wf)
-    return _MEMO
+    memo: _WorkflowMemo | None = _MEMO.get("memo")
+    if memo is None or memo.wf is not wf:
+        memo = _MEMO["memo"] = _WorkflowMemo(wf)
+    return memo
 
 
 # ---------------------------------------------------------------------------
