@@ -63,5 +63,6 @@ def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
             "suppressed": sum(1 for f in result.findings if f.suppressed),
         },
     }
-    json.dump(doc, out, indent=2, ensure_ascii=True)
+    # one write: json.dump writes every token separately (half a million writes for 8,000 findings)
+    out.write(json.dumps(doc, indent=2, ensure_ascii=True))
     out.write("\n")
