@@ -8,11 +8,9 @@ them.
 from __future__ import annotations
 
 import gc
-import hashlib
 import importlib
 import os
 import re
-import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 from sentra_lint import filecache
 from sentra_lint import io as sio
+from sentra_lint._sha import sha256
 from sentra_lint.budget import DEFAULT_TIMEOUT, BudgetExceeded, time_budget
 from sentra_lint.discover import Candidate, discover
 from sentra_lint.findings import Finding, Severity, Violation
@@ -340,6 +339,8 @@ def describe_exception(exc: BaseException) -> str:
 
 
 def _describe(exc: BaseException) -> str:
+    import traceback
+
     tb = traceback.extract_tb(exc.__traceback__)
     where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -508,7 +509,7 @@ def finalize(findings: list[Finding]) -> None:
     for f in findings:
         message = _LINE_REFS.sub("#", f.message)
         basis = "\0".join((f.rule, f.path, " ".join(f.source_line.split()), message))
-        digest = hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         n = counts.get(digest, 0)
         counts[digest] = n + 1
         f.fingerprint = f"{digest}:{n}"

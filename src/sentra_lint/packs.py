@@ -8,11 +8,12 @@ repository's ``rules/`` directory.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sentra_lint._sha import sha256
 
 PROFILES = ("phase1", "phase2", "phase3", "all")
 
@@ -82,7 +83,7 @@ def _read_pack(path: Path) -> Any:
     """A pack's data: from the compiled JSON when it matches the YAML text, else the YAML."""
     raw = path.read_bytes()
     entry = _compiled_packs(path.parent).get(path.stem)
-    if isinstance(entry, dict) and entry.get("sha256") == hashlib.sha256(raw).hexdigest():
+    if isinstance(entry, dict) and entry.get("sha256") == sha256(raw).hexdigest():
         return entry.get("data")
     return _read_yaml(path)
 
@@ -91,7 +92,7 @@ def compile_packs(directory: Path) -> str:
     """The text of ``packs.json`` for the packs in ``directory``."""
     out: dict[str, Any] = {}
     for path in sorted(directory.glob("*.yaml")):
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        sha = sha256(path.read_bytes()).hexdigest()
         out[path.stem] = {"sha256": sha, "data": _read_yaml(path)}
     return json.dumps(out, indent=1) + "\n"
 
