@@ -80,10 +80,13 @@ _MAX_RELATED = 3
 
 
 def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
+    links = list(repo.links())
+    if not links:
+        return
     # imported here: a run with nothing to link loads this module for META only
     from sentra_lint.crossfile.wording import build_note, hiding_mount, where
 
-    for link in repo.links():
+    for link in links:
         model = link.image
         if not model.reliable or not model.contents:
             continue

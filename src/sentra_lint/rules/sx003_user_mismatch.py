@@ -62,11 +62,14 @@ META = RuleMeta(
 
 
 def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
+    links = list(repo.links())
+    if not links:
+        return
     # imported here: a run with nothing to link loads this module for META only
     from sentra_lint.crossfile.wording import build_note, image_label, inside, same_user, where
     from sentra_lint.rules._dockerfile import is_root_user
 
-    for link in repo.links():
+    for link in links:
         model = link.image
         user = model.user
         la = link.launch
