@@ -469,6 +469,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     assert sentra and hadolint and zizmor
 
+    # The warm-up leaves the bytecode cache in place, as an installed wheel has
+    # it (pip compiles at install time). With PYTHONDONTWRITEBYTECODE set by
+    # the caller, every timed sentra-lint process would compile its modules
+    # from source again (60-70 ms each), so the variable is dropped for the tools.
+    no_bytecode_env = os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None
+
     versions = {
         "sentra-lint": sentra_version(sentra),
         "hadolint": tool_version([hadolint, "--version"]),
@@ -583,6 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         all_files=len(dockerfiles) + len(workflows) + len(composes),
         elapsed=time.perf_counter() - started,
         load=(load_before[0], os.getloadavg()[0]),
+        no_bytecode_env=no_bytecode_env,
     )
     print()
     print(report)
@@ -606,6 +613,7 @@ def render(
     all_files: int,
     elapsed: float,
     load: tuple[float, float],
+    no_bytecode_env: bool = False,
 ) -> str:
     cpu = "unknown CPU"
     try:
@@ -626,6 +634,8 @@ def render(
         f"- Rounds: {args.rounds} timed after one warm-up, interleaved; cold starts {args.cold_reps} per round; {jobs}",
         "- Times are medians of wall-clock time (min-max in brackets); command: `python benchmarks/run.py"
         + (" --quick" if args.quick else "") + "`",
+        "- Bytecode: tools run with the .pyc cache the warm-up writes"
+        + (" (PYTHONDONTWRITEBYTECODE was set in the environment and is dropped for the tools)" if no_bytecode_env else ""),
         f"- Total benchmark time: {elapsed:.0f} s; 1-minute load average {load[0]:.1f} at the start,"
         f" {load[1]:.1f} at the end (on {os.cpu_count()} cores: other work on the machine shifts"
         " absolute times; the interleaved ratios less so)",
