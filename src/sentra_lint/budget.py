@@ -23,7 +23,7 @@ from types import FrameType
 DEFAULT_TIMEOUT = 10.0
 
 
-class BudgetExceeded(BaseException):  # noqa: N818 - a signal, not an error
+class BudgetExceeded(BaseException):
     """The time budget ran out; ``seconds`` is the budget that was set."""
 
     def __init__(self, seconds: float) -> None:
