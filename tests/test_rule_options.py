@@ -14,13 +14,13 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 10
     container:
-      image: ghcr.io/acme/agent:1@sha256:%s
+      image: ghcr.io/acme/agent:1@sha256:DIGEST
       options: >-
         --cap-drop=ALL --security-opt=no-new-privileges --read-only --tmpfs /tmp:size=64m
-        --memory=%s --memory-swap=%s --cpus=%s --pids-limit=%s
+        --memory={mem} --memory-swap={swap} --cpus={cpus} --pids-limit={pids}
     steps:
       - run: echo hi
-""" % ("a" * 64, "{mem}", "{swap}", "{cpus}", "{pids}")
+""".replace("DIGEST", "a" * 64)
 
 
 def lint(tmp: Path, config: str, mem: str = "2g", swap: str = "2g", cpus: str = "2", pids: str = "100") -> list[tuple[str, str]]:
