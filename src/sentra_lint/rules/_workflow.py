@@ -391,7 +391,10 @@ def lower_parts(path: ContextPath) -> tuple[str, ...]:
 
 _ENV_FILES = ("GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT")
 _PRINTERS = frozenset({"echo", "printf", "print"})
-_VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}$]*\}|([A-Za-z_][A-Za-z0-9_]*))")
+# ``${NAME...}`` with at most 1,000 characters before its ``}``: the bound keeps
+# an unclosed ``${`` from rescanning the rest of a long line at every ``$``,
+# and the default may still hold ``$`` (``${MSG%%$'\n'*}``).
+_VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]{0,1000}\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def env_file_of(text: str) -> str | None:
