@@ -218,6 +218,19 @@ def apply_options(b: SpecBuilder, parsed: ParsedRun, to_span: ToSpan) -> None:
         b.unknown_options = True
 
 
+# Flags whose values are read by the grammar the builder shares with Compose.
+_ADDERS: dict[str, Callable[[SpecBuilder, str, Span, bool], None]] = {
+    "--cap-drop": SpecBuilder.add_cap_drop,
+    "--cap-add": SpecBuilder.add_cap_add,
+    "--security-opt": SpecBuilder.add_security_opt,
+    "--volume": SpecBuilder.add_volume,
+    "--mount": SpecBuilder.add_mount,
+    "--tmpfs": SpecBuilder.add_tmpfs,
+    "--device": SpecBuilder.add_device,
+    "--env": SpecBuilder.add_env,
+}
+
+
 def _apply(b: SpecBuilder, opt: Opt, to_span: ToSpan) -> None:
     span = to_span(opt.start, opt.end)
     name = opt.name
@@ -238,22 +251,8 @@ def _apply(b: SpecBuilder, opt: Opt, to_span: ToSpan) -> None:
         setattr(
             b, _NAMESPACE_FLAGS[name], Field(value.strip() if known else None, span, known, value)
         )
-    elif name == "--cap-drop":
-        b.add_cap_drop(value, span, known)
-    elif name == "--cap-add":
-        b.add_cap_add(value, span, known)
-    elif name == "--security-opt":
-        b.add_security_opt(value, span, known)
-    elif name == "--volume":
-        b.add_volume(value, span, known)
-    elif name == "--mount":
-        b.add_mount(value, span, known)
-    elif name == "--tmpfs":
-        b.add_tmpfs(value, span, known)
-    elif name == "--device":
-        b.add_device(value, span, known)
-    elif name == "--env":
-        b.add_env(value, span, known)
+    elif name in _ADDERS:
+        _ADDERS[name](b, value, span, known)
     elif name == "--env-file":
         b.env_files.append(Field(value if known else None, span, known, value))
     elif name == "--volumes-from":

@@ -38,6 +38,18 @@ _SIMPLE_ITEM = re.compile(r"^[A-Za-z0-9_./=-]+$")
 # Offsets and lines
 
 
+# Where every launch fix goes; appended to the documentation of each fixable SC rule.
+LAUNCH_FIX_PLACEMENT = """\
+Where it goes: a workflow's `options:` string gets the flag appended inside
+its quotes, a folded or literal `options:` block gets one more line at the
+block's indentation, a `container:` or `services.<id>:` mapping without
+`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
+the flag right after `run` (as a `\\` continuation line when the command
+already continues over lines); a Compose service gets the key at its own
+indentation. Nothing is fixed when the launch is the short form
+`container: image`, a flow mapping, a repository script, or a dev container.
+"""
+
 def offset_of(src: SourceFile, line: int, column: int) -> int:
     return src.offset(line, column)
 

@@ -30,14 +30,6 @@ Adds `--read-only` and, when nothing is mounted at `/tmp`,
 fails until a tmpfs is added where it writes. An explicit `--read-only=false`
 is not changed.
 
-Where it goes: a workflow's `options:` string gets the flag appended inside
-its quotes, a folded or literal `options:` block gets one more line at the
-block's indentation, a `container:` or `services.<id>:` mapping without
-`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
-the flag right after `run` (as a `\\` continuation line when the command
-already continues over lines); a Compose service gets the key at its own
-indentation. Nothing is fixed when the launch is the short form
-`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
@@ -49,7 +41,9 @@ from sentra_lint.container.spec import ContainerSpec
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._container import hint, may_report_missing, missing, violation
-from sentra_lint.rules._fix import TMP_TMPFS, launch_fix
+from sentra_lint.rules._fix import LAUNCH_FIX_PLACEMENT, TMP_TMPFS, launch_fix
+
+__doc__ = f"{(__doc__ or '').rstrip()}\n\n{LAUNCH_FIX_PLACEMENT}"
 
 META = RuleMeta(
     id="SC004",

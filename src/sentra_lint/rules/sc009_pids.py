@@ -34,14 +34,6 @@ the limit.
 Options used by the fix:
 - `fix-value`: the process limit to add (default 100).
 
-Where it goes: a workflow's `options:` string gets the flag appended inside
-its quotes, a folded or literal `options:` block gets one more line at the
-block's indentation, a `container:` or `services.<id>:` mapping without
-`options:` gets an `options: >-` key; a `docker run` in a `run:` step gets
-the flag right after `run` (as a `\\` continuation line when the command
-already continues over lines); a Compose service gets the key at its own
-indentation. Nothing is fixed when the launch is the short form
-`container: image`, a flow mapping, a repository script, or a dev container.
 """
 
 from __future__ import annotations
@@ -61,7 +53,9 @@ from sentra_lint.rules._container import (
     shown,
     violation,
 )
-from sentra_lint.rules._fix import launch_fix
+from sentra_lint.rules._fix import LAUNCH_FIX_PLACEMENT, launch_fix
+
+__doc__ = f"{(__doc__ or '').rstrip()}\n\n{LAUNCH_FIX_PLACEMENT}"
 
 META = RuleMeta(
     id="SC009",
