@@ -249,3 +249,20 @@ def test_devcontainer_catches() -> None:
         assert run(rule_id, text, Kind.DEVCONTAINER), rule_id
     (v,) = run("SC012", text, Kind.DEVCONTAINER)
     assert (v.span.line, v.span.column) == (4, 31)
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("DB_PASSWORD", True), ("WEBPASSWORD", True), ("LDAP_PASSWORDS", True), ("SECRET_KEY_BASE", True),
+        ("FLOWISE_SECRETKEY_OVERWRITE", True), ("STRIPE_API_KEY", True), ("POSTGRES_PWD", True),
+        ("githubToken", True), ("JWT_AUTH_TOKEN_SECRET", True), ("FLOWISE_EE_LICENSE_KEY", True),
+        ("PASSWORD_SALT_HASH_ROUNDS", False), ("EXPIRE_AUTH_TOKENS_ON_RESTART", False),
+        ("PASSWORD_RESET_TOKEN_EXPIRY_IN_MINS", False), ("REGISTRY_AUTH_HTPASSWD_REALM", False),
+        ("PUBLIC_KEY", False), ("SORT_KEY", False),
+    ],
+)
+def test_default_secret_names_end_in_what_they_hold(name: str, secret: bool) -> None:
+    from sentra_lint.rules.sc019_env_secrets import _default_secret_name
+
+    assert _default_secret_name(name) is secret

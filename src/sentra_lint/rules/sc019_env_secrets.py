@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from sentra_lint.container.spec import SECRET_NAME, ContainerSpec, EnvVar
 from sentra_lint.findings import Severity, Violation
@@ -95,9 +96,38 @@ _NOT_A_SECRET = re.compile(
 _SWITCH = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "y", "n"})
 
 
+# With the default patterns, the name must END in what it holds: the last
+# word is a secret noun (DB_PASSWORD, JWT_AUTH_TOKEN_SECRET, WEBPASSWORD) or
+# names a key (STRIPE_API_KEY), or the name holds a secret key anywhere
+# (SECRET_KEY_BASE). A secret word earlier in the name describes a setting
+# about the secret (PASSWORD_SALT_HASH_ROUNDS, EXPIRE_AUTH_TOKENS_ON_RESTART).
+_SECRET_ENDINGS = (
+    "TOKEN", "SECRET", "SECRETS", "PASSWORD", "PASSWORDS", "PASSWD", "PWD", "APIKEY", "SECRETKEY",
+    "CREDENTIAL", "CREDENTIALS",
+)
+_KEY_KINDS = frozenset(
+    {"API", "PRIVATE", "ACCESS", "SECRET", "SIGNING", "ENCRYPTION", "MASTER", "AUTH", "LICENSE", "SESSION"}
+)
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _default_secret_name(name: str) -> bool:
+    words = [w.upper() for w in _WORD_SPLIT.split(name) if w]
+    if not words:
+        return False
+    if words[-1].endswith(_SECRET_ENDINGS):  # WEBPASSWORD, LDAP_PASSWORDS
+        return True
+    if words[-1] == "KEY" and len(words) > 1 and words[-2] in _KEY_KINDS:
+        return True
+    # A secret key anywhere names the key itself (SECRET_KEY_BASE, APP_SECRETKEY_OVERWRITE).
+    return "SECRETKEY" in words or ("SECRET", "KEY") in pairwise(words)
+
+
 def _secret_name(name: str, patterns: list[re.Pattern[str]]) -> bool:
     if _NOT_A_SECRET.search(name):
         return False
+    if patterns == [SECRET_NAME]:
+        return _default_secret_name(name)
     return any(p.search(name) for p in patterns)
 
 
