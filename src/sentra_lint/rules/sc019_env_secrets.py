@@ -7,15 +7,18 @@ Reports secrets passed into a container's environment:
   its `container.env` or a step's `env` (steps of a container job run inside
   the container), or in a service's `env`;
 - `docker run -e NAME=value` whose value is a secret expression, or whose
-  name looks like a credential (`*TOKEN*`, `*SECRET*`, `*PASSWORD*`,
-  `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIAL*`) and that has
-  a value;
+  name says it holds a credential and that has a value: the name ends in
+  `TOKEN`, `SECRET`, `PASSWORD`, `PASSWD`, `PWD`, `APIKEY` or `CREDENTIAL(S)`
+  (`DB_PASSWORD`, `WEBPASSWORD`), or in an API, private, access, secret,
+  signing, encryption, master, auth, license or session `KEY`
+  (`STRIPE_API_KEY`), or holds `SECRET_KEY` anywhere (`SECRET_KEY_BASE`);
 - Compose `environment:` (list or mapping) and dev container
   `containerEnv`/`runArgs` entries with such names and a value.
 
 Names that are about a secret rather than the secret itself (`*_FILE`,
-`*_PATH`, `*_TYPE`, `*_EXPIRY`, `*_URL`, `*_ID`, ...) and switches with a
-yes/no value are not reported. ADR_0001 Phase 2 control (the `phase2`
+`*_PATH`, `*_TYPE`, `*_EXPIRY`, `*_URL`, `*_ID`, `PASSWORD_SALT_HASH_ROUNDS`,
+`EXPIRE_AUTH_TOKENS_ON_RESTART`, ...) and switches with a yes/no value are
+not reported. ADR_0001 Phase 2 control (the `phase2`
 profile).
 
 Options:
