@@ -231,6 +231,18 @@ _ADDERS: dict[str, Callable[[SpecBuilder, str, Span, bool], None]] = {
 }
 
 
+# Flags with a numeric value: the builder attribute, the parser and what a bad value is not.
+_NUMBERS: dict[str, tuple[str, Callable[[str], object], str]] = {
+    "--memory": ("memory", parse_memory, "a memory size"),
+    "--memory-swap": ("memory_swap", parse_memory_swap, "a memory size or -1"),
+    "--memory-reservation": ("memory_reservation", parse_bytes, "a memory size"),
+    "--cpus": ("cpus", parse_cpus, "a number of CPUs"),
+    "--cpu-quota": ("cpu_quota", parse_int, "a whole number"),
+    "--cpu-period": ("cpu_period", parse_int, "a whole number"),
+    "--pids-limit": ("pids_limit", parse_pids_limit, "a whole number"),
+}
+
+
 def _apply(b: SpecBuilder, opt: Opt, to_span: ToSpan) -> None:
     span = to_span(opt.start, opt.end)
     name = opt.name
@@ -257,39 +269,9 @@ def _apply(b: SpecBuilder, opt: Opt, to_span: ToSpan) -> None:
         b.env_files.append(Field(value if known else None, span, known, value))
     elif name == "--volumes-from":
         b.volumes_from.append(Field(value if known else None, span, known, value))
-    elif name == "--memory":
-        b.memory = _number(
-            b, span, known, value, parse_memory(value) if known else None, "a memory size"
-        )
-    elif name == "--memory-swap":
-        b.memory_swap = _number(
-            b,
-            span,
-            known,
-            value,
-            parse_memory_swap(value) if known else None,
-            "a memory size or -1",
-        )
-    elif name == "--memory-reservation":
-        b.memory_reservation = _number(
-            b, span, known, value, parse_bytes(value) if known else None, "a memory size"
-        )
-    elif name == "--cpus":
-        b.cpus = _number(
-            b, span, known, value, parse_cpus(value) if known else None, "a number of CPUs"
-        )
-    elif name == "--cpu-quota":
-        b.cpu_quota = _number(
-            b, span, known, value, parse_int(value) if known else None, "a whole number"
-        )
-    elif name == "--cpu-period":
-        b.cpu_period = _number(
-            b, span, known, value, parse_int(value) if known else None, "a whole number"
-        )
-    elif name == "--pids-limit":
-        b.pids_limit = _number(
-            b, span, known, value, parse_pids_limit(value) if known else None, "a whole number"
-        )
+    elif name in _NUMBERS:
+        attr, parse, what = _NUMBERS[name]
+        setattr(b, attr, _number(b, span, known, value, parse(value) if known else None, what))
 
 
 def _number(
