@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
+from sentra_lint._version import version
 from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
 
@@ -55,6 +56,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
     doc: dict[str, Any] = {
         "version": 1,
+        "tool": {"name": "sentra-lint", "version": version()},
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": e.path, "rule": e.rule, "message": e.message} for e in result.errors],
         "summary": {

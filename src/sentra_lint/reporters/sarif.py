@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
-from sentra_lint import __version__
+from sentra_lint._version import version
 from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
 from sentra_lint.reporters.json_format import HELP_URI
@@ -440,8 +440,8 @@ def build(result: RunResult, opts: dict[str, Any]) -> dict[str, Any]:
         "tool": {
             "driver": {
                 "name": "sentra-lint",
-                "semanticVersion": __version__,
-                "version": __version__,
+                "semanticVersion": version(),
+                "version": version(),
                 "informationUri": INFORMATION_URI,
                 "rules": [rule_descriptor(r) for r in ordered],
             }
