@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sentra_lint.rulebase import DOC_SECTIONS
-from sentra_lint.rules import REGISTRY, RULE_IDS, all_rules, load_rule
+from sentra_lint.rules import REGISTRY, RULE_IDS, all_rules, load_rule, target_of
 from tests.conftest import FIXTURES, SNAPSHOTS, run_cli
 
 KIND_BY_SUFFIX = {
@@ -58,8 +58,8 @@ def lint_fixture(rule_id: str, path: Path) -> str:
 
 IMPLEMENTED = [r.id for r in all_rules()]
 # Repository-level rules (SX) need fixture repositories: tests/test_crossfile.py runs them.
-FILE_RULES = [r.id for r in all_rules() if r.meta.target != "repository"]
-REPOSITORY_RULES = [r.id for r in all_rules() if r.meta.target == "repository"]
+FILE_RULES = [r.id for r in all_rules() if target_of(r.id) != "repository"]
+REPOSITORY_RULES = [r.id for r in all_rules() if target_of(r.id) == "repository"]
 
 
 @pytest.mark.parametrize("rule_id", REPOSITORY_RULES)

@@ -46,7 +46,6 @@ RULE = Rule(
         severity=Severity.ERROR,
         security_severity=8.1,
         area="dockerfile",
-        target="dockerfile",
         precision="high",
     ),
     doc=DOC.strip(),
@@ -183,7 +182,7 @@ def test_long_descriptions_are_cut_to_github_limit() -> None:
     long_rule = Rule(
         meta=RuleMeta(
             id="TS002", slug="x", title="T" * 2000, severity=Severity.NOTE, security_severity=12.0,
-            area="input", target="input",
+            area="input",
         ),
         doc="Summary.\n\n## What it does\n" + "word " * 600,
         check=RULE.check,

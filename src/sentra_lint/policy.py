@@ -377,7 +377,6 @@ def compile_rule(raw: dict[str, Any]) -> tuple[Rule, str]:
         severity=Severity(raw["severity"]),
         security_severity=float(raw.get("security-severity", {"error": 7.0, "warning": 5.0, "note": 2.0}[raw["severity"]])),
         area="policy",
-        target=TARGET_ENGINE[kind],
         precision="high",
     )
     return Rule(meta=meta, doc=doc, check=check), TARGET_ENGINE[kind]

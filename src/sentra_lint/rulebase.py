@@ -34,7 +34,6 @@ class RuleMeta:
     security_severity: float
     area: str
     """dockerfile, container, workflow, crossfile, input."""
-    target: str
     precision: str = "high"
     """very-high, high, medium, low (SARIF properties.precision)."""
     options: Mapping[str, Any] = field(default_factory=dict)

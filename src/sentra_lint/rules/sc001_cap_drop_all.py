@@ -63,7 +63,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=7.0,
     area="container",
-    target="container",
     precision="high",
     fixable=True,
 )

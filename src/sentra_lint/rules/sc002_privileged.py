@@ -54,7 +54,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=9.0,
     area="container",
-    target="container",
     precision="very-high",
     options={
         "allowed-capabilities": {

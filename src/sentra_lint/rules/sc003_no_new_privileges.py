@@ -55,7 +55,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=6.5,
     area="container",
-    target="container",
     precision="high",
     fixable=True,
 )

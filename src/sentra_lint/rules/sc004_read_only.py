@@ -52,7 +52,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=5.5,
     area="container",
-    target="container",
     precision="high",
     fixable=True,
 )

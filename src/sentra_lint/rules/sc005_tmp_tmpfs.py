@@ -57,7 +57,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=2.0,
     area="container",
-    target="container",
     precision="high",
     options={
         "required-tmpfs": {

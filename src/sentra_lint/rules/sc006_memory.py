@@ -70,7 +70,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=5.0,
     area="container",
-    target="container",
     precision="high",
     options={
         "max": {**SIZE_OPTION, "description": 'Largest acceptable memory limit, e.g. "4g".'},

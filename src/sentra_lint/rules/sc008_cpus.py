@@ -69,7 +69,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=3.0,
     area="container",
-    target="container",
     precision="high",
     options={
         "max": {

@@ -64,7 +64,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=4.0,
     area="container",
-    target="container",
     precision="high",
     options={
         "max": {

@@ -49,7 +49,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=4.0,
     area="container",
-    target="container",
     precision="very-high",
     fixable=True,
 )

@@ -48,7 +48,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=7.5,
     area="container",
-    target="container",
     precision="very-high",
 )
 

@@ -50,7 +50,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=9.0,
     area="container",
-    target="container",
     precision="high",
 )
 

@@ -42,7 +42,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=5.0,
     area="container",
-    target="container",
     precision="very-high",
 )
 

@@ -41,7 +41,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=6.0,
     area="container",
-    target="container",
     precision="very-high",
 )
 

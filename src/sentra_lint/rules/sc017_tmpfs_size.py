@@ -44,7 +44,6 @@ META = RuleMeta(
     severity=Severity.NOTE,
     security_severity=2.0,
     area="container",
-    target="container",
     precision="very-high",
 )
 

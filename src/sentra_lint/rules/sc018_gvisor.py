@@ -48,7 +48,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=5.0,
     area="container",
-    target="container",
     precision="high",
     options={
         "runtime": {

@@ -76,7 +76,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=6.5,
     area="container",
-    target="container",
     precision="high",
     options={
         "secret-patterns": {

@@ -47,7 +47,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=6.0,
     area="container",
-    target="container",
     precision="very-high",
     options={
         "trusted-registries": {

@@ -70,7 +70,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=7.5,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
     options=TARGET_OPTION,
 )

@@ -76,7 +76,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=6.0,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
     options=TARGET_OPTION,
 )

@@ -64,7 +64,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=8.0,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
 )
 

@@ -54,7 +54,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=6.0,
     area="dockerfile",
-    target="dockerfile",
     precision="very-high",
 )
 

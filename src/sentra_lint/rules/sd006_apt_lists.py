@@ -75,7 +75,6 @@ META = RuleMeta(
     severity=Severity.NOTE,
     security_severity=1.0,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
     options=TARGET_OPTION,
     fixable=True,

@@ -80,7 +80,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=2.0,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
     options=TARGET_OPTION,
     fixable=True,

@@ -55,7 +55,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=5.0,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
 )
 

@@ -65,7 +65,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=8.5,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
     options={
         "secret-patterns": {

@@ -68,7 +68,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=7.0,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
     options=TARGET_OPTION,
 )

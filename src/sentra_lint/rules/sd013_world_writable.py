@@ -54,7 +54,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=5.0,
     area="dockerfile",
-    target="dockerfile",
     precision="very-high",
     options=TARGET_OPTION,
 )

@@ -73,7 +73,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=6.5,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
     options=TARGET_OPTION,
 )

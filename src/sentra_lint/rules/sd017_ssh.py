@@ -53,7 +53,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=5.5,
     area="dockerfile",
-    target="dockerfile",
     precision="very-high",
     options=TARGET_OPTION,
 )

@@ -53,7 +53,6 @@ META = RuleMeta(
     severity=Severity.NOTE,
     security_severity=1.0,
     area="dockerfile",
-    target="dockerfile",
     precision="medium",
     options=TARGET_OPTION,
 )

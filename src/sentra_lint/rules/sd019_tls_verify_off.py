@@ -74,7 +74,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=7.5,
     area="dockerfile",
-    target="dockerfile",
     precision="high",
 )
 

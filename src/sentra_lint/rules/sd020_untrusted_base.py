@@ -52,7 +52,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=7.0,
     area="dockerfile",
-    target="dockerfile",
     precision="very-high",
     options={
         "trusted-registries": {

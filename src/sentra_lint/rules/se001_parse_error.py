@@ -39,6 +39,5 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=5.0,
     area="input",
-    target="input",
     precision="very-high",
 )

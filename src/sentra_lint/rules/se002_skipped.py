@@ -30,6 +30,5 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=3.0,
     area="input",
-    target="input",
     precision="very-high",
 )

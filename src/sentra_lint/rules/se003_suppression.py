@@ -36,6 +36,5 @@ META = RuleMeta(
     severity=Severity.NOTE,
     security_severity=1.0,
     area="input",
-    target="input",
     precision="very-high",
 )

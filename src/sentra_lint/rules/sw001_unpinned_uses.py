@@ -52,7 +52,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=7.5,
     area="workflow",
-    target="workflow",
     precision="very-high",
     options={
         "first-party-owners": {

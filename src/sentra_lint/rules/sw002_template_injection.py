@@ -78,7 +78,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=9.0,
     area="workflow",
-    target="workflow",
     precision="high",
     options={
         "min-confidence": {

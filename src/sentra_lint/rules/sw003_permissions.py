@@ -66,7 +66,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=6.0,
     area="workflow",
-    target="workflow",
     precision="very-high",
     fixable=True,
 )

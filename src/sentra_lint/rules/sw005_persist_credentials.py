@@ -59,7 +59,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=5.5,
     area="workflow",
-    target="workflow",
     precision="very-high",
     fixable=True,
 )

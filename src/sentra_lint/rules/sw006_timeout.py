@@ -55,7 +55,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=3.0,
     area="workflow",
-    target="workflow",
     precision="very-high",
     fixable=True,
     options={

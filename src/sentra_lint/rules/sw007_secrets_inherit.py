@@ -45,7 +45,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=5.0,
     area="workflow",
-    target="workflow",
     precision="very-high",
 )
 

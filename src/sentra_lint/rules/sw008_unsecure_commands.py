@@ -46,7 +46,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=8.0,
     area="workflow",
-    target="workflow",
     precision="very-high",
 )
 

@@ -71,7 +71,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=8.5,
     area="workflow",
-    target="workflow",
     precision="high",
     options={
         "min-confidence": {

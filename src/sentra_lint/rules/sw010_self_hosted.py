@@ -57,7 +57,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=7.0,
     area="workflow",
-    target="workflow",
     precision="high",
 )
 

@@ -68,7 +68,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=7.5,
     area="workflow",
-    target="workflow",
     precision="high",
 )
 

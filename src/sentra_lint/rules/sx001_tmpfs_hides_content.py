@@ -72,7 +72,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=5.0,
     area="crossfile",
-    target="repository",
     precision="high",
 )
 

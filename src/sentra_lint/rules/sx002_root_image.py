@@ -54,7 +54,6 @@ META = RuleMeta(
     severity=Severity.ERROR,
     security_severity=6.0,
     area="crossfile",
-    target="repository",
     precision="high",
 )
 

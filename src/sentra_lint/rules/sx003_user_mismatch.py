@@ -56,7 +56,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     security_severity=3.0,
     area="crossfile",
-    target="repository",
     precision="high",
 )
 
