@@ -61,6 +61,7 @@ def _yaml_comment_lines(src: SourceFile) -> Callable[[int], list[int]]:
 
 
 def _workflow(src: SourceFile, kind: Kind) -> Analysis:
+    from sentra_lint.agents.detect import assign_roles
     from sentra_lint.container.adapters import specs_from_workflow
     from sentra_lint.workflow.model import build_workflow
     from sentra_lint.yamlmodel import load_yaml
@@ -73,12 +74,14 @@ def _workflow(src: SourceFile, kind: Kind) -> Analysis:
     out.problems.extend(_problems(wf.problems))
     out.targets.append(("workflow", wf))
     specs, problems = specs_from_workflow(wf)
+    specs = assign_roles(specs, wf)
     out.problems.extend(_problems(problems))
     out.targets.extend(("container", s) for s in specs)
     return out
 
 
 def _compose(src: SourceFile) -> Analysis:
+    from sentra_lint.agents.detect import assign_roles
     from sentra_lint.compose import build_compose
     from sentra_lint.container.adapters import specs_from_compose
     from sentra_lint.yamlmodel import load_yaml
@@ -91,12 +94,14 @@ def _compose(src: SourceFile) -> Analysis:
     out.problems.extend(_problems(cf.problems))
     out.targets.append(("compose", cf))
     specs, problems = specs_from_compose(cf)
+    specs = assign_roles(specs)
     out.problems.extend(_problems(problems))
     out.targets.extend(("container", s) for s in specs)
     return out
 
 
 def _devcontainer(src: SourceFile) -> Analysis:
+    from sentra_lint.agents.detect import assign_roles
     from sentra_lint.container.adapters import specs_from_devcontainer
     from sentra_lint.devcontainer import parse_devcontainer
 
@@ -104,6 +109,7 @@ def _devcontainer(src: SourceFile) -> Analysis:
     out = Analysis(problems=_problems(dc.problems), comment_lines=lambda line: yaml_lines(src, line))
     out.targets.append(("devcontainer", dc))
     specs, problems = specs_from_devcontainer(dc)
+    specs = assign_roles(specs)
     out.problems.extend(_problems(problems))
     out.targets.extend(("container", s) for s in specs)
     return out

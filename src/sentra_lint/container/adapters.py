@@ -133,6 +133,7 @@ def _container_spec(wf: Any, job: Any, cont: Any, kind: str, label: str) -> Cont
     elif opts is None and isinstance(node, MapNode) and not node.flow:
         site = FixSite(src, node)
     b.fix_site = site
+    b.job = job.id if job is not None else None
     return b.build()
 
 
@@ -159,6 +160,7 @@ def _rebuild(spec: ContainerSpec) -> SpecBuilder:
         "workdir",
         "entrypoint",
         "unknown_options",
+        "job",
     ):
         setattr(b, name, getattr(spec, name))
     for name in (
@@ -173,6 +175,8 @@ def _rebuild(spec: ContainerSpec) -> SpecBuilder:
         "env_files",
         "unknown_flags",
         "problems",
+        "command",
+        "labels",
     ):
         setattr(b, name, list(getattr(spec, name)))
     ns = spec.namespaces
@@ -253,15 +257,23 @@ def _repo_root(workflow_path: str) -> Path | None:
     return None
 
 
-def _script_specs(wf: Any, run_text: str, label: str, seen: set[str]) -> list[ContainerSpec]:
+def read_step_scripts(wf: Any, run_text: str, seen: set[str] | None = None) -> list[SourceFile]:
+    """The repository scripts a ``run:`` script runs (``./x.sh``, ``bash scripts/x``), read.
+
+    Scripts outside the repository, missing, too large or not text are left
+    out; ``seen`` (real paths) keeps a script from being read twice.
+    """
     from sentra_lint import io as sio
     from sentra_lint.shell import parse_shell
+    from sentra_lint.source import normalise_newlines
 
     root = _repo_root(wf.source.path)
     if root is None:
         return []
+    if seen is None:
+        seen = set()
     script = parse_shell(run_text)
-    specs: list[ContainerSpec] = []
+    out: list[SourceFile] = []
     root_real = os.path.realpath(root)
     for rel in _script_paths(script):
         candidate = (root / rel).resolve()
@@ -276,10 +288,15 @@ def _script_specs(wf: Any, run_text: str, label: str, seen: set[str]) -> list[Co
             text = sio.decode(data)
         except (OSError, sio.Skip):
             continue
-        from sentra_lint.source import normalise_newlines
-
         display = sio.display_path(candidate)
-        script_src = SourceFile(path=display, text=normalise_newlines(text))
+        out.append(SourceFile(path=display, text=normalise_newlines(text)))
+    return out
+
+
+def _script_specs(wf: Any, run_text: str, label: str, seen: set[str]) -> list[ContainerSpec]:
+    specs: list[ContainerSpec] = []
+    for script_src in read_step_scripts(wf, run_text, seen):
+        display = script_src.path
         specs.extend(
             docker_run_specs(
                 script_src.text,
@@ -385,13 +402,17 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
         where = f"job '{job.id}'" if job is not None else "action"
         label = f"docker run in {where}, step '{step.label}'"
         vmap = run.value_map(src)
+        job_id = job.id if job is not None else None
         step_specs = [
-            dataclasses.replace(s, fix_site=FixSite(src, None, run.style))
+            dataclasses.replace(s, fix_site=FixSite(src, None, run.style), job=job_id)
             for s in docker_run_specs(
                 run.value, label, src.path, lambda i, j, m=vmap: m.span(src, i, j)
             )
         ]
-        step_specs.extend(_script_specs(wf, run.value, label, seen_scripts))
+        step_specs.extend(
+            dataclasses.replace(s, job=job_id)
+            for s in _script_specs(wf, run.value, label, seen_scripts)
+        )
         specs.extend(_mark_local_image(s, built) for s in step_specs)
     return specs, _problems(specs)
 
@@ -568,6 +589,46 @@ def _compose_device(b: SpecBuilder, r: _Compose, node: Node) -> None:
             b.add_device(":".join(parts), node.span(r.src), known)
 
 
+def _compose_words(r: _Compose, key: str) -> list[Field[str]]:
+    """``entrypoint:`` / ``command:`` as words: a list, or a string split like a shell would."""
+    node = r.svc.get(key)
+    words: list[Field[str]] = []
+    if isinstance(node, SeqNode):
+        for item in node.items:
+            read = r.text(item)
+            if read is not None and isinstance(item, ScalarNode):
+                text, known = read
+                words.append(Field(text if known else None, item.span(r.src), known, item.value))
+    elif isinstance(node, ScalarNode) and not node.is_null:
+        read = r.text(node)
+        if read is not None:
+            text, known = read
+            span = node.span(r.src)
+            for part in text.split():
+                words.append(Field(part if known else None, span, known, part))
+    return words
+
+
+def _compose_command(b: SpecBuilder, r: _Compose) -> None:
+    entry = _compose_words(r, "entrypoint")
+    if entry:
+        first = entry[0]
+        b.entrypoint = first
+        b.command.extend(entry[1:])
+    b.command.extend(_compose_words(r, "command"))
+    labels = r.svc.get("labels")
+    if isinstance(labels, MapNode):
+        for key, value in labels.pairs():
+            if isinstance(key, ScalarNode):
+                v = value.value if isinstance(value, ScalarNode) and not value.is_null else ""
+                text = f"{key.value}={v}"
+                b.labels.append(Field(text, key.span(r.src), True, text))
+    elif isinstance(labels, SeqNode):
+        for item in labels.items:
+            if isinstance(item, ScalarNode) and not item.is_null:
+                b.labels.append(Field(item.value, item.span(r.src), True, item.value))
+
+
 def _compose_spec(src: SourceFile, svc: Any) -> ContainerSpec:
     r = _Compose(src, svc)
     b = SpecBuilder("compose", f"compose service '{svc.name}'", src.path, svc.name_span)
@@ -591,6 +652,7 @@ def _compose_spec(src: SourceFile, svc: Any) -> ContainerSpec:
         )
     b.user = r.string("user")
     b.runtime = r.string("runtime")
+    _compose_command(b, r)
     for key, attr in _COMPOSE_NAMESPACES.items():
         setattr(b, attr, r.string(key))
     b.privileged = r.boolean(b, "privileged")

@@ -107,6 +107,10 @@ def spec_from_tokens(
             )
         elif not parsed.uncertain:
             b.problem(anchor_span, "no image given")
+        for tok in parsed.command:
+            b.command.append(
+                Field(tok.value if tok.literal else None, to_span(tok.start, tok.end), tok.literal, tok.value)
+            )
     if incomplete:
         b.unknown_options = True
     return b.build()
@@ -265,6 +269,8 @@ def _apply(b: SpecBuilder, opt: Opt, to_span: ToSpan) -> None:
         )
     elif name in _ADDERS:
         _ADDERS[name](b, value, span, known)
+    elif name == "--label":
+        b.labels.append(Field(value if known else None, span, known, value))
     elif name == "--env-file":
         b.env_files.append(Field(value if known else None, span, known, value))
     elif name == "--volumes-from":

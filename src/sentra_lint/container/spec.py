@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Generic, Literal, TypeVar
 
+from sentra_lint.agents.facts import Evidence, Role
 from sentra_lint.container.flags import parse_go_bool
 from sentra_lint.container.sizes import Limit, parse_bytes, parse_uid
 from sentra_lint.images import ImageRef
@@ -60,7 +61,7 @@ __all__ = [
 T = TypeVar("T")
 
 SourceKind = Literal[
-    "workflow-container", "workflow-service", "docker-run", "compose", "devcontainer"
+    "workflow-container", "workflow-service", "docker-run", "compose", "devcontainer", "mcp"
 ]
 
 _EXPANSION = re.compile(r"\$\{\{|\$\{?[A-Za-z_]|\$\(|`")
@@ -313,6 +314,24 @@ class ContainerSpec:
     """The ``run`` / ``create`` word of a ``docker`` command line."""
     fix_site: FixSite | None = field(default=None, compare=False, repr=False)
     """What a fix needs to add settings; ``None`` when the launch cannot be fixed in place."""
+    command: tuple[Field[str], ...] = ()
+    """The command after the image (``docker run IMAGE CMD...``, Compose ``command:``), word by word."""
+    labels: tuple[Field[str], ...] = ()
+    """``--label`` / Compose ``labels:`` entries, as ``key=value`` (or ``key``)."""
+    job: str | None = None
+    """The workflow job the launch belongs to."""
+    role: Role = "other"
+    """``agent``, ``service``, ``dev`` or ``other`` (see the catalogue's "Targets")."""
+    evidence: tuple[Evidence, ...] = ()
+    """Why the role is ``agent``: the image, command, credential or agent step that says so."""
+    target: str | None = None
+    """Why this run aims the hardening rules at the launch (``runs `claude```,
+    ``targets.images``); ``None`` when it does not. Set by the engine."""
+
+    @property
+    def subject(self) -> str:
+        """The label with the reason the launch is a target: ``job 'x' container (runs `claude`)``."""
+        return f"{self.label} ({self.target})" if self.target else self.label
 
     def mount_at(self, path: str) -> TmpfsMount | VolumeMount | None:
         """The last tmpfs or volume mounted exactly at ``path`` (normalised), if any."""
@@ -515,6 +534,12 @@ class SpecBuilder:
     problems: list[SpecProblem] = field(default_factory=list)
     command_span: Span | None = None
     fix_site: FixSite | None = None
+    command: list[Field[str]] = field(default_factory=list)
+    labels: list[Field[str]] = field(default_factory=list)
+    job: str | None = None
+    role: Role = "other"
+    evidence: list[Evidence] = field(default_factory=list)
+    target: str | None = None
 
     def build(self) -> ContainerSpec:
         ns = Namespaces(self.network, self.pid, self.ipc, self.uts, self.userns, self.cgroupns)
@@ -557,6 +582,12 @@ class SpecBuilder:
             problems=tuple(self.problems),
             command_span=self.command_span,
             fix_site=self.fix_site,
+            command=tuple(self.command),
+            labels=tuple(self.labels),
+            job=self.job,
+            role=self.role,
+            evidence=tuple(self.evidence),
+            target=self.target,
         )
 
     def problem(self, span: Span | None, message: str) -> None:

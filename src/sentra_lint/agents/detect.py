@@ -1,0 +1,503 @@
+"""Agent detection: which workflow steps and which container launches run an AI agent.
+
+Facts, computed once per file next to the models they describe, that rules
+read (SA rules, the targets of the hardening rules, SW006's scope):
+
+* :func:`agent_steps` - every step of a workflow or composite action that
+  runs an agent, with the evidence: a known agent action (the ``uses:``
+  prefix before ``@``), an agent CLI as a command word of its ``run:``
+  script or of a repository script it runs (also behind ``npx``, ``bunx``,
+  ``pnpm dlx``, ``yarn dlx``, ``npm exec``, ``pipx run``, ``uvx``,
+  ``uv tool run``, ``python -m``), a ``docker run`` of an agent image, or a
+  ``curl``/``wget`` to a model API endpoint. Installing an agent is not
+  running it; ``--version``/``--help``, ``which``, ``command -v`` and
+  ``echo`` are not runs, and neither are configuration subcommands
+  (``claude mcp add``, ``codex login``).
+* :func:`argv_agent` - the same reading for one command line given as
+  words (a container's entrypoint and command, an MCP server's
+  ``command``/``args``).
+* :func:`launch_evidence` and :func:`assign_roles` - the role of every
+  container launch (``agent``, ``service``, ``dev``, ``other``) with the
+  evidence, as the catalogue's "Targets" section defines it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sentra_lint import filecache
+from sentra_lint.agents import _builtin as known
+from sentra_lint.agents.facts import Evidence, Role
+
+if TYPE_CHECKING:
+    from sentra_lint.container.spec import ContainerSpec
+    from sentra_lint.shell.model import Command, ShellScript
+    from sentra_lint.source import SourceFile
+    from sentra_lint.workflow.model import Job, Step, Workflow
+
+__all__ = [
+    "AgentStep",
+    "ArgvMatch",
+    "agent_steps",
+    "argv_agent",
+    "assign_roles",
+    "job_agent_steps",
+    "launch_evidence",
+    "model_endpoint",
+    "step_agent",
+]
+
+_NOT_RUN_ARGS = frozenset(["--version", "-v", "-V", "--help", "-h", "version", "help"])
+_SHELL_WRAPPERS = frozenset(["sudo", "env", "nohup", "exec", "time", "nice", "stdbuf", "unbuffer"])
+_NPX_VALUE = frozenset(["-p", "--package", "-c", "--call", "--cache", "--registry", "--userconfig"])
+_PIPX_VALUE = frozenset(["--spec", "--python", "--pip-args", "--index-url", "-i"])
+_UVX_VALUE = frozenset(["--from", "--with", "--python", "-p", "--index", "--index-url", "-w", "--with-requirements"])
+_PIP_SPEC_END = re.compile(r"[=<>!~\[;\s]")
+_PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
+_URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^/@\s]*@)?([A-Za-z0-9.-]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ArgvMatch:
+    """An agent run found in a command line: ``words[first:last + 1]`` name it."""
+
+    agent: str
+    first: int
+    last: int
+    text: str
+    """How messages quote it: ``claude``, ``npx @anthropic-ai/claude-code``."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStep:
+    """A workflow step that runs an AI agent, with every piece of evidence found."""
+
+    job: Job | None
+    step: Step
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """The agents' names, in the order found, once each."""
+        return tuple(dict.fromkeys(e.agent for e in self.evidence))
+
+    @property
+    def inference_only(self) -> bool:
+        """Every run found only calls a model (no tools of its own)."""
+        return all(e.inference_only for e in self.evidence)
+
+    @property
+    def contained(self) -> bool:
+        """The agent runs in a container this step starts (``docker run`` of an agent image)."""
+        return all(e.kind in ("image", "entrypoint", "command") for e in self.evidence)
+
+    @property
+    def primary(self) -> Evidence:
+        return self.evidence[0]
+
+    def describe(self) -> str:
+        return self.primary.describe()
+
+
+# --------------------------------------------------------------------------
+# Command lines
+# --------------------------------------------------------------------------
+
+
+def _base(word: str) -> str:
+    return word.rsplit("/", 1)[-1]
+
+
+def _package_name(spec: str, python: bool) -> str:
+    """``@scope/name@1.2`` -> ``@scope/name``; ``aider-chat==0.5`` -> ``aider-chat``."""
+    if python:
+        return _PIP_SPEC_END.split(spec, 1)[0].lower()
+    at = spec.find("@", 1)
+    return (spec[:at] if at > 0 else spec).lower()
+
+
+def package_agent(name: str) -> str | None:
+    """The agent a package (npm or PyPI) installs or runs, if any."""
+    if name in known.PACKAGES:
+        return known.PACKAGES[name]
+    for prefix, agent in known.PACKAGE_PREFIXES.items():
+        if name.startswith(prefix):
+            return agent
+    return None
+
+
+def _skip_options(texts: Sequence[str], i: int, with_value: frozenset[str]) -> int:
+    while i < len(texts) and texts[i].startswith("-") and texts[i] != "--":
+        word = texts[i]
+        i += 1
+        if word in with_value and i < len(texts):
+            i += 1
+    if i < len(texts) and texts[i] == "--":
+        i += 1
+    return i
+
+
+def _first_operand(texts: Sequence[str], i: int) -> str | None:
+    while i < len(texts):
+        if not texts[i].startswith("-"):
+            return texts[i]
+        i += 1
+    return None
+
+
+def _is_run(agent: str, word: str, texts: Sequence[str], i: int) -> bool:
+    """Whether ``texts[i:]`` (the arguments of the agent CLI ``word``) run it."""
+    args = texts[i:]
+    if args and all(a in _NOT_RUN_ARGS for a in args):
+        return False
+    first = _first_operand(texts, i)
+    if first is not None and first in known.NOT_RUNS.get(agent, ()):
+        return False
+    only = known.ONLY_WITH.get(_base(word))
+    if only is not None and (first is None or first not in only):
+        return False
+    return not (_base(word) == "copilot" and first in known.AWS_COPILOT)
+
+
+def argv_agent(texts: Sequence[str]) -> ArgvMatch | None:
+    """The agent that a command line runs, or ``None``.
+
+    ``texts`` are the literal words (the first is the command). Wrappers
+    (``sudo``, ``env``, ``timeout 600``, ``npx -y``, ``uvx --from aider-chat
+    aider``, ``python -m openhands.core.main``) are looked through.
+    """
+    i = 0
+    n = len(texts)
+    while i < n:
+        name = _base(texts[i])
+        if name in _SHELL_WRAPPERS or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", texts[i]):
+            i += 1
+            while i < n and texts[i].startswith("-"):
+                i += 1
+            continue
+        if name == "timeout":
+            i = _skip_options(texts, i + 1, frozenset(["-s", "--signal", "-k", "--kill-after"]))
+            i += 1  # the duration
+            continue
+        break
+    if i >= n:
+        return None
+    start = i
+    name = _base(texts[i])
+    if name in known.CLIS:
+        cli = known.CLIS[name]
+        if not _is_run(cli, texts[i], texts, i + 1):
+            return None
+        return ArgvMatch(cli, start, start, name)
+    runner: str | None = None
+    j = i + 1
+    if name in ("npx", "bunx", "pnpx"):
+        runner = "node"
+    elif (name == "npm" and j < n and texts[j] == "exec") or (name in ("pnpm", "yarn", "bun") and j < n and texts[j] in ("dlx", "x")):
+        runner, j = "node", j + 1
+    elif name == "pipx" and j < n and texts[j] == "run":
+        runner, j = "python", j + 1
+    elif name == "uvx":
+        runner = "uv"
+    elif name == "uv" and j + 1 < n and texts[j] == "tool" and texts[j + 1] == "run":
+        runner, j = "uv", j + 2
+    elif _PYTHON.match(name) and j + 1 < n and texts[j] == "-m":
+        module = texts[j + 1].split(".", 1)[0].lower()
+        by_module = known.PACKAGES.get(module) or known.CLIS.get(module)
+        if by_module is None or not _is_run(by_module, module, texts, j + 2):
+            return None
+        return ArgvMatch(by_module, start, j + 1, f"{name} -m {texts[j + 1]}")
+    if runner is None:
+        return None
+    # A package given with -p/--package/--from/--spec names what runs; else the first operand.
+    package: str | None = None
+    values = {"node": _NPX_VALUE, "python": _PIPX_VALUE, "uv": _UVX_VALUE}[runner]
+    k = j
+    while k < n and texts[k].startswith("-") and texts[k] != "--":
+        word = texts[k]
+        flag, eq, inline = word.partition("=")
+        if flag in ("-p", "--package", "--from", "--spec") and not (runner == "uv" and flag == "-p"):
+            package = inline if eq else (texts[k + 1] if k + 1 < n else None)
+        k += 1 if eq or flag not in values else 2
+    if k < n and texts[k] == "--":
+        k += 1
+    if k >= n:
+        return None
+    command = texts[k]
+    agent: str | None = None
+    if package is not None:
+        agent = package_agent(_package_name(package, runner != "node"))
+    if agent is None:
+        agent = package_agent(_package_name(command, runner != "node"))
+    if agent is None and runner != "node":
+        agent = known.CLIS.get(_base(command))
+    if agent is None:
+        return None
+    if not _is_run(known.CLIS.get(_base(command), agent), command, texts, k + 1):
+        return None
+    return ArgvMatch(agent, start, k, " ".join(texts[start : k + 1]))
+
+
+def model_endpoint(url: str) -> str | None:
+    """The model API a URL points at (``https://api.openai.com/v1/...`` -> ``openai-api``)."""
+    m = _URL_HOST.match(url.strip().strip("'\""))
+    if m is None:
+        return None
+    host = m.group(1).lower().rstrip(".")
+    for suffix, name in known.MODEL_ENDPOINTS.items():
+        if host == suffix or host.endswith("." + suffix):
+            return name
+    return None
+
+
+# --------------------------------------------------------------------------
+# Images and launches
+# --------------------------------------------------------------------------
+
+_IMAGE_WORD_SPLIT = re.compile(r"[-_.]")
+
+
+def image_agent(name: str) -> str | None:
+    """The agent an image (name without tag or digest) runs, if its name says so."""
+    lower = name.lower()
+    if lower in known.IMAGES:
+        return known.IMAGES[lower]
+    for prefix, agent in known.IMAGE_PREFIXES.items():
+        if lower.startswith(prefix):
+            return agent
+    last = lower.rsplit("/", 1)[-1]
+    for word, agent in known.IMAGE_WORDS.items():
+        if "-" in word:
+            if re.search(rf"(^|[-_.]){re.escape(word)}($|[-_.])", last):
+                return agent
+        elif word in _IMAGE_WORD_SPLIT.split(last):
+            return agent
+    return None
+
+
+def _field_texts(fields: Iterable[Any]) -> list[str]:
+    return [f.value if f.value is not None else (f.raw or "") for f in fields]
+
+
+def launch_evidence(spec: ContainerSpec) -> list[Evidence]:
+    """Why a launch runs an agent: its image, entrypoint, command or a model credential."""
+    out: list[Evidence] = []
+    image = spec.image
+    ref = image.value
+    if ref is not None and not ref.unknown and image.span is not None:
+        agent = image_agent(ref.name)
+        if agent is not None:
+            out.append(Evidence("image", agent, ref.name, image.span, spec.path))
+    argv: list[Any] = []
+    if spec.entrypoint.present and spec.entrypoint.value:
+        argv.append(spec.entrypoint)
+    argv.extend(spec.command)
+    if argv:
+        texts = _field_texts(argv)
+        if spec.entrypoint.present and spec.entrypoint.value and " " in texts[0]:
+            texts = texts[0].split() + texts[1:]
+        found = argv_agent(texts)
+        if found is not None:
+            kind = "entrypoint" if spec.entrypoint.present and found.first == 0 else "command"
+            span = argv[min(found.first, len(argv) - 1)].span or spec.anchor_span
+            out.append(Evidence(kind, found.agent, found.text, span, spec.path))  # type: ignore[arg-type]
+    for env in spec.env:
+        if env.name is not None and env.name.upper() in known.MODEL_CREDENTIALS:
+            out.append(Evidence("credential", env.name, env.name, env.span or spec.anchor_span, spec.path))
+            break
+    return out
+
+
+def _base_role(spec: ContainerSpec) -> Role:
+    if spec.source_kind == "workflow-service":
+        return "service"
+    if spec.source_kind == "devcontainer":
+        return "dev"
+    if spec.source_kind == "mcp":
+        return "agent"
+    return "other"
+
+
+def assign_roles(specs: Sequence[ContainerSpec], wf: Workflow | None = None) -> list[ContainerSpec]:
+    """Every launch with its role and evidence set (see the catalogue's "Targets").
+
+    ``agent`` when the launch's image, entrypoint or command names an agent
+    or an MCP server, when it receives a model API credential, or when it
+    is the job ``container:`` of a job with an agent step (``wf`` given);
+    else ``service`` (a job's ``services:``), ``dev`` (a dev container) or
+    ``other``. Evidence the adapter already recorded (an MCP config) is kept.
+    """
+    steps_by_job: dict[str, list[AgentStep]] = {}
+    if wf is not None:
+        for found in agent_steps(wf):
+            if found.job is not None:
+                steps_by_job.setdefault(found.job.id, []).append(found)
+    out: list[ContainerSpec] = []
+    for spec in specs:
+        evidence = list(spec.evidence)
+        evidence.extend(launch_evidence(spec))
+        if spec.source_kind == "workflow-container" and spec.job in steps_by_job:
+            for found in steps_by_job[spec.job]:
+                e = found.primary
+                if e.kind in ("image", "entrypoint", "command"):
+                    continue  # that agent runs in a container of its own
+                evidence.append(
+                    Evidence("agent-step", e.agent, e.describe(), e.span, e.path, e.inference_only, e.via)
+                )
+        role: Role = "agent" if evidence else _base_role(spec)
+        out.append(dataclasses.replace(spec, role=role, evidence=tuple(evidence)))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Workflow steps
+# --------------------------------------------------------------------------
+
+
+def _action_agent(uses: str) -> tuple[str, str] | None:
+    """``(prefix, agent)`` for a ``uses:`` value that names a known agent action."""
+    name = uses.split("@", 1)[0].strip().lower()
+    for prefix, agent in known.ACTIONS.items():
+        if name == prefix or name.startswith(prefix + "/"):
+            return prefix, agent
+    return None
+
+
+def _not_a_run(cmd: Command) -> bool:
+    """``command -v claude`` asks where it is; it does not run it."""
+    return "command" in cmd.wrappers and any(w.text in ("-v", "-V") for w in cmd.raw_argv)
+
+
+def _run_evidence(
+    script: ShellScript, to_span: Any, path: str, via: str | None
+) -> Iterator[Evidence]:
+    from sentra_lint.container.flags import tokens_from_words
+    from sentra_lint.container.from_argv import spec_from_docker_words
+
+    for cmd in script.commands:
+        if not cmd.argv or _not_a_run(cmd):
+            continue
+        words = cmd.argv
+        literal = []
+        for w in words:
+            if not w.literal:
+                break
+            literal.append(w.text)
+        if not literal:
+            continue
+        name = cmd.name
+        if name in ("docker", "podman"):
+            spec = spec_from_docker_words(
+                tokens_from_words(words), label="", path=path, to_span=to_span
+            )
+            if spec is not None:
+                for e in launch_evidence(spec):
+                    if e.kind != "credential":
+                        yield dataclasses.replace(e, via=via)
+                        break
+            continue
+        if name in ("curl", "wget", "http", "https", "xh"):
+            for w in words[1:]:
+                api = model_endpoint(w.text) if w.literal or "://" in w.text else None
+                if api is not None:
+                    yield Evidence(
+                        "model-api", api, w.text, to_span(w.start, w.end), path, True, via
+                    )
+                    break
+            continue
+        found = argv_agent(literal)
+        if found is not None:
+            first, last = words[found.first], words[found.last]
+            yield Evidence("cli", found.agent, found.text, to_span(first.start, last.end), path, False, via)
+
+
+_CACHE: dict[Any, Any] = filecache.file_cache()
+
+
+def _script_evidence(wf: Workflow, run_text: str) -> list[Evidence]:
+    """Agents run by repository scripts that a ``run:`` script calls."""
+    from sentra_lint.container.adapters import read_step_scripts
+    from sentra_lint.shell import parse_shell
+
+    out: list[Evidence] = []
+    for script_src in read_step_scripts(wf, run_text):
+        script = parse_shell(script_src.text)
+        out.extend(
+            _run_evidence(
+                script,
+                lambda i, j, s=script_src: s.span(i, j),
+                script_src.path,
+                script_src.path,
+            )
+        )
+    return out
+
+
+def step_agent(wf: Workflow, job: Job | None, step: Step) -> AgentStep | None:
+    """The agent a step runs, with the evidence; ``None`` when it runs none."""
+    from sentra_lint.yamlmodel import ScalarNode
+
+    src: SourceFile = wf.source
+    evidence: list[Evidence] = []
+    if step.uses is not None and step.uses_span is not None:
+        hit = _action_agent(step.uses)
+        if hit is not None:
+            prefix, agent = hit
+            inference = prefix in known.INFERENCE_ONLY_ACTIONS and not _has_mcp_input(step)
+            evidence.append(
+                Evidence("action", agent, step.uses.split("@", 1)[0], step.uses_span, src.path, inference)
+            )
+    run = step.run
+    if isinstance(run, ScalarNode) and not run.is_null and run.value.strip():
+        from sentra_lint.shell import parse_shell
+
+        vmap = run.value_map(src)
+        script = parse_shell(run.value)
+        evidence.extend(_run_evidence(script, lambda i, j: vmap.span(src, i, j), src.path, None))
+        evidence.extend(_script_evidence(wf, run.value))
+    if not evidence:
+        return None
+    return AgentStep(job, step, tuple(evidence))
+
+
+def _has_mcp_input(step: Step) -> bool:
+    from sentra_lint.yamlmodel import ScalarNode
+
+    with_ = step.with_
+    if with_ is None:
+        return False
+    for key, value in with_.pairs():
+        if (
+            isinstance(key, ScalarNode)
+            and "mcp" in key.value.lower()
+            and isinstance(value, ScalarNode)
+            and value.value.strip() not in ("", "false")
+        ):
+            return True
+    return False
+
+
+def agent_steps(wf: Workflow) -> tuple[AgentStep, ...]:
+    """Every step of the workflow (or composite action) that runs an agent, in order."""
+    key = ("steps", id(wf))
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] is wf:
+        found: tuple[AgentStep, ...] = cached[1]
+        return found
+    out: list[AgentStep] = []
+    for job, step in wf.iter_steps():
+        hit = step_agent(wf, job, step)
+        if hit is not None:
+            out.append(hit)
+    result = tuple(out)
+    _CACHE[key] = (wf, result)
+    return result
+
+
+def job_agent_steps(wf: Workflow, job: Job) -> tuple[AgentStep, ...]:
+    """The agent steps of one job."""
+    return tuple(s for s in agent_steps(wf) if s.job is job)
