@@ -207,6 +207,7 @@ def _check(values: Mapping[str, Any]) -> int:
             config_suppressions=tuple(cfg.suppressions) if cfg else (),
             verbose=verbose,
             images=dict(cfg.images) if cfg else {},
+            agents=dict(cfg.agents) if cfg else {},
             config_dir=str(cfg.path.parent) if cfg and cfg.path else None,
             config_path=str(cfg.path) if cfg and cfg.path else None,
         )

@@ -44,6 +44,8 @@ class Config:
     max_file_size: int | None = None
     suppressions: list[ConfigSuppression] = field(default_factory=list)
     images: dict[str, Any] = field(default_factory=dict)
+    agents: dict[str, Any] = field(default_factory=dict)
+    """The ``agents:`` section: additions to the agent inventory (``agents/inventory.py``)."""
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -331,6 +333,7 @@ def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
         max_file_size=size if isinstance(size, int) else None,
         suppressions=sups,
         images=dict(data.get("images") or {}),
+        agents=dict(data.get("agents") or {}),
         raw=data,
     )
 

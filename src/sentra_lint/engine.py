@@ -57,6 +57,8 @@ class Settings:
     """The config's ``images:`` mapping (image name -> Dockerfile), for the repository rules."""
     config_dir: str | None = None
     config_path: str | None = None
+    agents: dict[str, Any] = field(default_factory=dict)
+    """The config's ``agents:`` section (additions to the agent inventory)."""
 
     def resolved_policy(self) -> Policy:
         if self.policy is None:
@@ -138,6 +140,11 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
     by_target: dict[str, list[tuple[Rule, RuleSetting, RuleContext]]] = {}
     enabled: set[str] = set()
     dynamic = dynamic_ids()
+    inventory: Any = None
+    if settings.agents:
+        from sentra_lint.agents.inventory import inventory_from_config
+
+        inventory = inventory_from_config(settings.agents)
     for rid in (*RULE_IDS, *dynamic):
         setting = policy.rules.get(rid)
         if setting is None and rid in dynamic:
@@ -165,7 +172,7 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
         options: dict[str, Any] = dict(setting.options)
         if settings.trusted_registries and "trusted-registries" not in options:
             options["trusted-registries"] = list(settings.trusted_registries)
-        ctx = RuleContext(options=options, profile=settings.profile)
+        ctx = RuleContext(options=options, profile=settings.profile, inventory=inventory)
         by_target.setdefault(target, []).append((rule, setting, ctx))
     return ActiveRules(by_target, enabled, {r: policy.rules.get(r) or RuleSetting() for r in enabled})
 

@@ -47,9 +47,19 @@ class RuleContext:
 
     options: Mapping[str, Any] = field(default_factory=dict)
     profile: str = "phase1"
+    inventory: Any = None
+    """The agent inventory (``agents.inventory.Inventory``) when the configuration extends it."""
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.options.get(name, default)
+
+    def agents(self) -> Any:
+        """The agent inventory of this run: the built-in table plus the config's ``agents:`` section."""
+        if self.inventory is not None:
+            return self.inventory
+        from sentra_lint.agents.inventory import builtin_inventory
+
+        return builtin_inventory()
 
 
 CheckFn = Callable[[Any, RuleContext], Iterator[Violation]]
