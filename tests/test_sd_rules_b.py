@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from sentra_lint.rules import _packages as pk
+from sentra_lint.dockerfile import semantics as ds
+from sentra_lint.shell import packages as pk
 from sentra_lint.shell import parse_shell
 
 
@@ -97,11 +98,11 @@ def test_removes_and_clean() -> None:
 
 
 def test_mounts() -> None:
-    assert pk.mounts_cover(["type=cache,target=/var/lib/apt/lists,sharing=locked"], pk.APT_LISTS)
-    assert pk.mounts_cover(["type=tmpfs,dst=/var/lib/apt"], pk.APT_LISTS)
-    assert not pk.mounts_cover(["type=cache,target=/var/cache/apt"], pk.APT_LISTS)
-    assert not pk.mounts_cover(["type=bind,target=/var/lib/apt/lists"], pk.APT_LISTS)
-    assert pk.parse_mount("target=/x")["type"] == "bind"
+    assert ds.mounts_cover(["type=cache,target=/var/lib/apt/lists,sharing=locked"], pk.APT_LISTS)
+    assert ds.mounts_cover(["type=tmpfs,dst=/var/lib/apt"], pk.APT_LISTS)
+    assert not ds.mounts_cover(["type=cache,target=/var/cache/apt"], pk.APT_LISTS)
+    assert not ds.mounts_cover(["type=bind,target=/var/lib/apt/lists"], pk.APT_LISTS)
+    assert ds.parse_mount("target=/x")["type"] == "bind"
 
 
 @pytest.mark.parametrize(
@@ -240,7 +241,7 @@ def test_apt_lists_cleanups() -> None:
 def test_pullable(raw: str, pullable: bool) -> None:
     from sentra_lint.images import parse_image_ref
 
-    assert pk.pullable(parse_image_ref(raw)) is pullable
+    assert ds.pullable(parse_image_ref(raw)) is pullable
 
 
 def test_secret_corpus_cases() -> None:

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from sentra_lint.shell.quoting import matching_close
+
 __all__ = [
     "FLAGS",
     "DockerRun",
@@ -381,28 +383,9 @@ def _expansion_end(text: str, i: int) -> int:
     nxt = text[i + 1]
     if nxt in "{(":
         close = "}" if nxt == "{" else ")"
-        depth, j = 1, i + 2
-        quote: str | None = None
-        while j < n:
-            c = text[j]
-            if quote:
-                if c == "\\" and quote == '"':
-                    j += 2
-                    continue
-                if c == quote:
-                    quote = None
-            elif c in "'\"":
-                quote = c
-            elif c == "\\":
-                j += 2
-                continue
-            elif c == nxt:
-                depth += 1
-            elif c == close:
-                depth -= 1
-                if depth == 0:
-                    return j + 1
-            j += 1
+        end = matching_close(text, i + 2, nxt, close)
+        if end >= 0:
+            return end + 1
         kind = "${" if nxt == "{" else "$("
         raise _Unterminated(i, f"unterminated {kind} expansion")
     if nxt.isalpha() or nxt == "_":

@@ -33,30 +33,32 @@ from dataclasses import dataclass
 
 from sentra_lint.container.sizes import parse_uid
 from sentra_lint.dockerfile import Dockerfile, Instruction, Stage
-from sentra_lint.rules._dockerfile import (
-    PipInstall,
+from sentra_lint.dockerfile.semantics import (
     RunCommand,
     Scope,
-    StdinReaders,
     UserSwitch,
     VenvTracker,
     effective_user,
-    fetch_to_stdout,
-    fetched_url,
     has_parse_problems,
     image_stages,
-    is_root_user,
     is_windows_stage,
+    pip_target,
+    walk,
+)
+from sentra_lint.shell import Command, ShellScript, Word
+from sentra_lint.shell.commands import (
+    PipInstall,
+    StdinReaders,
+    fetch_to_stdout,
+    fetched_url,
+    is_root_user,
     operands,
     pip_install,
-    pip_target,
     stdin_program_after,
     under_home,
     user_creation,
     user_part,
-    walk,
 )
-from sentra_lint.shell import Command, ShellScript, Word
 from sentra_lint.source import Span
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sentra_lint.container.sizes import parse_uid
 from sentra_lint.findings import Related
-from sentra_lint.rules._dockerfile import is_root_user, user_part
+from sentra_lint.shell.commands import is_root_user, user_part
 
 if TYPE_CHECKING:
     from sentra_lint.crossfile.facts import Mount

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sentra_lint.images import ImageRef
-from sentra_lint.shell.model import Word
+from sentra_lint.shell.model import ShellScript, Word
 from sentra_lint.source import SourceFile, Span
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
@@ -143,6 +143,17 @@ class Instruction:
             words = tuple(split_words(self.args, self.args_start, escape=self.escape))
             self._cache["words"] = words
         return words
+
+    @property
+    def script(self) -> ShellScript | None:
+        """The shell analysis of a ``RUN``, parsed on first use and cached on the instruction.
+
+        ``None`` for other instructions and when the ``SHELL`` in effect is
+        not a POSIX shell (PowerShell, cmd): then read :attr:`words`.
+        """
+        from sentra_lint.dockerfile.script import run_script
+
+        return run_script(self)
 
     def flag(self, name: str) -> Flag | None:
         """The last flag called ``name`` (with or without the leading ``--``)."""

@@ -51,17 +51,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
-from sentra_lint.findings import Severity, Violation
-from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import (
-    TARGET_OPTION,
+from sentra_lint.dockerfile.semantics import (
     effective_user,
-    final_stage,
     has_parse_problems,
     image_stages,
     is_windows_stage,
     stage_label,
 )
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 
 META = RuleMeta(
     id="SD001",

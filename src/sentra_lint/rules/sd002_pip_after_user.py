@@ -52,22 +52,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
-from sentra_lint.findings import Severity, Violation
-from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import (
-    TARGET_OPTION,
+from sentra_lint.dockerfile.semantics import (
     EnvSetting,
     RunCommand,
     UserSwitch,
     VenvTracker,
-    final_stage,
     image_stages,
-    pip_install,
     pip_target,
-    under_home,
-    user_creation,
     walk,
 )
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
+from sentra_lint.shell.commands import pip_install, under_home, user_creation
 
 META = RuleMeta(
     id="SD002",

@@ -45,17 +45,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import run_scripts
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import (
+from sentra_lint.shell import Command, ShellScript
+from sentra_lint.shell.commands import (
     StdinReaders,
     fetch_to_stdout,
     fetched_url,
     program_source,
-    run_scripts,
     stdin_program_after,
 )
-from sentra_lint.shell import Command, ShellScript
+from sentra_lint.shell.quoting import matching_close
 
 META = RuleMeta(
     id="SD003",
@@ -161,29 +162,6 @@ def _is_whole_substitution(raw: str) -> bool:
     if len(r) >= 2 and r[0] == r[-1] == '"':
         r = r[1:-1]
     if r.startswith("$(") and r.endswith(")"):
-        return _balanced_close(r, 2) == len(r) - 1
+        return matching_close(r, 2, "(", ")") == len(r) - 1
     return r.startswith("`") and r.endswith("`") and r.count("`") == 2
 
-
-def _balanced_close(text: str, i: int) -> int:
-    depth = 1
-    quote = ""
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == quote:
-                quote = ""
-            elif c == "\\" and quote == '"':
-                i += 1
-        elif c == "\\":
-            i += 1
-        elif c in "'\"":
-            quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1

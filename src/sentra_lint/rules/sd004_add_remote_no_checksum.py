@@ -43,9 +43,9 @@ import re
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import instruction_sources, scopes_before
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._packages import instruction_sources, scopes_before
 
 META = RuleMeta(
     id="SD004",

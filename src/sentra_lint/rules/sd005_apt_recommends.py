@@ -46,11 +46,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import image_stages, run_scripts
 from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, image_stages, run_scripts
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 from sentra_lint.rules._fix import insert_after
-from sentra_lint.rules._packages import apt_skips_recommends, installs, script_disables_recommends
+from sentra_lint.shell.packages import apt_skips_recommends, installs, script_disables_recommends
 
 META = RuleMeta(
     id="SD005",

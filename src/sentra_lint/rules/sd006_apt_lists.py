@@ -56,17 +56,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import image_stages, mounts_cover, run_mounts, run_scripts
 from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import (
-    TARGET_OPTION,
-    final_stage,
-    image_stages,
-    run_mounts,
-    run_scripts,
-)
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 from sentra_lint.rules._fix import append_to_run
-from sentra_lint.rules._packages import APT_LISTS, mounts_cover, package_commands, removes_apt_lists
+from sentra_lint.shell.packages import APT_LISTS, package_commands, removes_apt_lists
 
 META = RuleMeta(
     id="SD006",

@@ -57,21 +57,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import RunCommand, image_stages, parse_mount, run_mounts, walk
 from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import (
-    TARGET_OPTION,
-    RunCommand,
-    command_env,
-    final_stage,
-    image_stages,
-    pip_install,
-    run_mounts,
-    walk,
-)
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 from sentra_lint.rules._fix import insert_after
-from sentra_lint.rules._packages import covers, parse_mount
 from sentra_lint.shell import Command, ShellScript
+from sentra_lint.shell.commands import command_env, pip_install
+from sentra_lint.shell.packages import covers
 
 META = RuleMeta(
     id="SD007",

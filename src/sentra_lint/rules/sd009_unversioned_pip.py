@@ -49,22 +49,20 @@ import re
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
-from sentra_lint.findings import Severity, Violation
-from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import (
-    TARGET_OPTION,
-    PipInstall,
+from sentra_lint.dockerfile.semantics import (
     RunCommand,
     VenvTracker,
     base_image_python,
-    final_stage,
     image_stages,
-    pip_install,
     pip_target,
     walk,
 )
-from sentra_lint.rules._packages import package_command, package_name
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 from sentra_lint.shell import Command, Word
+from sentra_lint.shell.commands import PipInstall, pip_install
+from sentra_lint.shell.packages import package_command, package_name
 
 META = RuleMeta(
     id="SD009",

@@ -42,11 +42,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import run_scripts
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import basename, is_root_user, run_scripts
-from sentra_lint.rules._packages import package_command, package_name, rpm_name_matches
 from sentra_lint.shell import Command
+from sentra_lint.shell.commands import basename, is_root_user
+from sentra_lint.shell.packages import package_command, package_name, rpm_name_matches
 
 META = RuleMeta(
     id="SD010",

@@ -56,10 +56,10 @@ import re
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile, Instruction
+from sentra_lint.dockerfile.semantics import image_stages, instruction_sources
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, image_stages
-from sentra_lint.rules._packages import instruction_sources
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 
 META = RuleMeta(
     id="SD012",

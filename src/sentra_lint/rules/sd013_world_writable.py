@@ -42,9 +42,10 @@ import re
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import image_stages
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, image_stages
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 from sentra_lint.shell import Command, Word
 
 META = RuleMeta(
@@ -124,8 +125,6 @@ def _mode_option(cmd: Command) -> Word | None:
 
 
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
-    from sentra_lint.dockerfile import run_script
-
     final = final_stage(df, ctx)
     if final is None:
         return
@@ -143,7 +142,7 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                 continue
             if instr.keyword != "RUN":
                 continue
-            script = run_script(instr)
+            script = instr.script
             if script is None:
                 continue
             for cmd in script.commands:

@@ -54,22 +54,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import image_stages, mounts_cover, run_mounts, run_scripts
 from sentra_lint.findings import Edit, Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import (
-    TARGET_OPTION,
-    final_stage,
-    image_stages,
-    run_mounts,
-    run_scripts,
-)
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 from sentra_lint.rules._fix import append_to_run, insert_after
-from sentra_lint.rules._packages import (
+from sentra_lint.shell.packages import (
     APK_CACHE,
     RPM_CACHES,
     cleans_rpm_cache,
     installs,
-    mounts_cover,
     removes,
     runs_cleanup_script,
 )

@@ -41,10 +41,11 @@ import re
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import image_stages, run_scripts, scopes_before
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, image_stages, run_scripts
-from sentra_lint.rules._packages import installs, package_name, rpm_name_matches, scopes_before
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
+from sentra_lint.shell.packages import installs, package_name, rpm_name_matches
 
 META = RuleMeta(
     id="SD017",

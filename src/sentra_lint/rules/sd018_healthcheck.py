@@ -42,9 +42,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import image_stages
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, image_stages
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 
 META = RuleMeta(
     id="SD018",

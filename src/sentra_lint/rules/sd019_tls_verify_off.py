@@ -53,19 +53,12 @@ import re
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile.semantics import EnvSetting, RunCommand, all_stages, walk
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import (
-    EnvSetting,
-    RunCommand,
-    all_stages,
-    command_assignments,
-    long_flag,
-    short_flag,
-    walk,
-)
-from sentra_lint.rules._packages import package_command
 from sentra_lint.shell import Command, Word
+from sentra_lint.shell.commands import command_assignments, long_flag, short_flag
+from sentra_lint.shell.packages import package_command
 
 META = RuleMeta(
     id="SD019",

@@ -40,10 +40,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sentra_lint.dockerfile import Dockerfile, Flag
+from sentra_lint.dockerfile.semantics import parse_mount, pullable, scopes_before
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.images import ImageRef, parse_image_ref, registry_trusted
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._packages import parse_mount, pullable, scopes_before
 
 META = RuleMeta(
     id="SD020",

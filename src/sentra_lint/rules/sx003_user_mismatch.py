@@ -66,7 +66,7 @@ def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
         return
     # imported here: a run with nothing to link loads this module for META only
     from sentra_lint.crossfile.wording import build_note, image_label, inside, same_user, where
-    from sentra_lint.rules._dockerfile import is_root_user
+    from sentra_lint.shell.commands import is_root_user
 
     for link in links:
         model = link.image

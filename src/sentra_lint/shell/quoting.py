@@ -132,8 +132,14 @@ def _ansi_c(raw: str, i: int, out: list[str], pos: list[int]) -> int:
     return i
 
 
-def _skip_balanced(text: str, i: int, open_: str, close: str) -> int:
-    """``text[i]`` follows an opening bracket; return the index after its match."""
+def matching_close(text: str, i: int, open_: str, close: str) -> int:
+    """Index of the ``close`` matching an opening bracket just before ``text[i]``, or ``-1``.
+
+    The one bracket scanner of the shell model, the Docker flag grammar and
+    the rules: nested ``open_``/``close`` pairs count, brackets inside
+    single or double quotes do not, a backslash escapes the next character
+    (inside double quotes too).
+    """
     depth = 1
     n = len(text)
     quote = ""
@@ -153,9 +159,15 @@ def _skip_balanced(text: str, i: int, open_: str, close: str) -> int:
         elif c == close:
             depth -= 1
             if depth == 0:
-                return i + 1
+                return i
         i += 1
-    return n
+    return -1
+
+
+def _skip_balanced(text: str, i: int, open_: str, close: str) -> int:
+    """``text[i]`` follows an opening bracket; return the index after its match."""
+    end = matching_close(text, i, open_, close)
+    return end + 1 if end >= 0 else len(text)
 
 
 def split_words(

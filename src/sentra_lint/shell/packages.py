@@ -1,9 +1,8 @@
-"""Package-manager commands in ``RUN`` scripts: installs, their flags, clean-ups.
+"""Package-manager commands in shell scripts: installs, their flags, clean-ups.
 
-Shared by SD005, SD006, SD016 and SD017. Everything here works on the shell
-model (:class:`~sentra_lint.shell.Command`, :class:`~sentra_lint.shell.ShellScript`)
-and on ``--mount`` flag values, so it does not depend on how a Dockerfile
-was parsed. Words whose value is not literal (``$PKGS``) are never guessed at:
+Everything here works on the shell model
+(:class:`~sentra_lint.shell.Command`, :class:`~sentra_lint.shell.ShellScript`),
+so it does not depend on how a Dockerfile or workflow was parsed. Words whose value is not literal (``$PKGS``) are never guessed at:
 they are skipped, not matched.
 """
 
@@ -12,16 +11,10 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from sentra_lint.shell import Command, ShellScript, Word
-
-if TYPE_CHECKING:
-    from sentra_lint.dockerfile import Dockerfile, Instruction
-    from sentra_lint.images import ImageRef
-    from sentra_lint.rules._dockerfile import Scope
+from sentra_lint.shell.model import Command, ShellScript, Word
 
 APT_TOOLS = frozenset(["apt-get", "apt"])
 APK_TOOLS = frozenset(["apk"])
@@ -282,111 +275,3 @@ def cleans_rpm_cache(script: ShellScript) -> bool:
         if pc.verb.text == "clean" and any(w.text == "all" for w in pc.operands):
             return True
     return any(removes(script, c) for c in RPM_CACHES) or runs_cleanup_script(script)
-
-
-def parse_mount(value: str) -> dict[str, str]:
-    """The ``key=value`` fields of a ``--mount`` value (``type=cache,target=/x``).
-
-    Keys are lower-cased; ``dst`` and ``destination`` become ``target``; a
-    field without ``=`` is kept with an empty value (``readonly``).
-    """
-    fields: dict[str, str] = {}
-    for part in value.split(","):
-        key, sep, val = part.partition("=")
-        key = key.strip().lower()
-        if not key:
-            continue
-        if key in ("dst", "destination"):
-            key = "target"
-        fields[key] = val.strip().strip("\"'") if sep else ""
-    fields.setdefault("type", "bind")
-    return fields
-
-
-def mounts_cover(mounts: Iterable[str], target: str, types: Iterable[str] = ("cache", "tmpfs")) -> bool:
-    """Whether one of the ``--mount`` values puts a cache or tmpfs mount over ``target``."""
-    wanted = set(types)
-    for value in mounts:
-        fields = parse_mount(value)
-        if fields.get("type") in wanted and covers(fields.get("target", ""), target):
-            return True
-    return False
-
-
-# ---------------------------------------------------------------------------
-# Instruction arguments the file rules share (COPY/ADD sources, values in scope)
-# ---------------------------------------------------------------------------
-
-
-def instruction_sources(instr: Instruction) -> list[tuple[str, int, int]]:
-    """``(text, start, end)`` of every source of a ``COPY``/``ADD`` (not the destination).
-
-    Works for the shell form and the JSON form (``COPY ["a b", "/dst/"]``);
-    heredoc sources (``COPY <<EOF /x``) are left out. Offsets cover the
-    source as written, without JSON quotes.
-    """
-    if instr.exec_form is not None:
-        spans = instr._exec_spans
-        items = list(instr.exec_form)
-        if len(spans) != len(items):
-            return [(t, instr.args_start, instr.args_end) for t in items[:-1]]
-        out: list[tuple[str, int, int]] = []
-        for text, (s, e) in zip(items[:-1], spans[:-1], strict=True):
-            out.append((text, s + 1, max(s + 1, e - 1)))
-        return out
-    words = [w for w in instr.words if not w.text.startswith("<<")]
-    return [(w.text if w.literal else w.raw, w.start, w.end) for w in words[:-1]]
-
-
-def scopes_before(df: Dockerfile, instrs: Iterable[Instruction]) -> dict[int, Scope | None]:
-    """The ``ARG``/``ENV`` scope in effect before each instruction, keyed by its start offset.
-
-    ``None`` when the stage sets no variable the walk could see (then only
-    literal text is certain). Global ``ARG`` values are not in a stage's
-    scope unless the stage declares them again, as in Docker.
-    """
-    from sentra_lint.rules._dockerfile import Scope, walk
-
-    pending: dict[int, list[Instruction]] = {}
-    for instr in sorted(instrs, key=lambda i: i.start):
-        if 0 <= instr.stage < len(df.stages):
-            pending.setdefault(instr.stage, []).append(instr)
-    out: dict[int, Scope | None] = {}
-    if not pending:
-        return out
-    last: dict[int, Scope] = {}
-
-    def snapshot(scope: Scope) -> Scope:
-        return Scope(dict(scope.env), dict(scope.args), scope.workdir)
-
-    stages = [df.stages[i] for i in pending]
-    for event, scope in walk(df, stages):
-        idx = event.stage.index
-        last[idx] = scope
-        queue = pending.get(idx, [])
-        while queue and queue[0].start < event.instruction.start:
-            out[queue.pop(0).start] = snapshot(scope)
-    for idx, queue in pending.items():
-        for instr in queue:
-            final = last.get(idx)
-            out[instr.start] = snapshot(final) if final is not None else None
-    return out
-
-
-_REPO_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_REPOSITORY = re.compile(rf"^{_REPO_COMPONENT}(?:/{_REPO_COMPONENT})*$")
-
-
-def pullable(ref: ImageRef) -> bool:
-    """Whether ``ref`` names an image a build pulls from a registry.
-
-    False for unknown references, ``scratch``, names Docker would reject
-    (template text such as ``{{ base_image }}``, placeholders such as
-    ``BASEIMAGE`` that a script replaces before the build: repositories are
-    lower-case) and images built locally (``localhost/...``).
-    """
-    if ref.unknown or ref.is_scratch:
-        return False
-    if ref.registry is not None and ref.registry.split(":", 1)[0] == "localhost":
-        return False
-    return _REPOSITORY.match(ref.repository) is not None
