@@ -378,3 +378,43 @@ def test_corpus_workflows_load(capsys: pytest.CaptureFixture[str]) -> None:
         print(f"\nworkflow corpus: {stats}, load {per_file_ms:.2f} ms/file")
     assert inexact == []
     assert per_file_ms < 10
+
+
+SHELLS = """\
+on: push
+defaults:
+  run:
+    shell: pwsh
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        shell:
+    steps:
+      - run: echo one
+      - run: echo two
+        shell: Bash
+      - run: echo three
+        shell: "   "
+      - run: echo four
+        shell: /usr/bin/bash -e {0}
+      - uses: actions/checkout@v4
+      - name: nothing
+  b:
+    uses: org/repo/.github/workflows/x.yml@main
+"""
+
+
+def test_step_facts_one_shell_definition() -> None:
+    w = wf(SHELLS)
+    steps = w.jobs[0].steps
+    # A null job default does not hide the workflow's; case and directories do not matter.
+    assert [s.shell_name for s in steps[:4]] == ["pwsh", "bash", "pwsh", "bash"]
+    assert [s.is_posix for s in steps[:4]] == [False, True, False, True]
+    assert steps[0].script is None
+    script = steps[1].script
+    assert script is not None and [c.name for c in script.commands] == ["echo"]
+    assert steps[1].script is script  # parsed once
+    assert [s.kind.value for s in steps] == ["script"] * 4 + ["action", "other"]
+    assert [j.kind.value for j in w.jobs] == ["steps", "reusable-call"]

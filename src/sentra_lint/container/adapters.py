@@ -191,20 +191,6 @@ def _rebuild(spec: ContainerSpec) -> SpecBuilder:
     return b
 
 
-def _step_shell(job: Any, step: Any, wf: Any) -> str:
-    shell = (
-        step.shell.value if step.shell is not None and isinstance(step.shell, ScalarNode) else None
-    )
-    if shell is None:
-        for defaults in (getattr(job, "defaults", None), wf.defaults):
-            run = defaults.get("run") if isinstance(defaults, MapNode) else None
-            sh = run.get("shell") if isinstance(run, MapNode) else None
-            if isinstance(sh, ScalarNode):
-                shell = sh.value
-                break
-    return (shell or "bash").split()[0].rsplit("/", 1)[-1] if shell else "bash"
-
-
 def docker_run_specs(
     script_text: str, base_label: str, path: str, to_span: Any
 ) -> list[ContainerSpec]:
@@ -397,7 +383,7 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
         run = step.run
         if not isinstance(run, ScalarNode) or run.is_null:
             continue
-        if _step_shell(job, step, wf) not in _POSIX_SHELLS:
+        if not step.is_posix:
             continue
         where = f"job '{job.id}'" if job is not None else "action"
         label = f"docker run in {where}, step '{step.label}'"

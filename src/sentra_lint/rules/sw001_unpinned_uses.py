@@ -42,8 +42,8 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.workflow.model import Workflow, parse_uses
-from sentra_lint.yamlmodel import ScalarNode
+from sentra_lint.source import Span
+from sentra_lint.workflow.model import UsesRef, Workflow
 
 META = RuleMeta(
     id="SW001",
@@ -73,11 +73,8 @@ def _owners(ctx: RuleContext) -> frozenset[str]:
     return frozenset(owners | set(_FIRST_PARTY))
 
 
-def _check_one(
-    wf: Workflow, node: ScalarNode, what: str, owners: frozenset[str]
-) -> Violation | None:
-    ref = parse_uses(node.value)
-    span = node.span(wf.source)
+def _check_one(ref: UsesRef, span: Span, what: str, owners: frozenset[str]) -> Violation | None:
+    written = ref.raw.strip()
     if ref.kind == "local":
         return None
     if ref.kind == "docker":
@@ -86,15 +83,15 @@ def _check_one(
             return None
         return Violation(
             span,
-            f"container action '{node.value.strip()}' is not pinned by digest; "
+            f"container action '{written}' is not pinned by digest; "
             "use docker://image@sha256:<digest>",
         )
     if ref.kind == "unknown":
-        if "${{" in node.value:
+        if "${{" in ref.raw:
             return None
         return Violation(
             span,
-            f"{what} '{node.value.strip()}' names no version; pin it to a full commit SHA "
+            f"{what} '{written}' names no version; pin it to a full commit SHA "
             "(owner/repo@<40-hex sha>)",
         )
     if ref.pinned_to_sha:
@@ -102,7 +99,7 @@ def _check_one(
     first_party = (ref.owner or "").lower() in owners
     shown = ref.ref or ""
     message = (
-        f"{what} '{node.value.strip()}' is pinned to '{shown}', which can be moved; "
+        f"{what} '{written}' is pinned to '{shown}', which can be moved; "
         "pin it to a full 40-character commit SHA"
     )
     return Violation(span, message, severity=Severity.WARNING if first_party else None)
@@ -111,12 +108,12 @@ def _check_one(
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     owners = _owners(ctx)
     for job in wf.jobs:
-        if job.uses_node is not None:
-            v = _check_one(wf, job.uses_node, "reusable workflow", owners)
+        if job.uses_ref is not None and job.uses_span is not None:
+            v = _check_one(job.uses_ref, job.uses_span, "reusable workflow", owners)
             if v is not None:
                 yield v
     for _job, step in wf.iter_steps():
-        if step.uses_node is not None:
-            v = _check_one(wf, step.uses_node, "action", owners)
+        if step.uses_ref is not None and step.uses_span is not None:
+            v = _check_one(step.uses_ref, step.uses_span, "action", owners)
             if v is not None:
                 yield v

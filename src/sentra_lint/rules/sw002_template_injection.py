@@ -60,11 +60,10 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._workflow import (
+from sentra_lint.workflow.analysis import (
     LocatedExpr,
     action_path,
     all_scopes,
-    confidence_option,
     scalar_expressions,
 )
 from sentra_lint.workflow.model import Workflow
@@ -120,14 +119,14 @@ def _sink(
 
 
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
-    minimum = confidence_option(ctx.option("min-confidence"))
+    minimum = Confidence.parse(ctx.option("min-confidence"))
     for scope in all_scopes(wf):
         step = scope.step
         if step.run is not None:
             found = scalar_expressions(wf, step.run, scope.ctx)
             yield from _sink(wf, step.run, "a run: script", found, minimum)
-        if action_path(step) == "actions/github-script" and step.with_ is not None:
-            script = step.with_.get("script")
-            if isinstance(script, ScalarNode) and not script.is_null:
+        if action_path(step) == "actions/github-script":
+            script = step.input_scalar("script")
+            if script is not None:
                 found = scalar_expressions(wf, script, scope.ctx)
                 yield from _sink(wf, script, "a github-script script", found, minimum)

@@ -59,15 +59,9 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._workflow import (
-    POSIX_SHELLS,
-    expression_paths,
-    is_checkout,
-    lower_parts,
-    step_shell,
-)
-from sentra_lint.workflow.model import Job, Step, Workflow
-from sentra_lint.yamlmodel import Node, ScalarNode
+from sentra_lint.workflow.analysis import expression_paths, is_checkout, lower_parts
+from sentra_lint.workflow.model import Step, Workflow
+from sentra_lint.yamlmodel import ScalarNode
 
 META = RuleMeta(
     id="SW004",
@@ -118,10 +112,10 @@ def _pull_ref(text: str) -> bool:
     return "refs/pull/" in t
 
 
-def _checkout_input(step: Step) -> tuple[Node, str] | None:
+def _checkout_input(step: Step) -> tuple[ScalarNode, str] | None:
     for name in ("ref", "repository"):
-        node = step.input(name)
-        if isinstance(node, ScalarNode) and not node.is_null:
+        node = step.input_scalar(name)
+        if node is not None:
             head = _head_path(node.value)
             if head is not None:
                 return node, f"checks out '{head}'"
@@ -130,16 +124,11 @@ def _checkout_input(step: Step) -> tuple[Node, str] | None:
     return None
 
 
-def _run_checkouts(wf: Workflow, job: Job | None, step: Step) -> Iterator[tuple[int, int, str]]:
+def _run_checkouts(step: Step) -> Iterator[tuple[int, int, str]]:
     """``(start, end, what)`` offsets into the run value of commands that fetch the head."""
-    run = step.run
-    if run is None:
+    run, script = step.run, step.script
+    if run is None or script is None:
         return
-    if step_shell(wf, job, step) not in POSIX_SHELLS:
-        return
-    from sentra_lint.shell import parse_shell
-
-    script = parse_shell(run.value, 0)
     text = run.value
     for cmd in script.commands:
         words = [w.text for w in cmd.argv]
@@ -171,7 +160,7 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     names = " and ".join(t.name for t in triggers)
     related = tuple(Related(wf.source.path, t.span, f"triggered by {t.name}") for t in triggers)
     found = False
-    for job, step in wf.iter_steps():
+    for _job, step in wf.iter_steps():
         if is_checkout(step):
             hit = _checkout_input(step)
             if hit is not None:
@@ -185,7 +174,7 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                 )
         if step.run is not None:
             vmap = step.run.value_map(wf.source)
-            for start, end, what in _run_checkouts(wf, job, step):
+            for start, end, what in _run_checkouts(step):
                 found = True
                 yield Violation(
                     vmap.span(wf.source, start, end),

@@ -48,9 +48,9 @@ from collections.abc import Iterator
 from sentra_lint.findings import Edit, Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._fix import add_keys, indent_unit, span_offsets
-from sentra_lint.rules._workflow import is_checkout
-from sentra_lint.workflow.model import Workflow
-from sentra_lint.yamlmodel import MapNode, ScalarNode, as_bool
+from sentra_lint.workflow.analysis import is_checkout
+from sentra_lint.workflow.model import Workflow, null_or_missing
+from sentra_lint.yamlmodel import MapNode, as_bool
 
 META = RuleMeta(
     id="SW005",
@@ -71,8 +71,9 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         if not is_checkout(step) or step.uses_span is None:
             continue
         node = step.input("persist-credentials")
-        entry = step.with_.entry("persist-credentials") if step.with_ is not None else None
-        if node is None or (isinstance(node, ScalarNode) and node.is_null):
+        scalar = step.input_scalar("persist-credentials")
+        entry = step.input_entry("persist-credentials")
+        if null_or_missing(node):
             yield Violation(
                 step.uses_span,
                 "actions/checkout keeps the token in the git configuration for every later "
@@ -81,13 +82,13 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                 fixes=_add_input(wf, step.node, step.with_, node),
             )
             continue
-        if isinstance(node, ScalarNode) and "${{" in node.value:
+        if scalar is not None and "${{" in scalar.value:
             continue
         if as_bool(node) is False:
             continue
         span = entry[1].span(wf.source) if entry is not None else step.uses_span
         fixes: tuple[Fix, ...] = ()
-        if entry is not None and isinstance(entry[1], ScalarNode):
+        if entry is not None and scalar is not None:
             start, end = span_offsets(wf.source, span)
             fixes = (Fix(_DESCRIPTION, (Edit(start, end, "false"),), safe=False),)
         yield Violation(

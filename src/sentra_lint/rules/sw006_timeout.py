@@ -46,7 +46,6 @@ from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._fix import add_keys
 from sentra_lint.workflow.model import Workflow
-from sentra_lint.yamlmodel import ScalarNode
 
 META = RuleMeta(
     id="SW006",
@@ -75,11 +74,10 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     for job in wf.jobs:
         if job.is_reusable_call:
             continue
-        t = job.timeout_minutes
-        if t is not None and not (isinstance(t, ScalarNode) and t.is_null):
+        if job.has_timeout:
             continue
         fixes: tuple[Fix, ...] = ()
-        if t is None:
+        if job.timeout_minutes is None:
             edits = add_keys(wf.source, job.node, [f"timeout-minutes: {minutes}"], after="runs-on")
             if edits:
                 fixes = (Fix(f"set timeout-minutes: {minutes}", tuple(edits), safe=False),)

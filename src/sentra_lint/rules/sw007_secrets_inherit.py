@@ -36,7 +36,6 @@ from collections.abc import Iterator
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.workflow.model import Workflow
-from sentra_lint.yamlmodel import ScalarNode
 
 META = RuleMeta(
     id="SW007",
@@ -51,11 +50,10 @@ META = RuleMeta(
 
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     for job in wf.jobs:
-        node = job.secrets
-        if isinstance(node, ScalarNode) and node.value.strip() == "inherit":
+        if job.secrets_inherit and job.secrets is not None:
             called = job.uses or "the called workflow"
             yield Violation(
-                node.span(wf.source),
+                job.secrets.span(wf.source),
                 f"job '{job.id}' passes every secret to {called.strip()}; pass only the "
                 "secrets it needs by name",
             )

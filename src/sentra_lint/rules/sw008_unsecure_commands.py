@@ -35,9 +35,9 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._workflow import POSIX_SHELLS, env_file_of, step_shell
-from sentra_lint.workflow.model import Workflow
-from sentra_lint.yamlmodel import MapNode, ScalarNode
+from sentra_lint.workflow.analysis import env_file_of
+from sentra_lint.workflow.model import Workflow, scalar_entries
+from sentra_lint.yamlmodel import MapNode
 
 META = RuleMeta(
     id="SW008",
@@ -59,8 +59,8 @@ def _enabled(value: str) -> bool:
 def _env(wf: Workflow, env: MapNode | None, where: str) -> Iterator[Violation]:
     if env is None:
         return
-    for name, key, value in env.str_items():
-        if name != NAME or not isinstance(value, ScalarNode) or "${{" in value.value:
+    for name, key, value in scalar_entries(env):
+        if name != NAME or value is None or "${{" in value.value:
             continue
         if _enabled(value.value):
             yield Violation(
@@ -74,14 +74,14 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     yield from _env(wf, wf.env, "the workflow env")
     for job in wf.jobs:
         yield from _env(wf, job.env, f"the env of job '{job.id}'")
-    for owner, step in wf.iter_steps():
+    for _owner, step in wf.iter_steps():
         yield from _env(wf, step.env, f"the env of step '{step.label}'")
         run = step.run
-        if run is None or NAME not in run.value or step_shell(wf, owner, step) not in POSIX_SHELLS:
+        if run is None or NAME not in run.value:
             continue
-        from sentra_lint.shell import parse_shell
-
-        script = parse_shell(run.value, 0)
+        script = step.script
+        if script is None:
+            continue
         for cmd in script.commands:
             if not any(
                 r.target is not None and env_file_of(r.target.text) == "GITHUB_ENV"

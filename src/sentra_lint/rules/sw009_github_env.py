@@ -60,9 +60,9 @@ from dataclasses import replace
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._workflow import all_scopes, confidence_option, env_file_writes
+from sentra_lint.workflow.analysis import all_scopes, env_file_writes
 from sentra_lint.workflow.model import Workflow
-from sentra_lint.workflow.taint import Taint
+from sentra_lint.workflow.taint import Confidence, Taint
 
 META = RuleMeta(
     id="SW009",
@@ -101,7 +101,7 @@ def _multiline(taint: Taint) -> Taint:
 
 
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
-    minimum = confidence_option(ctx.option("min-confidence"))
+    minimum = Confidence.parse(ctx.option("min-confidence"))
     for scope in all_scopes(wf):
         if scope.step.run is None:
             continue

@@ -45,10 +45,14 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._workflow import FORK_REACHABLE_TRIGGERS, expression_paths, lower_parts
 from sentra_lint.source import Span
+from sentra_lint.workflow.analysis import (
+    FORK_REACHABLE_TRIGGERS,
+    expression_paths,
+    lower_parts,
+    matrix_literals,
+)
 from sentra_lint.workflow.model import Job, Workflow
-from sentra_lint.yamlmodel import MapNode, Node, ScalarNode, SeqNode
 
 META = RuleMeta(
     id="SW010",
@@ -61,43 +65,10 @@ META = RuleMeta(
 )
 
 
-def _matrix_labels(job: Job, keys: tuple[str, ...]) -> list[ScalarNode]:
-    """Literal values the matrix gives ``matrix.<keys…>``: items of the matrix
-    list and of ``include`` entries, followed through nested mappings."""
-    strategy = job.strategy
-    matrix = strategy.get("matrix") if isinstance(strategy, MapNode) else None
-    if not isinstance(matrix, MapNode) or not keys:
-        return []
-    values: list[Node] = []
-    for name, _k, value in matrix.str_items():
-        if name.lower() == keys[0] and isinstance(value, SeqNode):
-            values.extend(value.items)
-    include = matrix.get("include")
-    if isinstance(include, SeqNode):
-        for item in include.items:
-            if isinstance(item, MapNode):
-                values.extend(v for n, _k, v in item.str_items() if n.lower() == keys[0])
-    for key in keys[1:]:
-        nested: list[Node] = []
-        for value in values:
-            if isinstance(value, MapNode):
-                nested.extend(v for n, _k, v in value.str_items() if n.lower() == key)
-        values = nested
-    out: list[ScalarNode] = []
-    for value in values:
-        items = value.items if isinstance(value, SeqNode) else (value,)
-        for item in items:
-            if isinstance(item, ScalarNode) and not item.is_null and "${{" not in item.value:
-                out.append(item)
-    return out
-
-
 def _self_hosted(wf: Workflow, job: Job) -> Span | None:
-    runs_on = job.runs_on
-    if isinstance(runs_on, MapNode):
-        entry = runs_on.entry("group")
-        if entry is not None and not (isinstance(entry[1], ScalarNode) and entry[1].is_null):
-            return entry[0].span(wf.source)
+    group = job.runner_group
+    if group is not None:
+        return group.span(wf.source)
     for label in job.runs_on_labels():
         if label.value.strip().lower() == "self-hosted":
             return label.span(wf.source)
@@ -105,7 +76,7 @@ def _self_hosted(wf: Workflow, job: Job) -> Span | None:
             for path in expression_paths(label.value):
                 parts = lower_parts(path)
                 if len(parts) >= 2 and parts[0] == "matrix":
-                    for value in _matrix_labels(job, parts[1:]):
+                    for value in matrix_literals(job, parts[1:]):
                         if value.value.strip().lower() == "self-hosted":
                             return label.span(wf.source)
     return None

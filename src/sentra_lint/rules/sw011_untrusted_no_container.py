@@ -57,9 +57,8 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._workflow import UNTRUSTED_TRIGGERS, node_secret_refs
+from sentra_lint.workflow.analysis import UNTRUSTED_TRIGGERS, node_secret_refs
 from sentra_lint.workflow.model import Job, Workflow
-from sentra_lint.yamlmodel import ScalarNode
 
 META = RuleMeta(
     id="SW011",
@@ -73,7 +72,7 @@ META = RuleMeta(
 
 
 def _job_secrets(job: Job) -> list[str]:
-    if isinstance(job.secrets, ScalarNode) and job.secrets.value.strip() == "inherit":
+    if job.secrets_inherit:
         return ["secrets: inherit"]
     names: list[str] = []
     for part in ("env", "steps", "with", "secrets", "services", "outputs"):

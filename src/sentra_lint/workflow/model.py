@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from sentra_lint.source import SourceFile, Span
 from sentra_lint.yamlmodel import (
@@ -27,8 +29,14 @@ from sentra_lint.yamlmodel import (
     as_str,
 )
 
+if TYPE_CHECKING:
+    from sentra_lint.shell import ShellScript
+
 _SHA = re.compile(r"[0-9a-fA-F]{40}")
 _EXPR = "${{"
+
+# Shells that read `run:` as a POSIX-like shell script.
+POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
 
 
 def _type_name(node: Node | None) -> str:
@@ -203,9 +211,66 @@ class Service:
     container: ContainerNode
 
 
+class StepKind(StrEnum):
+    """What a step does: runs an action (``uses:``), runs a script (``run:``),
+    or neither (a malformed step)."""
+
+    ACTION = "action"
+    SCRIPT = "script"
+    OTHER = "other"
+
+
+class JobKind(StrEnum):
+    """A job runs its own steps, or calls a reusable workflow (``jobs.<id>.uses``)."""
+
+    STEPS = "steps"
+    REUSABLE_CALL = "reusable-call"
+
+
+def resolve_shell(
+    step_shell: Node | None, job_defaults: MapNode | None, wf_defaults: MapNode | None
+) -> str:
+    """The shell a ``run:`` step uses, lower case: the step's ``shell:``, the
+    job's then the workflow's ``defaults.run.shell``, else ``bash``.
+
+    A null or blank value does not count. A shell given by an expression or a
+    custom command line (``python {0}``) comes back as its first word, without
+    its directory (``/usr/bin/bash -e {0}`` is ``bash``).
+    """
+    candidates: list[Node | None] = [step_shell]
+    for defaults in (job_defaults, wf_defaults):
+        run = defaults.get("run") if defaults is not None else None
+        candidates.append(run.get("shell") if isinstance(run, MapNode) else None)
+    for node in candidates:
+        text = as_str(node)
+        if text is not None and text.strip():
+            words = text.strip().split()
+            return words[0].rsplit("/", 1)[-1].lower()
+    return "bash"
+
+
+def null_or_missing(node: Node | None) -> bool:
+    """A value that is not written, or written as null (``key:``, ``key: ~``)."""
+    return node is None or (isinstance(node, ScalarNode) and node.is_null)
+
+
+def scalar_entries(node: Node | None) -> Iterator[tuple[str, ScalarNode, ScalarNode | None]]:
+    """``(name, key, value)`` of a mapping whose values should be scalars
+    (``env:``, ``with:``); ``value`` is ``None`` for nulls and non-scalars."""
+    if isinstance(node, MapNode):
+        for name, key, value in node.str_items():
+            yield name, key, _scalar(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One entry of a job's (or a composite action's) ``steps:``."""
+    """One entry of a job's (or a composite action's) ``steps:``.
+
+    Derived facts are computed once: ``shell_name`` when the model is built
+    (it needs the job's and the workflow's defaults), ``script`` (the parsed
+    ``run:``) on first use, so files whose rules never read scripts never
+    load the shell parser.
+    """
 
     index: int
     node: MapNode
@@ -224,14 +289,54 @@ class Step:
     working_directory: ScalarNode | None = None
     continue_on_error: Node | None = None
     timeout_minutes: Node | None = None
+    shell_name: str = "bash"
+    """The shell ``run:`` is read by, lower case (see :func:`resolve_shell`)."""
+    _facts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @property
     def uses_ref(self) -> UsesRef | None:
-        return parse_uses(self.uses) if self.uses is not None else None
+        ref: UsesRef | None = self._facts.get("uses_ref")
+        if ref is None and self.uses is not None:
+            ref = self._facts["uses_ref"] = parse_uses(self.uses)
+        return ref
+
+    @property
+    def kind(self) -> StepKind:
+        if self.uses is not None:
+            return StepKind.ACTION
+        if self.run is not None:
+            return StepKind.SCRIPT
+        return StepKind.OTHER
+
+    @property
+    def is_posix(self) -> bool:
+        """Whether ``run:`` is read by a POSIX-like shell (bash, sh, ...)."""
+        return self.shell_name in POSIX_SHELLS
+
+    @property
+    def script(self) -> ShellScript | None:
+        """The parsed ``run:`` script (offsets into ``run.value``), or ``None``
+        when the step has no script or its shell is not POSIX-like."""
+        if self.run is None or not self.is_posix:
+            return None
+        if "script" not in self._facts:
+            from sentra_lint.shell import parse_shell
+
+            self._facts["script"] = parse_shell(self.run.value, 0)
+        parsed: ShellScript = self._facts["script"]
+        return parsed
 
     def input(self, name: str) -> Node | None:
         """A ``with:`` input."""
         return self.with_.get(name) if self.with_ is not None else None
+
+    def input_scalar(self, name: str) -> ScalarNode | None:
+        """A ``with:`` input written as a non-null scalar."""
+        return _scalar(self.input(name))
+
+    def input_entry(self, name: str) -> tuple[Node, Node] | None:
+        """``(key, value)`` of a ``with:`` input."""
+        return self.with_.entry(name) if self.with_ is not None else None
 
     @property
     def label(self) -> str:
@@ -271,6 +376,31 @@ class Job:
     @property
     def is_reusable_call(self) -> bool:
         return self.uses is not None
+
+    @property
+    def kind(self) -> JobKind:
+        return JobKind.REUSABLE_CALL if self.uses is not None else JobKind.STEPS
+
+    @property
+    def secrets_inherit(self) -> bool:
+        """``secrets: inherit``."""
+        text = as_str(self.secrets)
+        return text is not None and text.strip() == "inherit"
+
+    @property
+    def has_timeout(self) -> bool:
+        """``timeout-minutes`` is written with a value (an expression counts)."""
+        return not null_or_missing(self.timeout_minutes)
+
+    @property
+    def runner_group(self) -> ScalarNode | None:
+        """The ``group:`` key of the mapping form of ``runs-on``, when it has a value."""
+        if isinstance(self.runs_on, MapNode):
+            entry = self.runs_on.entry("group")
+            if entry is not None and not null_or_missing(entry[1]):
+                key = entry[0]
+                return key if isinstance(key, ScalarNode) else None
+        return None
 
     @property
     def uses_ref(self) -> UsesRef | None:
@@ -343,9 +473,11 @@ class Workflow:
 
 
 class _Builder:
-    def __init__(self, src: SourceFile) -> None:
+    def __init__(self, src: SourceFile, defaults: MapNode | None = None) -> None:
         self.src = src
         self.problems: list[ParseProblem] = []
+        self.defaults = defaults
+        """The workflow's ``defaults:``."""
 
     def problem(self, node: Node, message: str) -> None:
         self.problems.append(ParseProblem(node.span(self.src), message))
@@ -398,7 +530,9 @@ class _Builder:
             credentials=_map(node.get("credentials")),
         )
 
-    def steps(self, node: Node | None, where: str) -> tuple[Step, ...]:
+    def steps(
+        self, node: Node | None, where: str, job_defaults: MapNode | None = None
+    ) -> tuple[Step, ...]:
         if node is None or (isinstance(node, ScalarNode) and node.is_null):
             return ()
         if not isinstance(node, SeqNode):
@@ -413,12 +547,13 @@ class _Builder:
                         item, f"{where}.steps[{index}] must be a mapping, found {_type_name(item)}"
                     )
                 continue
-            out.append(self.step(index, item))
+            out.append(self.step(index, item, job_defaults))
         return tuple(out)
 
-    def step(self, index: int, node: MapNode) -> Step:
+    def step(self, index: int, node: MapNode, job_defaults: MapNode | None) -> Step:
         first = node.items[0][0] if node.items else node
         uses = _scalar(node.get("uses"))
+        shell = _scalar(node.get("shell"))
         return Step(
             index=index,
             node=node,
@@ -429,13 +564,14 @@ class _Builder:
             uses_node=uses,
             uses_span=self.span(uses) if uses is not None else None,
             run=_scalar(node.get("run")),
-            shell=_scalar(node.get("shell")),
+            shell=shell,
             with_=_map(node.get("with")),
             env=_map(node.get("env")),
             if_=node.get("if"),
             working_directory=_scalar(node.get("working-directory")),
             continue_on_error=node.get("continue-on-error"),
             timeout_minutes=node.get("timeout-minutes"),
+            shell_name=resolve_shell(shell, job_defaults, self.defaults),
         )
 
     def job(self, job_id: str, key: ScalarNode, node: MapNode) -> Job:
@@ -452,6 +588,7 @@ class _Builder:
                 if c is not None:
                     services.append(Service(sid, self.span(skey), sval, c))
         uses = _scalar(node.get("uses"))
+        defaults = _map(node.get("defaults"))
         needs_node = node.get("needs")
         needs: tuple[str, ...] = ()
         if isinstance(needs_node, ScalarNode) and not needs_node.is_null:
@@ -469,7 +606,7 @@ class _Builder:
             env=_map(node.get("env")),
             container=container,
             services=tuple(services),
-            steps=self.steps(node.get("steps"), where),
+            steps=self.steps(node.get("steps"), where, defaults),
             uses=uses.value if uses is not None else None,
             uses_node=uses,
             uses_span=self.span(uses) if uses is not None else None,
@@ -480,7 +617,7 @@ class _Builder:
             strategy=node.get("strategy"),
             needs=needs,
             environment=node.get("environment"),
-            defaults=_map(node.get("defaults")),
+            defaults=defaults,
             outputs=_map(node.get("outputs")),
             continue_on_error=node.get("continue-on-error"),
             concurrency=node.get("concurrency"),
@@ -506,8 +643,8 @@ class _Builder:
 
 def build_workflow(src: SourceFile, doc: YamlDoc, *, is_action: bool = False) -> Workflow:
     """The workflow (or, with ``is_action``, the action) in ``doc``. Never raises."""
-    b = _Builder(src)
     root = doc.root
+    b = _Builder(src, _map(root.get("defaults")) if isinstance(root, MapNode) else None)
     if not isinstance(root, MapNode):
         if root is not None and not (isinstance(root, ScalarNode) and root.is_null):
             what = "an action" if is_action else "a workflow"
@@ -526,7 +663,7 @@ def build_workflow(src: SourceFile, doc: YamlDoc, *, is_action: bool = False) ->
         permissions=b.permissions(root),
         env=_map(root.get("env")),
         jobs=b.jobs(root.get("jobs")),
-        defaults=_map(root.get("defaults")),
+        defaults=b.defaults,
         is_action=is_action,
         action_runs_using=using.strip() if using is not None else None,
         action_runs=runs,

@@ -128,6 +128,16 @@ class Confidence(IntEnum):
     def __str__(self) -> str:
         return self.name.lower()
 
+    @classmethod
+    def parse(cls, value: object, default: Confidence | None = None) -> Confidence:
+        """A ``min-confidence`` option (``high``, ``medium``, ``low``); anything
+        else is ``default`` (``HIGH`` when not given)."""
+        if isinstance(value, str):
+            for c in cls:
+                if c.name.lower() == value.strip().lower():
+                    return c
+        return default if default is not None else cls.HIGH
+
 
 class TaintKind(StrEnum):
     """Who controls the text."""

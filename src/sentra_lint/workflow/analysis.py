@@ -1,4 +1,4 @@
-"""Helpers shared by the SW rules: taint contexts, run scripts, actions, triggers.
+"""Workflow analysis: taint scopes, writes to the environment files, actions, triggers.
 
 Nothing here reports anything; the rule modules decide what a finding is.
 Everything works on the :class:`~sentra_lint.workflow.model.Workflow` model
@@ -23,7 +23,6 @@ from sentra_lint.workflow.expressions import (
 )
 from sentra_lint.workflow.model import Job, Step, Workflow
 from sentra_lint.workflow.taint import (
-    Confidence,
     InputDecl,
     Taint,
     TaintContext,
@@ -50,18 +49,6 @@ UNTRUSTED_TRIGGERS = frozenset(
 
 # Triggers a fork (or any GitHub user) can cause, for the self-hosted runner rule.
 FORK_REACHABLE_TRIGGERS = UNTRUSTED_TRIGGERS | {"pull_request"}
-
-# Shells that read `run:` as a POSIX-like shell script.
-POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
-
-_CONFIDENCE = {"high": Confidence.HIGH, "medium": Confidence.MEDIUM, "low": Confidence.LOW}
-
-
-def confidence_option(value: object, default: Confidence = Confidence.HIGH) -> Confidence:
-    """The ``min-confidence`` option of a rule (``high``, ``medium``, ``low``)."""
-    if isinstance(value, str):
-        return _CONFIDENCE.get(value.strip().lower(), default)
-    return default
 
 
 # ---------------------------------------------------------------------------
@@ -105,23 +92,35 @@ def is_checkout(step: Step) -> bool:
     return action_path(step) == "actions/checkout"
 
 
-def step_shell(wf: Workflow, job: Job | None, step: Step) -> str:
-    """The shell a ``run:`` step uses, lower case: the step's ``shell:``, the
-    job's then the workflow's ``defaults.run.shell``, else ``bash``.
-
-    A shell given by an expression or a custom command line
-    (``python {0}``) comes back as its first word.
-    """
-    candidates: list[Node | None] = [step.shell]
-    for defaults in (job.defaults if job is not None else None, wf.defaults):
-        run = defaults.get("run") if defaults is not None else None
-        candidates.append(run.get("shell") if isinstance(run, MapNode) else None)
-    for node in candidates:
-        text = as_str(node)
-        if text is not None and text.strip():
-            words = text.strip().split()
-            return words[0].rsplit("/", 1)[-1].lower()
-    return "bash"
+def matrix_literals(job: Job, keys: tuple[str, ...]) -> list[ScalarNode]:
+    """Literal values the matrix gives ``matrix.<keys…>``: items of the matrix
+    list and of ``include`` entries, followed through nested mappings."""
+    strategy = job.strategy
+    matrix = strategy.get("matrix") if isinstance(strategy, MapNode) else None
+    if not isinstance(matrix, MapNode) or not keys:
+        return []
+    values: list[Node] = []
+    for name, _k, value in matrix.str_items():
+        if name.lower() == keys[0] and isinstance(value, SeqNode):
+            values.extend(value.items)
+    include = matrix.get("include")
+    if isinstance(include, SeqNode):
+        for item in include.items:
+            if isinstance(item, MapNode):
+                values.extend(v for n, _k, v in item.str_items() if n.lower() == keys[0])
+    for key in keys[1:]:
+        nested: list[Node] = []
+        for value in values:
+            if isinstance(value, MapNode):
+                nested.extend(v for n, _k, v in value.str_items() if n.lower() == key)
+        values = nested
+    out: list[ScalarNode] = []
+    for value in values:
+        items = value.items if isinstance(value, SeqNode) else (value,)
+        for item in items:
+            if isinstance(item, ScalarNode) and not item.is_null and "${{" not in item.value:
+                out.append(item)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -453,8 +452,7 @@ def env_file_writes(
     earlier in the script) that holds such a value. Only POSIX-like shells are
     analysed.
     """
-    run = step.run
-    if run is None or step_shell(wf, job, step) not in POSIX_SHELLS:
+    if step.script is None:
         return []
     memo = _memo(wf)
     key = (id(step), id(ctx))
@@ -466,13 +464,10 @@ def env_file_writes(
 
 
 def _env_file_writes(wf: Workflow, step: Step, ctx: TaintContext) -> list[EnvFileWrite]:
-    run = step.run
-    assert run is not None
-    from sentra_lint.shell import parse_shell
-
+    run, parsed = step.run, step.script
+    assert run is not None and parsed is not None
     script = run.value
     vmap = run.value_map(wf.source)
-    parsed = parse_shell(script, 0)
     tainted_vars = _shell_vars(ctx)
     insensitive = {k.lower(): v for k, v in tainted_vars.items()}
     writes: list[EnvFileWrite] = []
