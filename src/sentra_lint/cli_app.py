@@ -100,6 +100,15 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule id such as SC001
     sys.stdout.write(f"{m.id} {m.slug} [{m.severity.value}]\n\n{rule.doc}\n")
 
 
+def _verify_command() -> Any:
+    from sentra_lint.verify.command import verify
+
+    return verify
+
+
+app.command("verify")(_verify_command())
+
+
 @app.command()
 def schema() -> None:
     """Print the configuration JSON Schema (with every rule's options), for editors."""

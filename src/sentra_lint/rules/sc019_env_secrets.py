@@ -133,6 +133,11 @@ def _secret_name(name: str, patterns: list[re.Pattern[str]]) -> bool:
     return any(p.search(name) for p in patterns)
 
 
+def secret_name(name: str, patterns: list[re.Pattern[str]] | None = None) -> bool:
+    """Whether a variable name looks like it holds a credential (``patterns``: the rule's option, compiled)."""
+    return _secret_name(name, patterns or [SECRET_NAME])
+
+
 def _reported(ev: EnvVar, patterns: list[re.Pattern[str]]) -> bool:
     if ev.from_secret:
         return True
