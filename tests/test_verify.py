@@ -41,7 +41,9 @@ def _verify(*args: str) -> tuple[int, str, str]:
 
 def _compare(name: str, text: str) -> None:
     snap = SNAPS / name
-    text = text.replace(str(REPO), "<REPO>")
+    from sentra_lint import __version__
+
+    text = text.replace(str(REPO), "<REPO>").replace(f'"{__version__}"', '"<VERSION>"')
     if os.environ.get("UPDATE_SNAPSHOTS") or not snap.exists():
         snap.parent.mkdir(parents=True, exist_ok=True)
         snap.write_text(text, encoding="utf-8")
@@ -59,7 +61,7 @@ def test_tree_snapshot(tree: str, fmt: str) -> None:
 
 @pytest.mark.parametrize("tree", TREE_NAMES)
 def test_tree_findings(tree: str) -> None:
-    code, out, _ = _verify("--root", f"tests/verify/trees/{tree}", "--profile", "all", "-f", "json")
+    _, out, _ = _verify("--root", f"tests/verify/trees/{tree}", "--profile", "all", "-f", "json")
     doc = json.loads(out)
     assert {f["rule"] for f in doc["findings"]} == EXPECTED[tree]
     assert all(c["status"] in ("pass", "fail", "unknown", "info") for c in doc["controls"])
@@ -422,7 +424,7 @@ def test_drift_points_at_the_declaring_token(tmp_path: Path) -> None:
     with chdir(tmp_path):
         res = run_cli("verify", "--no-config", "--root", str(tree), "--workflow", str(wf), "--job", "agent", "-f", "sarif")
     results = json.loads(res.out)["runs"][0]["results"]
-    drift = [r for r in results if r["ruleId"] == "SC004"][0]
+    drift = next(r for r in results if r["ruleId"] == "SC004")
     loc = drift["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"] == {"uri": ".github/workflows/agent.yml", "uriBaseId": "%SRCROOT%"}
     assert loc["region"]["startLine"] == 10
