@@ -64,6 +64,11 @@ def populate(root: Path) -> dict[str, str]:
         ".github/workflows/bomb.yml": _bomb().encode(),
         ".github/workflows/deep.yml": b"on: push\njobs: " + b"[" * 10_000 + b"]" * 10_000 + b"\n",
         ".github/workflows/broken.yml": b"on: push\njobs: {a: [\n",
+        # Shapes Compose accepts that an older libyaml rejected: must be linted, not SE001.
+        "compose.flowcolon.yml": (
+            b"services:\n  a:\n    image: x\n    security_opt: [no-new-privileges:true]\n"
+            b"    ports: [8080:80]\n    privileged: true\n"
+        ),
         "compose.deep.yml": b"services: " + b"{a: " * 10_000 + b"}" * 10_000 + b"\n",
         ".devcontainer/devcontainer.json": b'// c\n{"runArgs": ["--privileged", /* x */ ' + b"[" * 10_000 + b"]" * 10_000 + b"]}",
     }
@@ -107,6 +112,8 @@ def test_one_bad_file_never_stops_the_others(hostile: tuple[Path, dict[str, str]
         assert (path, "SD003", 2) in got, path  # the good files, with right line numbers
     assert (".github/workflows/good.yml", "SC002", 7) in got
     assert ("docker-compose.yml", "SC002", 4) in got
+    assert ("compose.flowcolon.yml", "SC002", 6) in got
+    assert not any(p == "compose.flowcolon.yml" and r == "SE001" for p, r, _ in got)
     for path, rule in expected.items():
         assert any(p == path and r == rule for p, r, _ in got), (path, rule)
 

@@ -1,8 +1,8 @@
 """YAML with character offsets: nodes, loading, and block scalar position maps.
 
-``load_yaml(src)`` parses with libyaml (``ruamel.yaml.clib``) and returns a
+``load_yaml(src)`` parses with libyaml (PyYAML's C extension) and returns a
 :class:`YamlDoc` whose nodes carry character offsets into ``src.text``.
-ruamel is imported only when a file is loaded.
+The parser is imported only when a file is loaded.
 """
 
 from sentra_lint.yamlmodel.loader import MAX_DEPTH, YamlDoc, backend, load_yaml, resolve_plain

@@ -1,13 +1,22 @@
 """Load YAML for analysis: libyaml events in, our own nodes out.
 
-The parsing itself is done by the C parser of ``ruamel.yaml.clib`` (libyaml);
-this module composes its events into :mod:`~sentra_lint.yamlmodel.nodes`
-with a loop and an explicit stack. Composing ourselves instead of calling
+The parsing itself is done by libyaml through PyYAML's C extension
+(``yaml._yaml.CParser``); this module composes its events into
+:mod:`~sentra_lint.yamlmodel.nodes` with a loop and an explicit stack.
+
+Why PyYAML's libyaml and not the one inside ``ruamel.yaml.clib``: the latter
+is libyaml 0.1.7, which rejects YAML that GitHub Actions and Docker Compose
+accept - a colon inside a flow collection (``security_opt:
+[no-new-privileges:true]``, ``[a:b, c]``). PyYAML's wheels carry libyaml
+0.2.5+, which parses it. Only the event stream is used: PyYAML's YAML 1.1
+tag resolution and constructors never run (``on``/``yes``/``no`` stay
+strings, see :func:`resolve_plain`). Without libyaml, PyYAML's pure-Python
+parser produces the same events, slower. Composing ourselves instead of calling
 ``YAML(typ="safe").compose`` has three reasons, all measured:
 
 - the C composer recurses on the C stack and crashes the interpreter
   (SIGSEGV) on about 50,000 levels of nesting, which no ``except`` catches;
-- it builds ruamel nodes that would then be converted again (about 3x the
+- it builds composer nodes that would then be converted again (about 3x the
   time of reading the events and building our nodes once);
 - aliases stay the same node object, and a recursive alias is reported
   instead of being built.
@@ -23,7 +32,6 @@ non-ASCII text); a leading BOM is removed before parsing and added back.
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,9 +52,10 @@ from sentra_lint.yamlmodel.nodes import (
     SeqNode,
 )
 
-MAX_DEPTH = 20_000
-"""Deeper nesting is reported, not loaded: libyaml's flow scanner is
-quadratic in the nesting depth (20,000 levels of ``[`` take about 0.7 s)."""
+MAX_DEPTH = 1_000
+"""Deeper nesting is reported, not loaded. libyaml 0.2.5 stops at the same
+depth ("exceeded maximum nesting depth"); the check here keeps the pure-Python
+fallback equal. No workflow or Compose file comes near it."""
 
 _STYLES: dict[str | None, str | None] = {
     "": None,
@@ -98,17 +107,26 @@ class YamlDoc:
 
 
 def _c_parser() -> Any:
-    """libyaml's parser class from ``ruamel.yaml.clib``, or ``None`` without it."""
+    """libyaml's parser class from PyYAML, or ``None`` when PyYAML was built without it."""
     try:
-        from ruamel.yaml import cyaml
-    except ImportError:  # pragma: no cover - ruamel.yaml.clib is a dependency
+        from yaml import _yaml
+    except ImportError:  # pragma: no cover - PyYAML's wheels carry libyaml
         return None
-    return getattr(cyaml, "CParser", None)
+    return getattr(_yaml, "CParser", None)
 
 
 def backend() -> str:
-    """``"clib"`` when libyaml (``ruamel.yaml.clib``) parses, ``"pure"`` otherwise."""
-    return "pure" if _c_parser() is None else "clib"
+    """``"libyaml"`` when PyYAML's libyaml parses, ``"pure"`` otherwise."""
+    return "pure" if _c_parser() is None else "libyaml"
+
+
+def libyaml_version() -> str:
+    """The version of the libyaml that parses, or ``""`` without one."""
+    try:
+        from yaml import _yaml
+    except ImportError:  # pragma: no cover
+        return ""
+    return str(_yaml.get_version_string())
 
 
 class _Stop(Exception):
@@ -116,26 +134,6 @@ class _Stop(Exception):
         super().__init__(message)
         self.index = index
         self.message = message
-
-
-def _events(text: str) -> Generator[Any, None, None]:
-    c_parser = _c_parser()
-    if c_parser is None:  # pragma: no cover - ruamel.yaml.clib is a dependency
-        from ruamel.yaml import YAML
-
-        yield from YAML(typ="safe", pure=True).parse(text)
-        return
-    parser = c_parser(text)
-    try:
-        while True:
-            event = parser.get_event()
-            if event is None:
-                return
-            yield event
-            if type(event).__name__ == "StreamEndEvent":
-                return
-    finally:
-        parser.dispose()
 
 
 class _Frame:
@@ -186,8 +184,10 @@ class _Result:
 def _next_event(text: str) -> tuple[Any, Any]:
     """``(get_event, dispose)``: the parser's events one by one (``None`` at the end)."""
     c_parser = _c_parser()
-    if c_parser is None:  # pragma: no cover - ruamel.yaml.clib is a dependency
-        events = _events(text)
+    if c_parser is None:  # pragma: no cover - PyYAML's wheels carry libyaml
+        import yaml
+
+        events = yaml.parse(text, Loader=yaml.SafeLoader)
         return (lambda: next(events, None)), events.close
     parser = c_parser(text)
     return parser.get_event, parser.dispose
@@ -199,7 +199,7 @@ def _compose(text: str, shift: int, result: _Result) -> None:
     The loop calls libyaml's parser directly and dispatches on the event
     class: it runs once per event, the hot path of every YAML file.
     """
-    from ruamel.yaml.events import (
+    from yaml.events import (
         AliasEvent,
         DocumentEndEvent,
         DocumentStartEvent,
