@@ -569,6 +569,7 @@ def test_template_file_is_one_problem() -> None:
     assert len(df.problems) == 1
     assert df.problems[0].span == Span(1, 6, 1, 8)
     assert "template" in df.problems[0].message
+    assert df.template == Span(1, 6, 1, 8)
 
 
 def test_go_template_in_run_is_not_a_template_file() -> None:

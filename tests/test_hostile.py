@@ -69,6 +69,10 @@ def populate(root: Path) -> dict[str, str]:
             b"services:\n  a:\n    image: x\n    security_opt: [no-new-privileges:true]\n"
             b"    ports: [8080:80]\n    privileged: true\n"
         ),
+        # Templates: one SE002 note each, nothing else.
+        "Dockerfile.j2": b"FROM ubuntu\nRUN curl -fsSL https://example.com/i.sh | sh\n",
+        "Dockerfile.markup": b"FROM {{ base }}\nRUN curl -fsSL https://example.com/i.sh | sh\nUSER root\n",
+        "compose.tmpl.yml": b"services:\n  a:\n{% if x %}\n    privileged: true\n{% endif %}\n",
         "compose.deep.yml": b"services: " + b"{a: " * 10_000 + b"}" * 10_000 + b"\n",
         ".devcontainer/devcontainer.json": b'// c\n{"runArgs": ["--privileged", /* x */ ' + b"[" * 10_000 + b"]" * 10_000 + b"]}",
     }
@@ -83,7 +87,8 @@ def populate(root: Path) -> dict[str, str]:
         "Dockerfile.binary": "SE002", "Dockerfile.nul": "SE002", "Dockerfile.latin1": "SE002",
         "Dockerfile.toobig": "SE002", "Dockerfile.fifo": "SE002", "Dockerfile.outside": "SE002",
         "Dockerfile.loop": "SE002", "Dockerfile.device": "SE002", ".github/workflows/tabs.yml": "SE001",
-        ".github/workflows/broken.yml": "SE001",
+        ".github/workflows/broken.yml": "SE001", "Dockerfile.j2": "SE002", "Dockerfile.markup": "SE002",
+        "compose.tmpl.yml": "SE002",
     }
 
 
@@ -116,6 +121,8 @@ def test_one_bad_file_never_stops_the_others(hostile: tuple[Path, dict[str, str]
     assert not any(p == "compose.flowcolon.yml" and r == "SE001" for p, r, _ in got)
     for path, rule in expected.items():
         assert any(p == path and r == rule for p, r, _ in got), (path, rule)
+    for path in ("Dockerfile.j2", "Dockerfile.markup", "compose.tmpl.yml"):
+        assert [r for p, r, _ in got if p == path] == ["SE002"], path
 
 
 def test_nothing_executes_and_no_network(hostile: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ parsers its files need.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,18 +24,61 @@ class Analysis:
     targets: list[tuple[str, Any]] = field(default_factory=list)
     problems: list[tuple[Span, str]] = field(default_factory=list)
     comment_lines: Callable[[int], list[int]] | None = None
+    template: tuple[Span, str] | None = None
+    """Set when the file is a template, not a real file of its kind: it is
+    reported once (SE002, note) and nothing else is reported from it."""
+
+
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".erb", ".mustache")
+"""File name endings of template files (``Dockerfile.j2``, ``compose.yml.tmpl``)."""
+
+# Template markup outside a GitHub expression (``${{ }}``) or a compose
+# variable: Jinja/Go/Mustache ``{{ }}``, Jinja ``{% %}``, ERB ``<% %>``.
+_MARKUP = re.compile(r"(?<![$\\{])\{\{-?\s*[^}\n]*\}\}|\{%-?\s.*?%\}|<%[=-]?\s.*?%>")
+
+
+def _template_by_name(src: SourceFile) -> tuple[Span, str] | None:
+    name = src.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    for suffix in TEMPLATE_SUFFIXES:
+        if name.endswith(suffix):
+            return Span.point(1), f"a template (named *{suffix}), not a file of its own: skipped"
+    return None
+
+
+def _template_message(what: str) -> str:
+    return f"this looks like a template ({{{{ }}}}, {{% %}} or <% %>), not {what}: skipped; lint the rendered file"
 
 
 def analyse(src: SourceFile, kind: Kind) -> Analysis:
     if kind is Kind.DOCKERFILE:
-        return _dockerfile(src)
-    if kind in (Kind.WORKFLOW, Kind.ACTION):
-        return _workflow(src, kind)
-    if kind is Kind.COMPOSE:
-        return _compose(src)
-    if kind is Kind.DEVCONTAINER:
-        return _devcontainer(src)
-    return Analysis()
+        out = _dockerfile(src)
+    elif kind in (Kind.WORKFLOW, Kind.ACTION):
+        out = _workflow(src, kind)
+    elif kind is Kind.COMPOSE:
+        out = _compose(src)
+    elif kind is Kind.DEVCONTAINER:
+        out = _devcontainer(src)
+    else:
+        return Analysis()
+    if out.template is None and kind is not Kind.DEVCONTAINER:
+        out.template = _template_by_name(src)
+    if out.template is not None:
+        out.targets, out.problems = [], []
+    return out
+
+
+def _yaml_template(src: SourceFile, failed: bool) -> tuple[Span, str] | None:
+    """A YAML file that does not parse and holds template markup is a template.
+
+    A file that parses is linted even with ``{{ }}`` in its values (a Go
+    template in ``docker ps --format '{{.Names}}'`` is ordinary text)."""
+    if not failed:
+        return None
+    m = _MARKUP.search(src.text)
+    if m is None:
+        return None
+    kind = "a workflow" if src.kind in (Kind.WORKFLOW, Kind.ACTION) else "a Compose file"
+    return src.span(m.start(), m.start() + 2), _template_message(kind)
 
 
 def _problems(items: Any) -> list[tuple[Span, str]]:
@@ -53,7 +97,10 @@ def _dockerfile(src: SourceFile) -> Analysis:
         own = [line] if src.line_text(line).lstrip().startswith("#") else []
         return own + dockerfile_lines(src, anchor)
 
-    return Analysis([("dockerfile", df)], _problems(df.problems), comment_lines)
+    out = Analysis([("dockerfile", df)], _problems(df.problems), comment_lines)
+    if df.template is not None:
+        out.template = (df.template, _template_message("a Dockerfile"))
+    return out
 
 
 def _yaml_comment_lines(src: SourceFile) -> Callable[[int], list[int]]:
@@ -68,6 +115,7 @@ def _workflow(src: SourceFile, kind: Kind) -> Analysis:
 
     doc = load_yaml(src)
     out = Analysis(problems=_problems(doc.problems), comment_lines=_yaml_comment_lines(src))
+    out.template = _yaml_template(src, bool(doc.problems))
     if doc.root is None:
         return out
     wf = build_workflow(src, doc, is_action=kind is Kind.ACTION)
@@ -88,6 +136,7 @@ def _compose(src: SourceFile) -> Analysis:
 
     doc = load_yaml(src)
     out = Analysis(problems=_problems(doc.problems), comment_lines=_yaml_comment_lines(src))
+    out.template = _yaml_template(src, bool(doc.problems))
     if doc.root is None:
         return out
     cf = build_compose(src, doc)

@@ -195,15 +195,17 @@ def _source_line(src: SourceFile, line: int) -> str:
 
 def _input_finding(
     rule_id: str, path: str, span: Span, message: str, src: SourceFile | None,
-    active: ActiveRules | None = None,
+    active: ActiveRules | None = None, severity: Severity | None = None,
 ) -> Finding:
     rule = load_rule(rule_id)
     assert rule is not None
     setting = active.settings.get(rule_id) if active is not None else None
+    if setting and setting.severity:
+        severity = Severity(setting.severity)
     return Finding(
         rule=rule_id,
         name=rule.meta.slug,
-        severity=Severity(setting.severity) if setting and setting.severity else rule.meta.severity,
+        severity=severity or rule.meta.severity,
         path=path,
         span=span,
         message=message,
@@ -226,6 +228,12 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
         return result
     except Exception as exc:  # a parser bug: never a clean run
         result.errors.append(InternalError(src.path, None, f"parser failed: {_describe(exc)}"))
+        return result
+    if analysis.template is not None:
+        # A template is not a file of its kind: one note, nothing else from it.
+        if "SE002" in active.enabled:
+            span, message = analysis.template
+            result.findings.append(_input_finding("SE002", src.path, span, message, src, active, Severity.NOTE))
         return result
     if "SE001" in active.enabled:
         for span, message in analysis.problems:

@@ -215,6 +215,9 @@ class Dockerfile:
     """Parser directives as ``(lowercase name, value)``."""
     global_args: tuple[tuple[str, str | None], ...] = ()
     """``ARG`` declared before the first ``FROM``: ``(name, default or None)``."""
+    template: Span | None = None
+    """Where template markup (``{{ }}``, ``{% %}``, ``<% %>``) first shows: the
+    file is a template, not a Dockerfile, and is skipped (SE002)."""
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Facts derived from the whole file once (per-stage tables the rules look up)."""
 

@@ -505,6 +505,9 @@ class _Parser:
             problems=tuple(problems),
             directives=tuple(self.directives),
             global_args=tuple((k, global_args[k]) for k in order),
+            template=(
+                None if self.template_at is None else self.src.span(self.template_at, self.template_at + 2)
+            ),
         )
 
     def stage(

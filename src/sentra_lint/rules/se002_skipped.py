@@ -4,7 +4,11 @@
 Reports a file that was found but not linted: larger than the size cap,
 binary, not UTF-8 or UTF-16 text, a special file (FIFO, device), a symbolic
 link that leaves the repository or loops, or a file that vanished or could
-not be read during the run.
+not be read during the run (warning). A template - a file named ``*.j2``,
+``*.jinja``, ``*.tmpl``, ``*.tpl``, ``*.template`` or ``*.erb``, or one whose
+text holds ``{{ }}``, ``{% %}`` or ``<% %>`` markup where its kind does not
+allow it - is reported once as a note, and nothing else is reported from it:
+its real content exists only after rendering.
 
 ## Why is this bad?
 A skipped file is unchecked. Knowing which files were skipped, and why, keeps
@@ -15,9 +19,16 @@ a clean run from being mistaken for a verified one.
 docker/Dockerfile -> /etc/passwd   (a link out of the repository)
 ```
 
+```dockerfile
+# Dockerfile.tmpl: a template (note)
+FROM {{ .BaseImage }}
+```
+
 ## Use instead
 Keep the files that define images and launches as ordinary text files inside
-the repository, under the size cap (5 MB by default), encoded as UTF-8.
+the repository, under the size cap (5 MB by default), encoded as UTF-8. For a
+template, lint the file it renders to (render it in CI, then run the linter
+on the output).
 """
 
 from sentra_lint.findings import Severity
