@@ -24,6 +24,10 @@ class Analysis:
     targets: list[tuple[str, Any]] = field(default_factory=list)
     problems: list[tuple[Span, str]] = field(default_factory=list)
     comment_lines: Callable[[int], list[int]] | None = None
+    own_lines: int | None = None
+    """When the targets were built from this file and another one laid after
+    it (a Compose override merged with its base), the number of lines that
+    are this file's: findings on later lines belong to the other file."""
     template: tuple[Span, str] | None = None
     """Set when the file is a template, not a real file of its kind: it is
     reported once (SE002, note) and nothing else is reported from it."""
@@ -142,6 +146,12 @@ def _compose(src: SourceFile) -> Analysis:
     cf = build_compose(src, doc)
     out.problems.extend(_problems(cf.problems))
     out.targets.append(("compose", cf))
+    if not cf.problems:
+        from sentra_lint.compose.project import merge_partner
+
+        merged = merge_partner(src, cf)
+        if merged is not None:
+            cf, out.own_lines = merged
     specs, problems = specs_from_compose(cf)
     specs = assign_roles(specs)
     out.problems.extend(_problems(problems))

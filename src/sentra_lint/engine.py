@@ -267,6 +267,10 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
                     )
             except Exception as exc:
                 result.errors.append(InternalError(src.path, rule.id, _describe(exc)))
+    if analysis.own_lines is not None:
+        # Merged with another file laid after this one: its lines are its own.
+        own = analysis.own_lines
+        result.findings = [f for f in result.findings if f.path != src.path or f.span.line <= own]
     _apply_suppressions(src, analysis.comment_lines, result, active, settings)
     return result
 

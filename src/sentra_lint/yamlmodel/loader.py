@@ -338,14 +338,18 @@ def _byte_to_char(text: str, position: int) -> int:
     return len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
 
 
-def load_yaml(src: SourceFile) -> YamlDoc:
+def load_yaml(src: SourceFile, start: int = 0, end: int | None = None) -> YamlDoc:
     """Parse the first document of ``src``. Never raises: a syntax error is
     one :class:`ParseProblem` at the parser's position with its reason, and
-    ``root`` is then ``None`` (unless the error is in a later document)."""
-    text = src.text
-    shift = 0
+    ``root`` is then ``None`` (unless the error is in a later document).
+
+    ``start``/``end`` parse only that part of ``src.text``, offsets still
+    counted in the whole text (two files laid end to end, see
+    :mod:`sentra_lint.compose.project`)."""
+    text = src.text if start == 0 and end is None else src.text[start:end]
+    shift = start
     if text.startswith("\ufeff"):
-        text, shift = text[1:], 1
+        text, shift = text[1:], start + 1
     result = _Result()
     problems: tuple[ParseProblem, ...] = ()
     try:

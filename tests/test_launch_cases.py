@@ -1,0 +1,80 @@
+"""Launch shapes and parsing cases: small repositories, snapshots, and what must (not) be found.
+
+Each case lists ``(path, rule, line)`` findings that must be reported and
+``(path, rule)`` pairs (or ``(path, rule, line)``) that must not be.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SNAPSHOTS, run_cli
+
+CASES_DIR = Path(__file__).parent / "launch_cases"
+SNAP_DIR = SNAPSHOTS / "launch_cases"
+
+Must = tuple[str, str, int]
+MustNot = tuple[str, str] | tuple[str, str, int]
+
+CASES: dict[str, tuple[list[Must], list[MustNot]]] = {
+    # An override that adds ports to a hardened service: the merged service
+    # is hardened, so the override gets no findings for it; the override's own
+    # additions (cap_add, a new privileged service) are reported there, and a
+    # control missing from a service of both files is reported once, in the base.
+    "compose-override": (
+        [
+            ("docker-compose.override.yml", "SC002", 7),
+            ("docker-compose.override.yml", "SC002", 10),
+            ("docker-compose.yml", "SC001", 13),
+        ],
+        [
+            ("docker-compose.override.yml", "SC001", 2),
+            ("docker-compose.override.yml", "SC004", 2),
+            ("docker-compose.override.yml", "SC001", 5),
+            ("docker-compose.yml", "SC004", 13),
+            ("docker-compose.yml", "SC001", 2),
+        ],
+    ),
+}
+
+
+def _lint(case: Path) -> tuple[str, list[dict[str, object]]]:
+    args_file = case / "args.txt"
+    extra = args_file.read_text().split() if args_file.exists() else []
+    common = ("check", "--no-config", "--profile", "all", "--fail-on", "never", *extra)
+    text = run_cli(*common, "--color", "never", ".", cwd=case)
+    data = run_cli(*common, "-f", "json", ".", cwd=case)
+    assert text.code == 0 and data.code == 0, text.out + text.err
+    findings: list[dict[str, object]] = json.loads(data.out)["findings"]
+    return text.out, findings
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_case(name: str) -> None:
+    case = CASES_DIR / name
+    assert case.is_dir(), name
+    text, findings = _lint(case)
+    got = {(str(f["path"]), str(f["rule"]), int(str(f["line"]))) for f in findings}
+    must, must_not = CASES[name]
+    for item in must:
+        assert item in got, (item, text)
+    for bad in must_not:
+        if len(bad) == 3:
+            assert bad not in got, (bad, text)
+        else:
+            assert not any((p, r) == bad[:2] for p, r, _ in got), (bad, text)
+    snap = SNAP_DIR / f"{name}.txt"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SNAP_DIR.mkdir(exist_ok=True)
+        snap.write_text(text, encoding="utf-8")
+    assert snap.exists(), f"snapshot {snap} is missing: run with UPDATE_SNAPSHOTS=1 and review it"
+    assert text == snap.read_text(encoding="utf-8")
+
+
+def test_every_case_folder_is_listed() -> None:
+    folders = {p.name for p in CASES_DIR.iterdir() if p.is_dir()}
+    assert folders == set(CASES)
