@@ -65,8 +65,12 @@ def test_corpus_lints_cleanly_and_deterministically(corpus_paths: list[str]) -> 
     for name in skipped:
         # a skipped file is not read, so nothing else can be reported for it
         assert by_file[name] == {"SE002"}, (name, by_file[name])
-    # the corpus holds only readable text: nearly every file must really be linted
-    assert len(skipped) <= len(corpus_paths) // 100
+    # the corpus holds only readable text: nearly every file must really be
+    # linted (templates, reported as a note, are skipped on purpose)
+    unreadable = {
+        Path(f.path).name for f in first.findings if f.rule == "SE002" and f.severity != "note"
+    }
+    assert len(unreadable) <= len(corpus_paths) // 100
 
     second = _lint(corpus_paths)
     assert second.errors == []

@@ -39,6 +39,32 @@ CASES: dict[str, tuple[list[Must], list[MustNot]]] = {
             ("docker-compose.yml", "SC001", 2),
         ],
     ),
+    # Wrappers (timeout, nice, xargs), other runtimes (nerdctl, podman, named
+    # as such), docker compose run (its flags only: the service's posture is in
+    # the Compose file), a docker-run action and docker:// images.
+    "launch-wrappers": (
+        [
+            (".github/workflows/ci.yml", "SC002", 6),
+            (".github/workflows/ci.yml", "SC013", 7),
+            (".github/workflows/ci.yml", "SC002", 8),
+            (".github/workflows/ci.yml", "SC002", 9),
+            (".github/workflows/ci.yml", "SC012", 10),
+            (".github/workflows/ci.yml", "SC011", 11),
+            (".github/workflows/ci.yml", "SC013", 11),
+            (".github/workflows/ci.yml", "SC002", 12),
+            (".github/workflows/ci.yml", "SC002", 16),
+            (".github/workflows/ci.yml", "SC019", 16),
+            (".github/workflows/ci.yml", "SC015", 18),
+            (".github/workflows/ci.yml", "SC015", 21),
+        ],
+        [
+            (".github/workflows/ci.yml", "SC001", 11),
+            (".github/workflows/ci.yml", "SC015", 11),
+            (".github/workflows/ci.yml", "SC001", 12),
+            (".github/workflows/ci.yml", "SC001", 18),
+            (".github/workflows/ci.yml", "SE001"),
+        ],
+    ),
 }
 
 

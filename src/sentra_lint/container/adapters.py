@@ -54,13 +54,68 @@ _N = TypeVar("_N")
 # Shells whose scripts we read as POSIX shell.
 _POSIX_SHELLS = ("bash", "sh", "dash", "zsh", "ksh")
 _SCRIPT_MAX_BYTES = 1024 * 1024
+# Commands whose ``run`` starts a container (``docker-compose run`` included).
+_CONTAINER_TOOLS = ("docker", "podman", "nerdctl", "docker-compose")
+
+
+_DOCKER_SCHEME = "docker://"
 
 
 def _image_field(src: SourceFile, node: ScalarNode | None) -> Field[ImageRef]:
     if node is None or node.is_null:
         return Field()
     text = node.value
-    return Field(parse_image_ref(text), node.span(src), not has_expansion(text), text)
+    # ``container: docker://image`` is the image (the runner strips the scheme).
+    name = text.strip()
+    name = name[len(_DOCKER_SCHEME) :] if name.startswith(_DOCKER_SCHEME) else text
+    return Field(parse_image_ref(name), node.span(src), not has_expansion(text), text)
+
+
+# Actions that start a container from their inputs: ``options`` are
+# ``docker run`` options, ``image`` the image.
+_RUN_ACTIONS = frozenset({"addnab/docker-run-action"})
+
+
+def _action_launch(src: SourceFile, job: Any, step: Any) -> ContainerSpec | None:
+    """The launch of a ``uses: docker://image`` step or a docker-run action step."""
+    ref = step.uses_ref
+    if ref is None or step.uses_node is None:
+        return None
+    where = f"job '{job.id}'" if job is not None else "action"
+    if ref.kind == "docker" and ref.image:
+        # A step container: GitHub starts it with its own fixed flags, nothing
+        # to add here; only what is written (the image) is judged.
+        label = f"step container in {where}, step '{step.label}'"
+        b = SpecBuilder("docker-run", label, src.path, step.uses_node.span(src), None)
+        b.image = _image_field(src, step.uses_node)
+        b.unknown_options = True
+        return b.build()
+    if ref.slug not in _RUN_ACTIONS:
+        return None
+    label = f"{ref.slug} in {where}, step '{step.label}'"
+    image_node = step.input("image")
+    image = _image_field(src, image_node if isinstance(image_node, ScalarNode) else None)
+    opts = step.input("options")
+    with_ = step.with_
+    key = with_.key_node("options") if isinstance(with_, MapNode) and opts is not None else None
+    anchor = key.span(src) if key is not None else step.uses_node.span(src)
+    if isinstance(opts, ScalarNode) and not opts.is_null:
+        vmap = opts.value_map(src)
+        return spec_from_options_text(
+            opts.value,
+            source_kind="docker-run",
+            anchor_span=anchor,
+            label=label,
+            path=src.path,
+            to_span=lambda i, j: vmap.span(src, i, j),
+            options_span=opts.span(src),
+            image=image,
+        )
+    b = SpecBuilder("docker-run", label, src.path, anchor, None)
+    b.image = image
+    if opts is not None:
+        b.unknown_options = True
+    return b.build()
 
 
 def _problems(specs: list[ContainerSpec]) -> list[ParseProblem]:
@@ -195,14 +250,14 @@ def docker_run_specs(
     script_text: str, base_label: str, path: str, to_span: Any
 ) -> list[ContainerSpec]:
     """Every ``docker run|create`` in a shell script, as specs."""
-    if "docker" not in script_text and "podman" not in script_text:
+    if not any(tool in script_text for tool in _CONTAINER_TOOLS):
         return []
     from sentra_lint.shell import parse_shell
 
     script = parse_shell(script_text)
     specs: list[ContainerSpec] = []
     for cmd in script.commands:
-        if not cmd.argv or cmd.name not in ("docker", "podman"):
+        if not cmd.argv or cmd.name not in _CONTAINER_TOOLS:
             continue
         tokens = tokens_from_words(cmd.argv)
         spec = spec_from_docker_words(tokens, label=base_label, path=path, to_span=to_span)
@@ -380,6 +435,11 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
                 )
             )
     for job, step in wf.iter_steps():
+        if step.uses is not None:
+            launch = _action_launch(src, job, step)
+            if launch is not None:
+                specs.append(_mark_local_image(launch, built))
+            continue
         run = step.run
         if not isinstance(run, ScalarNode) or run.is_null:
             continue

@@ -898,6 +898,40 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS = frozenset({"exec", "command", "env", "nohup", "time"})
 
 
+# ``docker compose`` / ``docker-compose`` options before the subcommand that take a value.
+_COMPOSE_GLOBAL_VALUE = frozenset(
+    {
+        "-f",
+        "--file",
+        "-p",
+        "--project-name",
+        "--profile",
+        "--env-file",
+        "--project-directory",
+        "--ansi",
+        "--progress",
+        "--parallel",
+    }
+)
+# ``docker compose run`` flags that ``docker run`` does not have and that take no value.
+_COMPOSE_RUN_ONLY = frozenset(
+    {
+        "--no-deps",
+        "--service-ports",
+        "--use-aliases",
+        "-T",
+        "--no-TTY",
+        "--build",
+        "--remove-orphans",
+        "--quiet-pull",
+        "--quiet-build",
+    }
+)
+RUNTIMES = ("docker", "podman", "nerdctl")
+"""Container CLIs whose ``run`` / ``create`` share Docker's flags for
+everything the container rules read."""
+
+
 @dataclass(frozen=True, slots=True)
 class DockerRun:
     """Where a ``docker run`` / ``docker create`` sits in a command's words."""
@@ -907,13 +941,20 @@ class DockerRun:
     subcommand: Literal["run", "create"]
     args: tuple[Token, ...]
     """The words after ``run`` / ``create``: give them to :func:`parse_run_args`."""
+    tool: str = "docker"
+    """What runs it, for messages: ``docker``, ``podman``, ``nerdctl`` or
+    ``docker compose``."""
+    compose: bool = False
+    """``docker compose run SERVICE``: the first positional word is a Compose
+    service, not an image, and the launch's posture is in the Compose file."""
 
 
 def match_docker_run(words: Sequence[Token]) -> DockerRun | None:
     """Recognise ``[sudo …] docker [global options] [container] run|create ARGS``.
 
-    ``podman`` is accepted too: its ``run`` shares Docker's flags for
-    everything the container rules read.
+    ``podman`` and ``nerdctl`` are accepted too: their ``run`` shares Docker's
+    flags for everything the container rules read. ``docker compose run`` /
+    ``docker-compose run`` are recognised with ``compose=True``.
     """
     i, n = 0, len(words)
     while i < n and words[i].literal:
@@ -929,16 +970,29 @@ def match_docker_run(words: Sequence[Token]) -> DockerRun | None:
     if i >= n or not words[i].literal:
         return None
     base = words[i].value.rsplit("/", 1)[-1]
-    if base not in ("docker", "podman"):
+    if base not in (*RUNTIMES, "docker-compose"):
         return None
     cmd = words[i]
     i += 1
-    while i < n and words[i].value.startswith("-"):
-        name = words[i].value.partition("=")[0]
-        i += 2 if name in _DOCKER_GLOBAL_VALUE and "=" not in words[i].value else 1
+    compose = base == "docker-compose"
+    if not compose:
+        while i < n and words[i].value.startswith("-"):
+            name = words[i].value.partition("=")[0]
+            i += 2 if name in _DOCKER_GLOBAL_VALUE and "=" not in words[i].value else 1
+        if i < n and words[i].value == "compose" and base != "podman":
+            compose = True
+            i += 1
+    if compose:
+        while i < n and words[i].value.startswith("-"):
+            name = words[i].value.partition("=")[0]
+            i += 2 if name in _COMPOSE_GLOBAL_VALUE and "=" not in words[i].value else 1
+        if i < n and words[i].value == "run":
+            args = tuple(w for w in words[i + 1 :] if w.value not in _COMPOSE_RUN_ONLY)
+            return DockerRun(cmd, "run", args, "docker compose", True)
+        return None
     if i < n and words[i].value == "container":
         i += 1
     if i < n and words[i].value in ("run", "create"):
         sub: Literal["run", "create"] = "run" if words[i].value == "run" else "create"
-        return DockerRun(cmd, sub, tuple(words[i + 1 :]))
+        return DockerRun(cmd, sub, tuple(words[i + 1 :]), base)
     return None

@@ -193,6 +193,9 @@ def spec_from_docker_words(
     if found is None:
         return None
     word = found.command_word
+    if label.startswith("docker run") and (found.tool, found.subcommand) != ("docker", "run"):
+        # Name the tool that runs it: ``podman run in job 'x'``, not "docker run".
+        label = f"{found.tool} {found.subcommand}{label[len('docker run') :]}"
     spec = spec_from_tokens(
         found.args,
         source_kind=source_kind,
@@ -202,6 +205,20 @@ def spec_from_docker_words(
         to_span=to_span,
         mode="run",
     )
+    if found.compose:
+        # ``docker compose run SERVICE``: the word in the image's place is a
+        # service of the Compose file, which holds the launch's posture (linted
+        # with that file). Only what the command line itself writes is judged.
+        service = spec.image.raw
+        if service and spec.label.startswith("docker compose run"):
+            label = f"docker compose run of service '{service}'{spec.label[len('docker compose run') :]}"
+        spec = dataclasses.replace(
+            spec,
+            label=label if service else spec.label,
+            image=Field(),
+            unknown_options=True,
+            problems=tuple(p for p in spec.problems if p.message != "no image given"),
+        )
     sub = words[len(words) - len(found.args) - 1]
     return dataclasses.replace(spec, command_span=to_span(sub.start, sub.end))
 

@@ -50,7 +50,36 @@ _XARGS_LONG_VALUE = frozenset(
     ]
 )
 
-WRAPPERS = frozenset(["sudo", "env", "nohup", "exec", "time", "command", "nice", "xargs"])
+_TIMEOUT_VALUE = frozenset(["-s", "-k"])
+_TIMEOUT_LONG_VALUE = frozenset(["--signal", "--kill-after"])
+_STDBUF_VALUE = frozenset(["-i", "-o", "-e"])
+_STDBUF_LONG_VALUE = frozenset(["--input", "--output", "--error"])
+_IONICE_VALUE = frozenset(["-c", "-n", "-p", "-P", "-u"])
+_IONICE_LONG_VALUE = frozenset(["--class", "--classdata", "--pid", "--pgid", "--uid"])
+
+WRAPPERS = frozenset(
+    [
+        "sudo",
+        "env",
+        "nohup",
+        "exec",
+        "time",
+        "command",
+        "nice",
+        "xargs",
+        "timeout",
+        "stdbuf",
+        "ionice",
+        "setsid",
+        "taskset",
+        "chrt",
+    ]
+)
+"""Commands that run the command after their own options (and, for
+``timeout``, ``taskset`` and ``chrt``, one positional word of their own)."""
+# Wrappers that take one positional word before the command they run:
+# ``timeout 60 CMD``, ``taskset 0x3 CMD`` (not with ``-c LIST``), ``chrt 50 CMD``.
+_ONE_POSITIONAL = frozenset(["timeout", "taskset", "chrt"])
 
 
 def _basename(word: Word) -> str:
@@ -129,10 +158,24 @@ def unwrap(
             i = _skip_options(
                 argv, 1, _XARGS_VALUE, _XARGS_LONG_VALUE, attached_value=frozenset(["-i", "-l"])
             )
-        elif name == "command":
+        elif name == "timeout":
+            i = _skip_options(argv, 1, _TIMEOUT_VALUE, _TIMEOUT_LONG_VALUE)
+        elif name == "stdbuf":
+            i = _skip_options(argv, 1, _STDBUF_VALUE, _STDBUF_LONG_VALUE)
+        elif name == "ionice":
+            i = _skip_options(argv, 1, _IONICE_VALUE, _IONICE_LONG_VALUE)
+        elif name == "taskset":
+            i = _skip_options(argv, 1, frozenset(["-c"]), frozenset(["--cpu-list"]))
+        else:  # nohup, command, setsid, chrt: flags only
             i = _skip_options(argv, 1, frozenset(), frozenset())
-        else:  # nohup
-            i = _skip_options(argv, 1, frozenset(), frozenset())
+        if name in _ONE_POSITIONAL and i < len(argv):
+            if name == "taskset" and any(
+                w.text in ("-c", "--cpu-list") or w.text.startswith("--cpu-list=")
+                for w in argv[1:i]
+            ):
+                pass  # the CPU list was the option's value
+            elif name == "timeout" or argv[i].text[:1].isdigit():
+                i += 1  # the duration, mask or priority
         if i >= len(argv):
             break
         wrappers.append(name)
