@@ -85,6 +85,10 @@ CATCHES = [
     ("SC014", docker(HARD + " --security-opt=systempaths=unconfined")),
     ("SC015", docker(HARD, "python")),
     ("SC016", docker(HARD + " --device /dev/sda")),
+    ("SC016", docker(HARD + " --gpus all")),
+    ("SC016", docker(HARD + " --device-cgroup-rule='b 8:* rwm'")),
+    ("SC001", docker(HARD.replace("--cap-drop=ALL", "--cap-drop=CAP_ALL"))),
+    ("SC019", docker(HARD + " --env-file .env")),
     ("SC017", docker(HARD.replace("size=64m", "rw"))),
     ("SC018", docker(HARD.replace("--runtime=runsc", "--runtime runc"))),
     ("SC019", docker(HARD + " -e GITHUB_TOKEN=${{ secrets.GITHUB_TOKEN }}")),
@@ -113,7 +117,7 @@ CATCHES_NOT = [
     ("SC014", docker(HARD + " --security-opt seccomp=./profile.json")),
     ("SC015", docker(HARD, "$IMAGE")),
     ("SC015", docker(HARD, "localhost/agent")),
-    ("SC016", docker(HARD + " --gpus all")),
+    ("SC008", docker(HARD.replace("--cpus=1", "--cpuset-cpus=0-1"))),
     (
         "SC017",
         docker(

@@ -37,6 +37,7 @@ from sentra_lint.container.sizes import (
 )
 from sentra_lint.container.spec import (
     ContainerSpec,
+    EnvVar,
     Field,
     FixSite,
     SpecBuilder,
@@ -44,6 +45,7 @@ from sentra_lint.container.spec import (
     VolumeMount,
     has_expansion,
     user_is_root,
+    value_from_secret,
 )
 from sentra_lint.images import ImageRef, parse_image_ref
 from sentra_lint.source import SourceFile, Span
@@ -211,6 +213,7 @@ def _rebuild(spec: ContainerSpec) -> SpecBuilder:
         "oom_kill_disable",
         "runtime",
         "gpus",
+        "cpuset_cpus",
         "use_api_socket",
         "workdir",
         "entrypoint",
@@ -226,6 +229,7 @@ def _rebuild(spec: ContainerSpec) -> SpecBuilder:
         "volumes_from",
         "security_opts",
         "devices",
+        "device_cgroup_rules",
         "env",
         "env_files",
         "unknown_flags",
@@ -412,6 +416,31 @@ def _mark_local_image(spec: ContainerSpec, built: frozenset[str]) -> ContainerSp
     return spec
 
 
+def _resolve_passthrough(
+    spec: ContainerSpec, scopes: tuple[tuple[str, MapNode | None], ...]
+) -> ContainerSpec:
+    """``-e NAME`` hands the container the value ``NAME`` has where the command
+    runs: the step's ``env:``, else the job's, else the workflow's."""
+    if not any(ev.value is None and ev.name for ev in spec.env):
+        return spec
+    env: list[EnvVar] = []
+    for ev in spec.env:
+        if ev.value is None and ev.name:
+            for where, scope in scopes:
+                node = scope.get(ev.name) if isinstance(scope, MapNode) else None
+                if isinstance(node, ScalarNode) and not node.is_null:
+                    ev = dataclasses.replace(
+                        ev,
+                        value=node.value,
+                        known=not has_expansion(node.value),
+                        from_secret=value_from_secret(node.value),
+                        via=where,
+                    )
+                    break
+        env.append(ev)
+    return dataclasses.replace(spec, env=tuple(env))
+
+
 def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem]]:
     src: SourceFile = wf.source
     specs: list[ContainerSpec] = []
@@ -459,7 +488,12 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
             dataclasses.replace(s, job=job_id)
             for s in _script_specs(wf, run.value, label, seen_scripts)
         )
-        specs.extend(_mark_local_image(s, built) for s in step_specs)
+        scopes = (
+            ("the step's env", step.env),
+            ("the job's env", getattr(job, "env", None)),
+            ("the workflow's env", wf.env),
+        )
+        specs.extend(_mark_local_image(_resolve_passthrough(s, scopes), built) for s in step_specs)
     return specs, _problems(specs)
 
 
@@ -675,6 +709,22 @@ def _compose_command(b: SpecBuilder, r: _Compose) -> None:
                 b.labels.append(Field(item.value, item.span(r.src), True, item.value))
 
 
+def _compose_gpus(r: _Compose) -> Field[str]:
+    """``gpus:``, or a ``deploy.resources.reservations.devices`` entry asking for a GPU."""
+    gpus = r.svc.get("gpus")
+    if gpus is not None and not (isinstance(gpus, ScalarNode) and gpus.is_null):
+        text = gpus.value if isinstance(gpus, ScalarNode) else "gpus"
+        return Field(text, gpus.span(r.src), True, text)
+    devices = r.svc.get_path("deploy", "resources", "reservations", "devices")
+    if isinstance(devices, SeqNode):
+        for entry in devices.items:
+            caps = entry.get("capabilities") if isinstance(entry, MapNode) else None
+            names = [c.value for c in caps.items if isinstance(c, ScalarNode)] if isinstance(caps, SeqNode) else []
+            if "gpu" in names:
+                return Field("gpu", entry.span(r.src), True, "gpu")
+    return Field()
+
+
 def _compose_spec(src: SourceFile, svc: Any) -> ContainerSpec:
     r = _Compose(src, svc)
     b = SpecBuilder("compose", f"compose service '{svc.name}'", src.path, svc.name_span)
@@ -699,6 +749,14 @@ def _compose_spec(src: SourceFile, svc: Any) -> ContainerSpec:
     b.user = r.string("user")
     b.runtime = r.string("runtime")
     _compose_command(b, r)
+    b.cpuset_cpus = r.string("cpuset")
+    b.gpus = _compose_gpus(r)
+    for node in r.entries("device_cgroup_rules"):
+        read = r.text(node)
+        if read is not None:
+            b.device_cgroup_rules.append(
+                Field(read[0] if read[1] else None, node.span(src), read[1], read[0])
+            )
     for key, attr in _COMPOSE_NAMESPACES.items():
         setattr(b, attr, r.string(key))
     b.privileged = r.boolean(b, "privileged")
@@ -775,6 +833,17 @@ def specs_from_compose(cf: Any) -> tuple[list[ContainerSpec], list[ParseProblem]
     """One spec per Compose service (``extends`` and ``x-`` anchors applied)."""
     src: SourceFile = cf.source
     specs = [_compose_spec(src, svc) for svc in cf.services]
+    # A service that runs the image a sibling service builds (``build:`` with
+    # the same ``image:``) runs a local image: no pinning or registry question.
+    built = frozenset(
+        key
+        for svc, spec in zip(cf.services, specs, strict=True)
+        if svc.build is not None and spec.image.raw
+        for key in (_image_key(spec.image.raw),)
+        if key is not None
+    )
+    if built:
+        specs = [_mark_local_image(spec, built) for spec in specs]
     return specs, _problems(specs)
 
 

@@ -67,6 +67,7 @@ _STRING_FLAGS = {
     "--gpus": "gpus",
     "--workdir": "workdir",
     "--entrypoint": "entrypoint",
+    "--cpuset-cpus": "cpuset_cpus",
 }
 
 
@@ -290,6 +291,8 @@ def _apply(b: SpecBuilder, opt: Opt, to_span: ToSpan) -> None:
         b.labels.append(Field(value if known else None, span, known, value))
     elif name == "--env-file":
         b.env_files.append(Field(value if known else None, span, known, value))
+    elif name == "--device-cgroup-rule":
+        b.device_cgroup_rules.append(Field(value if known else None, span, known, value))
     elif name == "--volumes-from":
         b.volumes_from.append(Field(value if known else None, span, known, value))
     elif name in _NUMBERS:

@@ -209,6 +209,9 @@ class EnvVar:
     """The value references ``${{ secrets.* }}`` or ``${{ github.token }}``."""
     secret_like_name: bool = False
     """The name looks like a credential (``*TOKEN*``, ``*SECRET*``, ``*PASSWORD*``, ``*API_KEY*``...)."""
+    via: str | None = None
+    """For ``-e NAME`` whose value was found where the command runs: where
+    (``"the step's env"``); ``value`` is then that value."""
 
     @property
     def passthrough(self) -> bool:
@@ -296,8 +299,13 @@ class ContainerSpec:
     namespaces: Namespaces = field(default_factory=Namespaces)
     security_opts: tuple[SecurityOpt, ...] = ()
     devices: tuple[Device, ...] = ()
+    device_cgroup_rules: tuple[Field[str], ...] = ()
+    """``--device-cgroup-rule`` / Compose ``device_cgroup_rules``, as written."""
     runtime: Field[str] = field(default_factory=Field)
     gpus: Field[str] = field(default_factory=Field)
+    """``--gpus``, Compose ``gpus`` or a ``deploy`` device reservation with the ``gpu`` capability."""
+    cpuset_cpus: Field[str] = field(default_factory=Field)
+    """``--cpuset-cpus`` / Compose ``cpuset``: the CPUs the container may use."""
     env: tuple[EnvVar, ...] = ()
     env_files: tuple[Field[str], ...] = ()
     use_api_socket: Field[bool] = field(default_factory=Field)
@@ -522,8 +530,10 @@ class SpecBuilder:
     cgroupns: Field[str] = field(default_factory=Field)
     security_opts: list[SecurityOpt] = field(default_factory=list)
     devices: list[Device] = field(default_factory=list)
+    device_cgroup_rules: list[Field[str]] = field(default_factory=list)
     runtime: Field[str] = field(default_factory=Field)
     gpus: Field[str] = field(default_factory=Field)
+    cpuset_cpus: Field[str] = field(default_factory=Field)
     env: list[EnvVar] = field(default_factory=list)
     env_files: list[Field[str]] = field(default_factory=list)
     use_api_socket: Field[bool] = field(default_factory=Field)
@@ -570,8 +580,10 @@ class SpecBuilder:
             namespaces=ns,
             security_opts=tuple(self.security_opts),
             devices=tuple(self.devices),
+            device_cgroup_rules=tuple(self.device_cgroup_rules),
             runtime=self.runtime,
             gpus=self.gpus,
+            cpuset_cpus=self.cpuset_cpus,
             env=tuple(self.env),
             env_files=tuple(self.env_files),
             use_api_socket=self.use_api_socket,

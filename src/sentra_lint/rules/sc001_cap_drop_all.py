@@ -6,7 +6,10 @@ Checks every container launch (a workflow job's `container:` and
 scripts they call, Compose services, dev containers) for `--cap-drop=ALL`
 (`cap_drop: [ALL]` in Compose, `"capAdd"`'s counterpart in `runArgs`). The
 launch passes when the dropped capabilities include `ALL`, in any case.
-Dropping only some capabilities is reported too. When part of the options
+Dropping only some capabilities is reported too, and so is
+`--cap-drop=CAP_ALL`: Docker reads every other name with or without `CAP_`,
+but rejects `CAP_ALL` as an unknown capability, so the container does not
+start. When part of the options
 is an expression (`${{ inputs.options }}`, `$DOCKER_ARGS`), the rule stays
 silent: the expression may drop them.
 
@@ -70,6 +73,17 @@ META = RuleMeta(
 
 def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     if any(c.known and c.value == "ALL" for c in spec.cap_drop):
+        return
+    cap_all = [c for c in spec.cap_drop if c.known and c.value == "CAP_ALL"]
+    if cap_all:
+        # Docker prefixes a name with CAP_ unless it is ALL, and CAP_CAP_ALL is
+        # no capability: the daemon refuses to create the container.
+        yield violation(
+            spec,
+            cap_all[0].span,
+            f"{spec.label}: Docker rejects CAP_ALL as an unknown capability and the container "
+            f"does not start; {hint(spec, 'write --cap-drop=ALL', 'write cap_drop: [ALL]')}",
+        )
         return
     if spec.unknown_options or any(not c.known for c in spec.cap_drop):
         return

@@ -4,7 +4,9 @@
 Reports `--privileged` (`privileged: true` in Compose and dev containers)
 and every capability added with `--cap-add` (`cap_add:`, `"capAdd"`).
 `ALL`, `SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`, `DAC_READ_SEARCH` and
-`SYS_MODULE` are errors; other capabilities are warnings. Names are read as
+`SYS_MODULE` are errors; other capabilities are warnings, except
+`NET_BIND_SERVICE` added back after `--cap-drop=ALL` (only binding ports
+below 1024, the shape ADR_0001 itself allows), which is a note. Names are read as
 Docker reads them: any case, with or without the `CAP_` prefix.
 
 Options:
@@ -64,6 +66,8 @@ META = RuleMeta(
     },
 )
 
+LOW_PORTS_ONLY = frozenset({"NET_BIND_SERVICE"})
+"""Capabilities whose only power is binding ports below 1024."""
 DANGEROUS = frozenset(
     {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "DAC_READ_SEARCH", "SYS_MODULE"}
 )
@@ -94,6 +98,16 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
                 ),
                 Severity.ERROR,
             )
+        elif cap.value in LOW_PORTS_ONLY and _drops_all(spec):
+            # The ADR's own shape: drop everything, give back only low ports.
+            yield violation(
+                spec,
+                cap.span,
+                f"{spec.label} adds {cap.value} back after dropping all capabilities: it only "
+                "lets the process bind ports below 1024; keep it if the workload listens on one, "
+                "or list it in allowed-capabilities",
+                Severity.NOTE,
+            )
         else:
             yield violation(
                 spec,
@@ -102,3 +116,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
                 "allowed-capabilities if the workload needs it",
                 Severity.WARNING,
             )
+
+
+def _drops_all(spec: ContainerSpec) -> bool:
+    return any(c.certain and c.value == "ALL" for c in spec.cap_drop)

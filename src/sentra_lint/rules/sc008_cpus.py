@@ -3,7 +3,8 @@
 ## What it does
 Checks every container launch for a CPU limit: `--cpus` (`cpus:` or
 `deploy.resources.limits.cpus` in Compose), or `--cpu-quota` together with
-`--cpu-period` (`cpu_quota` with `cpu_period`). It reports a launch without
+`--cpu-period` (`cpu_quota` with `cpu_period`), or `--cpuset-cpus`
+(`cpuset`), which pins the container to the CPUs it names. It reports a launch without
 one at the `options:` key (or the launch itself), `--cpus=0` (no limit)
 where it is written, and a limit above the configured maximum.
 
@@ -99,6 +100,19 @@ def fix_value(ctx: RuleContext) -> str:
     return f"{chosen:g}"
 
 
+def cpuset_size(text: str) -> int | None:
+    """How many CPUs a cpuset list names (``0-3,6`` is 5), or ``None`` if malformed."""
+    count = 0
+    for part in text.strip().split(","):
+        lo, dash, hi = part.strip().partition("-")
+        if not lo.isdigit() or (dash and not hi.isdigit()) or len(lo) > 6 or len(hi) > 6:
+            return None
+        count += (int(hi) - int(lo) + 1) if dash else 1
+        if dash and int(hi) < int(lo):
+            return None
+    return count
+
+
 def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     cpus, quota, period = spec.cpus, spec.cpu_quota, spec.cpu_period
     limit = option_number(ctx.option("max"))
@@ -127,6 +141,19 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
                 f"{spec.label}: a CPU quota of {share:g} CPUs is above the maximum of {limit:g}",
             )
         return
+    cpuset = spec.cpuset_cpus
+    if cpuset.present:
+        if not cpuset.certain or cpuset.value is None:
+            return  # an expression: some CPUs, perhaps all
+        count = cpuset_size(cpuset.value)
+        if count is not None and count > 0:
+            if limit is not None and count > limit:
+                yield violation(
+                    spec,
+                    cpuset.span,
+                    f"{spec.label}: {count} pinned CPUs ({cpuset.value}) is above the maximum of {limit:g}",
+                )
+            return
     if not cpus.known or not quota.known or not period.known:
         return
     if cpus.certain and cpus.value == 0:

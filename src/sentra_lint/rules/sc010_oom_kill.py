@@ -36,7 +36,7 @@ from dataclasses import replace
 from sentra_lint.container.spec import ContainerSpec
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._container import violation
+from sentra_lint.rules._container import hint, violation
 from sentra_lint.rules._fix import replace_fix
 
 _CLI_FLAG = re.compile(r"--oom-kill-disable(=(?i:true|1|t))?")
@@ -75,7 +75,11 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
                 spec,
                 oom.span,
                 f"{spec.label}: the OOM killer is disabled, so the memory limit cannot be enforced; "
-                "remove it or set --oom-kill-disable=false",
+                + hint(
+                    spec,
+                    "remove it or set --oom-kill-disable=false",
+                    "remove oom_kill_disable or set it to false",
+                ),
             ),
             fixes=fixes,
         )

@@ -2,11 +2,19 @@
 
 ## What it does
 Reports bind mounts (`-v`, `--mount type=bind`, Compose `volumes:` short and
-long syntax, dev container `mounts`) of the Docker socket
-(`/var/run/docker.sock`, `/run/docker.sock`, any `docker.sock`), of `/`,
-`/etc`, `/proc`, `/sys`, `/root`, `/home`, `/var/lib/docker`, `/boot`,
-`/dev`, and of an SSH directory (`~/.ssh`, `$HOME/.ssh`, `/root/.ssh`,
-`/home/<user>/.ssh`), and `--use-api-socket`. Paths are normalised
+long syntax, dev container `mounts`) of a container engine's socket
+(`/var/run/docker.sock`, `/run/docker.sock`, `$XDG_RUNTIME_DIR/docker.sock`,
+any `docker.sock`, `podman.sock`, `containerd.sock`, `crio.sock`,
+`buildkitd.sock`), of `/`, `/etc`, `/proc`, `/sys`, `/root`, `/home`,
+`/var/lib/docker`, `/boot`, `/dev`, `/run` and `/var/run` themselves (they
+hold the socket), of the host's root through `/proc/1/root`, of
+`/sys/fs/cgroup` read-write, of credential files (`/etc/shadow`,
+`/etc/gshadow`, `/etc/sudoers`, `/etc/ssh`, `/etc/kubernetes`, `/etc/docker`,
+`/etc/ssl/private`), and of credential directories in a home directory
+(`~/.ssh`, `~/.docker`, `~/.aws`, `~/.kube`, `~/.config/gcloud`, `~/.gnupg`,
+`~/.azure`, also as `$HOME/...`, `/root/...`, `/home/<user>/...`), and
+`--use-api-socket`. Files under `/etc` that hold no secret
+(`/etc/localtime`, `/etc/timezone`, `/etc/hosts`) are not reported. Paths are normalised
 (`/var/run/docker.sock/`, `//etc`). Read-only mounts are reported too:
 reading the socket's API is full control, and reading `/etc` or `~/.ssh`
 leaks secrets.
@@ -54,12 +62,44 @@ META = RuleMeta(
 )
 
 SENSITIVE = frozenset(
-    ["/", "/etc", "/proc", "/sys", "/root", "/home", "/var/lib/docker", "/boot", "/dev"]
+    ["/", "/etc", "/proc", "/sys", "/root", "/home", "/var/lib/docker", "/boot", "/dev", "/run", "/var/run"]
 )
-_HOME_SSH = re.compile(
+# Sockets of container engines: talking to one is starting containers on the host.
+RUNTIME_SOCKETS = {
+    "docker.sock": "the Docker socket",
+    "podman.sock": "the Podman socket",
+    "containerd.sock": "the containerd socket",
+    "crio.sock": "the CRI-O socket",
+    "buildkitd.sock": "the BuildKit socket",
+}
+# Host files and directories that hold credentials or give the host away.
+SENSITIVE_FILES = {
+    "/etc/shadow": "the host's password hashes",
+    "/etc/gshadow": "the host's password hashes",
+    "/etc/sudoers": "the host's sudo rules",
+    "/etc/sudoers.d": "the host's sudo rules",
+    "/etc/ssh": "the host's SSH keys and configuration",
+    "/etc/kubernetes": "the host's Kubernetes credentials",
+    "/etc/docker": "the Docker daemon's configuration and TLS keys",
+    "/etc/ssl/private": "the host's TLS private keys",
+}
+_HOME = (
     r"^(?:~|\$HOME|\$\{HOME\}|\$\{(?:localEnv|env):(?:HOME|USERPROFILE)\}|/root|/home/[^/]+)"
-    r"[/\\]\.ssh(?:/.*)?$"
 )
+# Credential directories in a home directory, and what they hold.
+_HOME_SECRETS = re.compile(
+    _HOME + r"[/\\](\.ssh|\.docker|\.aws|\.kube|\.config/gcloud|\.gnupg|\.azure)(?:/.*)?$"
+)
+_HOME_WHAT = {
+    ".ssh": "an SSH directory",
+    ".docker": "Docker's client credentials",
+    ".aws": "AWS credentials",
+    ".kube": "Kubernetes credentials",
+    ".config/gcloud": "Google Cloud credentials",
+    ".gnupg": "GnuPG keys",
+    ".azure": "Azure credentials",
+}
+_PROC_ROOT = re.compile(r"^/proc/(?:\d+|self|1)/root(?:/.*)?$")
 
 
 def _clean(source: str) -> str:
@@ -69,22 +109,34 @@ def _clean(source: str) -> str:
     return re.sub(r"/{2,}", "/", text)
 
 
-def sensitive(source: str | None, normalised: str | None) -> str | None:
+def sensitive(source: str | None, normalised: str | None, read_only: bool = False) -> str | None:
     """Why a host path is sensitive, or ``None``."""
     if source is None:
         return None
     raw = _clean(source)
-    if _HOME_SSH.match(raw):
-        return f"an SSH directory ({raw})"
+    m = _HOME_SECRETS.match(raw)
+    if m:
+        return f"{_HOME_WHAT[m.group(1)]} ({raw})"
+    base = raw.rsplit("/", 1)[-1]
+    if base in RUNTIME_SOCKETS and (normalised is None or normalised.rsplit("/", 1)[-1] == base):
+        # also ``$XDG_RUNTIME_DIR/docker.sock``: whatever the directory, it is the socket
+        return f"{RUNTIME_SOCKETS[base]} ({normalised or raw})"
     path = normalised
     if path is None:
         return None
-    if path.rsplit("/", 1)[-1] == "docker.sock":
-        return f"the Docker socket ({path})"
     if path in SENSITIVE:
+        if path in ("/run", "/var/run"):
+            return f"the host's {path} (it holds the Docker socket)"
         return "the host's root filesystem" if path == "/" else f"the host's {path}"
     if path.startswith("/var/lib/docker/"):
         return f"Docker's data directory ({path})"
+    for prefix, what in SENSITIVE_FILES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return f"{what} ({path})"
+    if _PROC_ROOT.match(path):
+        return f"the host's root filesystem through {path}"
+    if (path == "/sys/fs/cgroup" or path.startswith("/sys/fs/cgroup/")) and not read_only:
+        return f"the host's cgroup tree read-write ({path})"
     return None
 
 
@@ -94,12 +146,12 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             ("/", "~", "$")
         ):
             continue
-        why = sensitive(vol.source, vol.host_path)
+        why = sensitive(vol.source, vol.host_path, vol.read_only)
         if why is None:
             continue
         ro = (
             " (read-only does not make it safe)"
-            if vol.read_only and why.startswith("the Docker socket")
+            if vol.read_only and " socket" in why.split("(")[0]
             else ""
         )
         yield violation(

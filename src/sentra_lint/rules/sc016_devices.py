@@ -2,8 +2,11 @@
 
 ## What it does
 Reports every host device given to a container: `--device`
-(`devices:` in Compose, `--device` in a dev container's `runArgs`), where it
-is written. A device given by an expression is reported too: some device is
+(`devices:` in Compose, `--device` in a dev container's `runArgs`), a device
+cgroup rule (`--device-cgroup-rule`, `device_cgroup_rules:`), which lets the
+container create device nodes and use them, and GPUs (`--gpus`, Compose
+`gpus:` or a `deploy.resources.reservations.devices` entry with the `gpu`
+capability), where it is written. A device given by an expression is reported too: some device is
 certainly passed in.
 
 ## Why is this bad?
@@ -49,3 +52,30 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     for dev in spec.devices:
         name = dev.host if dev.known and dev.host else dev.raw.strip()
         yield violation(spec, dev.span, f"{spec.label} is given the host device {name}; remove it")
+    dropped = {c.value for c in spec.cap_drop if c.certain}
+    added = {c.value for c in spec.cap_add if c.certain}
+    mknod = not ({"ALL", "MKNOD"} & dropped) or bool({"ALL", "MKNOD"} & added)
+    for rule in spec.device_cgroup_rules:
+        written = (rule.raw or "").strip().strip("'\"")
+        what = {"b": "the host's disks", "a": "any host device, disks included"}.get(
+            written[:1], "host devices"
+        )
+        why = (
+            f"with the MKNOD capability (Docker's default) it can make device nodes for {what}"
+            if mknod
+            else f"device nodes for {what} it can reach become usable"
+        )
+        yield violation(
+            spec,
+            rule.span,
+            f"{spec.label} is allowed host devices by a device rule ({written}): {why}; remove it",
+        )
+    gpus = spec.gpus
+    if gpus.present:
+        written = (gpus.raw or "").strip() or "gpu"
+        yield violation(
+            spec,
+            gpus.span,
+            f"{spec.label} is given the host's GPUs ({written}): the GPU driver is kernel code "
+            "the container can reach; remove it unless the workload needs a GPU",
+        )

@@ -12,8 +12,19 @@ Reports secrets passed into a container's environment:
   (`DB_PASSWORD`, `WEBPASSWORD`), or in an API, private, access, secret,
   signing, encryption, master, auth, license or session `KEY`
   (`STRIPE_API_KEY`), or holds `SECRET_KEY` anywhere (`SECRET_KEY_BASE`);
+- `docker run -e NAME` without a value, when the step (job, workflow) sets
+  `NAME` from a secret or `NAME` is such a name with a value there: Docker
+  passes the step's value on;
 - Compose `environment:` (list or mapping) and dev container
-  `containerEnv`/`runArgs` entries with such names and a value.
+  `containerEnv`/`runArgs` entries with such names and a value;
+- `--env-file` (Compose `env_file:`), as a warning: whatever credential the
+  file holds becomes an environment variable.
+
+A literal password handed to a database image (`POSTGRES_PASSWORD: postgres`
+on `postgres`, `mysql`, `mariadb`, `mongo`, ...) is a note: a throwaway test
+database's password harms nothing, and one that guards data belongs in a
+file the image reads (`secrets:` with `POSTGRES_PASSWORD_FILE`), not behind
+a credential proxy.
 
 Names that are about a secret rather than the secret itself (`*_FILE`,
 `*_PATH`, `*_TYPE`, `*_EXPIRY`, `*_URL`, `*_ID`, `PASSWORD_SALT_HASH_ROUNDS`,
@@ -148,22 +159,70 @@ def _reported(ev: EnvVar, patterns: list[re.Pattern[str]]) -> bool:
     return _secret_name(ev.name, patterns)
 
 
+# Official database images that read a password variable also read NAME_FILE.
+_DATABASES = frozenset(
+    {
+        "postgres", "postgis/postgis", "timescale/timescaledb", "mysql", "mariadb", "mongo",
+        "bitnami/postgresql", "bitnami/mysql", "bitnami/mariadb", "bitnami/mongodb",
+        "bitnami/redis", "redis", "rabbitmq", "mcr.microsoft.com/mssql/server", "couchdb",
+        "neo4j", "clickhouse/clickhouse-server", "influxdb", "elasticsearch", "cassandra",
+    }
+)
+
+
+def _database_image(spec: ContainerSpec) -> bool:
+    ref = spec.image.value
+    if ref is None or ref.unknown:
+        return False
+    name = ref.repository.lower().removeprefix("library/")
+    full = f"{ref.registry}/{name}" if ref.registry and ref.registry != "docker.io" else name
+    return name in _DATABASES or full in _DATABASES
+
+
 def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     custom = option_list(ctx.option("secret-patterns"))
     patterns = compile_patterns(custom) if custom else [SECRET_NAME]
+    database = _database_image(spec)
     for ev in spec.env:
         if not _reported(ev, patterns):
             continue
         name = ev.name or "?"
+        via = f", through -e {name} from {ev.via}" if ev.via else ""
         if ev.from_secret:
-            what = f"a secret ({(ev.value or '').strip()})"
+            what = f"a secret ({(ev.value or '').strip()}{via})"
         elif ev.known:
-            what = "a literal credential"
+            what = f"a literal credential{via}"
         else:
-            what = "a credential"
+            what = f"a credential{via}"
+        if database and ev.known and not ev.from_secret:
+            # A database image's initial password, written in the file: a test
+            # database's throwaway password, or one to move into a secret file.
+            how = (
+                f"Compose `secrets:` and {name}_FILE"
+                if spec.source_kind == "compose"
+                else f"a mounted file and {name}_FILE"
+            )
+            yield violation(
+                spec,
+                ev.span,
+                f"{spec.label} sets the database password {name} to a literal value: harmless for "
+                f"a throwaway test database; for one that holds data, hand it over through {how}",
+                Severity.NOTE,
+            )
+            continue
         yield violation(
             spec,
             ev.span,
             f"{spec.label} gets {what} in the environment variable {name}; hand it over "
             "through a credential proxy instead",
+        )
+    for env_file in spec.env_files:
+        written = (env_file.raw or "").strip()
+        yield violation(
+            spec,
+            env_file.span,
+            f"{spec.label} takes its environment from the file {written}: any credential in it "
+            "becomes an environment variable the whole container can read; hand credentials "
+            "over through a credential proxy instead",
+            Severity.WARNING,
         )
