@@ -65,6 +65,16 @@ CASES: dict[str, tuple[list[Must], list[MustNot]]] = {
             (".github/workflows/ci.yml", "SE001"),
         ],
     ),
+    # One finding per source location: a YAML anchor merged into three
+    # services is one place to fix, reported once with the others related.
+    "yaml-anchors": (
+        [
+            ("docker-compose.yml", "SC002", 2),
+            ("docker-compose.yml", "SC002", 3),
+            ("docker-compose.yml", "SC013", 5),
+        ],
+        [("docker-compose.yml", "SC002", 9), ("docker-compose.yml", "SC013", 12)],
+    ),
 }
 
 
@@ -85,6 +95,8 @@ def test_case(name: str) -> None:
     assert case.is_dir(), name
     text, findings = _lint(case)
     got = {(str(f["path"]), str(f["rule"]), int(str(f["line"]))) for f in findings}
+    places = [(f["path"], f["rule"], f["line"], f["column"], f["end_line"], f["end_column"]) for f in findings]
+    assert len(places) == len(set(places)), "one finding per rule and source location"
     must, must_not = CASES[name]
     for item in must:
         assert item in got, (item, text)

@@ -241,9 +241,9 @@ def test_two_thousand_piped_downloads_lint_within_the_default_budget(joiner: str
 
 
 def test_four_thousand_stages_with_unreadable_lines_lint_within_the_default_budget(tmp_path: Path) -> None:
-    # 135 KB: a template line in every stage, so each stage has a parse problem
-    # that every per-stage question (has_parse_problems, the image models) looks up.
-    text = "".join(f"FROM a AS s{i}\n{{{{ x }}}}\nUSER u{i}\n" for i in range(4000))
+    # 135 KB: an unknown instruction in every stage, so each stage has a parse
+    # problem that every per-stage question (has_parse_problems, the image models) looks up.
+    text = "".join(f"FROM a AS s{i}\nWRONG x\nUSER u{i}\n" for i in range(4000))
     (tmp_path / "Dockerfile").write_text(text)
     res = run_cli("check", "--no-config", "--profile", "all", "-f", "json", ".", cwd=tmp_path)
     data = json.loads(res.out)

@@ -21,7 +21,7 @@ from sentra_lint import io as sio
 from sentra_lint._sha import sha256
 from sentra_lint.budget import DEFAULT_TIMEOUT, BudgetExceeded, time_budget
 from sentra_lint.discover import Candidate, discover
-from sentra_lint.findings import Finding, Severity, Violation
+from sentra_lint.findings import Finding, Related, Severity, Violation
 from sentra_lint.globs import matches
 from sentra_lint.packs import Policy, RuleSetting, load_pack
 from sentra_lint.rulebase import Rule, RuleContext
@@ -245,6 +245,10 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
             result.facts = collect_facts(src, kind, analysis)
         except Exception as exc:
             result.errors.append(InternalError(src.path, None, f"cross-file facts failed: {_describe(exc)}"))
+    # A YAML anchor shared by several launches (``<<: *hardening``) is one
+    # place in the file: its finding is reported once, the other launches
+    # that repeat it are related locations.
+    shared: dict[tuple[str, str, Span], Finding] = {}
     for target_name, target in analysis.targets:
         for rule, setting, ctx in active.by_target.get(target_name, ()):
             if not _in_scope(src.path, setting):
@@ -252,6 +256,16 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
             try:
                 for v in rule.check(target, ctx):
                     path = v.path or src.path
+                    if target_name == "container":
+                        key = (rule.id, path, v.span)
+                        first = shared.get(key)
+                        if first is not None:
+                            also = Related(path, target.anchor_span, f"also for {target.label}")
+                            first.related = (*first.related, also)
+                            n = sum(1 for r in first.related if r.message.startswith("also for "))
+                            base = first.message.split(" [shared by ", 1)[0]
+                            first.message = f"{base} [shared by {n} more launch{'es' if n > 1 else ''} through a YAML anchor]"
+                            continue
                     result.findings.append(
                         Finding(
                             rule=rule.id,
@@ -265,6 +279,8 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
                             source_line=_source_line(src, v.span.line) if path == src.path else "",
                         )
                     )
+                    if target_name == "container":
+                        shared[(rule.id, path, v.span)] = result.findings[-1]
             except Exception as exc:
                 result.errors.append(InternalError(src.path, rule.id, _describe(exc)))
     if analysis.own_lines is not None:
