@@ -75,6 +75,19 @@ CASES: dict[str, tuple[list[Must], list[MustNot]]] = {
         ],
         [("docker-compose.yml", "SC002", 9), ("docker-compose.yml", "SC013", 12)],
     ),
+    # Literal matrix values are expanded: each options/image value is judged,
+    # on the matrix entry, with the use of the matrix as a related location;
+    # a matrix computed at run time (fromJSON) stays unknown.
+    "matrix": (
+        [
+            (".github/workflows/ci.yml", "SC002", 7),
+            (".github/workflows/ci.yml", "SC015", 8),
+            (".github/workflows/ci.yml", "SC013", 24),
+            (".github/workflows/ci.yml", "SC015", 19),
+            (".github/workflows/ci.yml", "SC015", 20),
+        ],
+        [(".github/workflows/ci.yml", "SC001", 34), (".github/workflows/ci.yml", "SC002", 11)],
+    ),
 }
 
 

@@ -245,9 +245,9 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
             result.facts = collect_facts(src, kind, analysis)
         except Exception as exc:
             result.errors.append(InternalError(src.path, None, f"cross-file facts failed: {_describe(exc)}"))
-    # A YAML anchor shared by several launches (``<<: *hardening``) is one
-    # place in the file: its finding is reported once, the other launches
-    # that repeat it are related locations.
+    # One line shared by several launches (a YAML anchor merged into several
+    # services, a matrix job's options) is one place to fix: its finding is
+    # reported once, the other launches that repeat it are related locations.
     shared: dict[tuple[str, str, Span], Finding] = {}
     for target_name, target in analysis.targets:
         for rule, setting, ctx in active.by_target.get(target_name, ()):
@@ -263,8 +263,9 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
                             also = Related(path, target.anchor_span, f"also for {target.label}")
                             first.related = (*first.related, also)
                             n = sum(1 for r in first.related if r.message.startswith("also for "))
-                            base = first.message.split(" [shared by ", 1)[0]
-                            first.message = f"{base} [shared by {n} more launch{'es' if n > 1 else ''} through a YAML anchor]"
+                            base = first.message.split(" [this line also serves ", 1)[0]
+                            more = f"{n} more launch{'es' if n > 1 else ''}"
+                            first.message = f"{base} [this line also serves {more}]"
                             continue
                     result.findings.append(
                         Finding(

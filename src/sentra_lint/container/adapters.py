@@ -194,6 +194,80 @@ def _container_spec(wf: Any, job: Any, cont: Any, kind: str, label: str) -> Cont
     return b.build()
 
 
+_MATRIX_REF = re.compile(r"\s*\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}\s*")
+MAX_MATRIX_LAUNCHES = 64
+"""More combinations than this are not expanded: the launch stays unknown."""
+
+
+def _matrix_values(job: Any, node: ScalarNode | None) -> tuple[str, list[ScalarNode]] | None:
+    """``(name, values)`` when ``node`` is exactly ``${{ matrix.name }}`` and the
+    job's matrix lists only literal strings for it (``include:`` entries too)."""
+    if node is None or node.is_null:
+        return None
+    m = _MATRIX_REF.fullmatch(node.value)
+    strategy = getattr(job, "strategy", None)
+    matrix = strategy.get("matrix") if m and isinstance(strategy, MapNode) else None
+    if m is None or not isinstance(matrix, MapNode):
+        return None
+    name = m.group(1)
+    values: list[ScalarNode] = []
+    listed = matrix.get(name)
+    if isinstance(listed, SeqNode):
+        values.extend(listed.items)  # type: ignore[arg-type]
+    elif listed is not None:
+        return None  # an expression (fromJSON(...)): unknown
+    include = matrix.get("include")
+    if isinstance(include, SeqNode):
+        for entry in include.items:
+            value = entry.get(name) if isinstance(entry, MapNode) else None
+            if value is not None:
+                values.append(value)  # type: ignore[arg-type]
+    elif include is not None:
+        return None
+    if not values or not all(
+        isinstance(v, ScalarNode) and not v.is_null and not has_expansion(v.value) for v in values
+    ):
+        return None
+    return name, values
+
+
+def _matrix_specs(wf: Any, job: Any, cont: Any, kind: str, label: str) -> list[ContainerSpec]:
+    """The launch, once per literal matrix value its ``options`` or ``image`` is.
+
+    ``options: ${{ matrix.opts }}`` with ``opts: ["--privileged", ""]`` is two
+    launches; each is judged on the matrix entry's own words, and its findings
+    point back at where the launch uses the matrix.
+    """
+    src: SourceFile = wf.source
+    opts = _matrix_values(job, cont.options)
+    image = _matrix_values(job, cont.image)
+    if opts is None and image is None:
+        return [_container_spec(wf, job, cont, kind, label)]
+    opt_values: list[ScalarNode | None] = list(opts[1]) if opts else [None]
+    image_values: list[ScalarNode | None] = list(image[1]) if image else [None]
+    if len(opt_values) * len(image_values) > MAX_MATRIX_LAUNCHES:
+        return [_container_spec(wf, job, cont, kind, label)]
+    out: list[ContainerSpec] = []
+    for opt_node in opt_values:
+        for image_node in image_values:
+            variant = cont
+            parts: list[str] = []
+            related: list[tuple[Span, str]] = []
+            if opt_node is not None and opts is not None and cont.options is not None:
+                variant = dataclasses.replace(variant, options=opt_node)
+                parts.append(f"{opts[0]}={opt_node.value!r}")
+                related.append((cont.options.span(src), f"options: come from matrix.{opts[0]}"))
+            if image_node is not None and image is not None and cont.image is not None:
+                variant = dataclasses.replace(variant, image=image_node)
+                if cont.short:
+                    variant = dataclasses.replace(variant, node=image_node)
+                parts.append(f"{image[0]}={image_node.value}")
+                related.append((cont.image.span(src), f"the image comes from matrix.{image[0]}"))
+            spec = _container_spec(wf, job, variant, kind, f"{label} (matrix {', '.join(parts)})")
+            out.append(dataclasses.replace(spec, related=tuple(related)))
+    return out
+
+
 def _rebuild(spec: ContainerSpec) -> SpecBuilder:
     """A builder holding an already-built spec, to add env and volumes to it."""
     b = SpecBuilder(spec.source_kind, spec.label, spec.path, spec.anchor_span, spec.options_span)
@@ -448,14 +522,14 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
     seen_scripts: set[str] = set()
     for job in wf.jobs:
         if job.container is not None:
-            specs.append(
-                _container_spec(
+            specs.extend(
+                _matrix_specs(
                     wf, job, job.container, "workflow-container", f"job '{job.id}' container"
                 )
             )
         for svc in job.services:
-            specs.append(
-                _container_spec(
+            specs.extend(
+                _matrix_specs(
                     wf,
                     job,
                     svc.container,

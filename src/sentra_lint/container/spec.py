@@ -336,6 +336,11 @@ class ContainerSpec:
     """Why this run aims the hardening rules at the launch (``runs `claude```,
     ``targets.images``); ``None`` when it does not. Set by the engine."""
 
+    related: tuple[tuple[Span, str], ...] = ()
+    """Other places in the launch's file its values come from (a matrix entry
+    expanded into ``options: ${{ matrix.opts }}``): ``(span, what)``; every
+    finding on the launch lists them."""
+
     @property
     def subject(self) -> str:
         """The label with the reason the launch is a target: ``job 'x' container (runs `claude`)``."""

@@ -20,7 +20,7 @@ from typing import Any
 
 from sentra_lint.container.sizes import parse_bytes, parse_cpus
 from sentra_lint.container.spec import ContainerSpec, Field
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.source import Span
 
 SIZE_OPTION: dict[str, Any] = {
@@ -34,8 +34,10 @@ SIZE_OPTION: dict[str, Any] = {
 def violation(
     spec: ContainerSpec, span: Span | None, message: str, severity: Severity | None = None
 ) -> Violation:
-    """A violation at ``span`` (the anchor when ``None``) in the launch's own file."""
-    return Violation(span or spec.anchor_span, message, severity=severity, path=spec.path)
+    """A violation at ``span`` (the anchor when ``None``) in the launch's own file,
+    with the places the launch's values come from as related locations."""
+    related = tuple(Related(spec.path, where, what) for where, what in spec.related)
+    return Violation(span or spec.anchor_span, message, severity=severity, related=related, path=spec.path)
 
 
 def may_report_missing(spec: ContainerSpec, *fields: Field[Any]) -> bool:
