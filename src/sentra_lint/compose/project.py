@@ -17,15 +17,24 @@ runs with the merged configuration, so both files are judged by it:
   override. Linting the base reports the base's share, linting the override
   the override's.
 
-The two files are laid end to end in one text (this file first, a newline,
-then the other), so every node keeps an offset and the spans of the other
-file fall after this file's last line; the engine drops those.
+The same holds for files named together with ``-f`` (``docker compose -f
+compose.yml -f compose.ci.yml up``) in a workflow of the same repository:
+they are merged in that order.
+
+The files are laid end to end in one text (this file first, then the others,
+newline-separated), so every node keeps an offset and the spans of the other
+files fall after this file's last line; the engine drops those.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import posixpath
+import re
+import shlex
 from pathlib import Path
+from typing import Any
 
 from sentra_lint.compose.model import ComposeFile, ComposeService, build_compose
 from sentra_lint.source import SourceFile
@@ -70,6 +79,88 @@ def partner_of(path: str) -> tuple[Path, bool] | None:
     return None
 
 
+def _repo_root(path: Path) -> Path | None:
+    """The nearest folder above ``path`` with ``.github/workflows``."""
+    for parent in list(path.resolve().parents)[:12]:
+        if (parent / ".github" / "workflows").is_dir():
+            return parent
+    return None
+
+
+_COMPOSE_WORD = re.compile(r"(?:^|[\s;&|(])(?:docker\s+compose|docker-compose)\s")
+MAX_WORKFLOW_BYTES = 1 << 20
+
+
+@functools.lru_cache(maxsize=32)
+def compose_file_sets(root: Path) -> tuple[tuple[str, ...], ...]:
+    """Every ordered list of two or more files a workflow in ``root`` hands to
+    ``docker compose -f A -f B`` (paths relative to ``root``, ``/``-separated)."""
+    found: set[tuple[str, ...]] = set()
+    folder = root / ".github" / "workflows"
+    try:
+        workflows = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
+    except OSError:
+        return ()
+    for wf in workflows:
+        try:
+            if wf.stat().st_size > MAX_WORKFLOW_BYTES:
+                continue
+            text = wf.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for line in text.replace("\\\n", " ").splitlines():
+            if not _COMPOSE_WORD.search(line):
+                continue
+            files = _file_options(line)
+            if len(files) >= 2:
+                found.add(tuple(files))
+    return tuple(sorted(found))
+
+
+def _file_options(line: str) -> list[str]:
+    """The ``-f``/``--file`` values of one ``docker compose`` command line, in order."""
+    try:
+        words = shlex.split(line.split("#", 1)[0] if " #" in line else line)
+    except ValueError:
+        return []
+    files: list[str] = []
+    for i, word in enumerate(words):
+        value: str | None = None
+        if word in ("-f", "--file") and i + 1 < len(words):
+            value = words[i + 1]
+        elif word.startswith("--file="):
+            value = word.partition("=")[2]
+        elif word.startswith("-f") and len(word) > 2 and not word.startswith("--"):
+            value = word[2:]
+        if value and "$" not in value:
+            files.append(posixpath.normpath(value.removeprefix("./")))
+    return files
+
+
+def files_merged_with(path: str) -> list[Path] | None:
+    """The ordered files ``docker compose`` merges ``path`` with (``path``
+    included), or ``None``: the default base/override pair, else a ``-f``
+    list from a workflow of the same repository."""
+    found = partner_of(path)
+    p = Path(path)
+    if found is not None:
+        other, other_is_override = found
+        return [p, other] if other_is_override else [other, p]
+    root = _repo_root(p)
+    if root is None:
+        return None
+    try:
+        rel = p.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+    for files in compose_file_sets(root):
+        if rel in files:
+            paths = [root / f for f in files]
+            if all(q.is_file() for q in paths):
+                return [p if f == rel else root / f for f in files]
+    return None
+
+
 def _read(path: Path) -> str | None:
     try:
         if path.stat().st_size > MAX_PARTNER_BYTES:
@@ -81,35 +172,46 @@ def _read(path: Path) -> str | None:
 
 
 def merge_partner(src: SourceFile, cf: ComposeFile) -> tuple[ComposeFile, int] | None:
-    """``cf`` with its base or override merged in, and the number of lines that
-    are ``src``'s own (spans after them belong to the other file); ``None``
-    when ``src`` has no partner, or the partner cannot be read or parsed."""
-    found = partner_of(src.path)
-    if found is None or cf.root is None:
+    """``cf`` with the files Compose merges it with, and the number of lines
+    that are ``src``'s own (spans after them belong to the other files);
+    ``None`` when ``src`` is merged with nothing, or a partner cannot be read
+    or parsed."""
+    files = files_merged_with(src.path) if cf.root is not None else None
+    if not files:
         return None
-    partner_path, partner_is_override = found
-    text = _read(partner_path)
-    if text is None:
-        return None
-    combined = SourceFile(src.path, src.text + "\n" + text, src.kind)
-    pdoc = load_yaml(combined, start=len(src.text) + 1)
-    if pdoc.problems or not isinstance(pdoc.root, MapNode):
-        return None
-    partner = build_compose(combined, pdoc)
+    own = next(i for i, f in enumerate(files) if f == Path(src.path))
+    texts: list[str] = []
+    for i, f in enumerate(files):
+        if i == own:
+            continue
+        text = _read(f)
+        if text is None:
+            return None
+        texts.append(text)
+    combined = SourceFile(src.path, "\n".join([src.text, *texts]), src.kind)
+    others: list[ComposeFile] = []
+    offset = len(src.text) + 1
+    for text in texts:
+        doc = load_yaml(combined, start=offset, end=offset + len(text))
+        if doc.problems or not isinstance(doc.root, MapNode):
+            return None
+        others.append(build_compose(combined, doc))
+        offset += len(text) + 1
+    # Files in Compose's order, each with its model: later files win.
+    ordered = list(others)
+    ordered.insert(own, cf)
     services: list[ComposeService] = []
     for svc in cf.services:
-        other = partner.service(svc.name)
-        if other is None:
-            services.append(dataclasses.replace(svc, source=combined))
-            continue
-        top, base = (other, svc) if partner_is_override else (svc, other)
+        defs = [s for s in (f.service(svc.name) for f in ordered) if s is not None]
+        first = defs[0]  # where the service is first defined: missing controls go there
+        chain: tuple[Any, ...] = ()
+        names: tuple[str, ...] = ()
+        for d in reversed(defs):
+            chain += d.chain
+            names += d.chain_names
         services.append(
             dataclasses.replace(
-                base,
-                node=svc.node,
-                chain=top.chain + base.chain,
-                chain_names=top.chain_names + base.chain_names,
-                source=combined,
+                first, node=svc.node, chain=chain, chain_names=names, source=combined
             )
         )
     return dataclasses.replace(cf, source=combined, services=tuple(services)), src.line_count
