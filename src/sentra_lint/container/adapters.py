@@ -304,6 +304,7 @@ def _rebuild(spec: ContainerSpec) -> SpecBuilder:
         "security_opts",
         "devices",
         "device_cgroup_rules",
+        "related",
         "env",
         "env_files",
         "unknown_flags",

@@ -335,7 +335,6 @@ class ContainerSpec:
     target: str | None = None
     """Why this run aims the hardening rules at the launch (``runs `claude```,
     ``targets.images``); ``None`` when it does not. Set by the engine."""
-
     related: tuple[tuple[Span, str], ...] = ()
     """Other places in the launch's file its values come from (a matrix entry
     expanded into ``options: ${{ matrix.opts }}``): ``(span, what)``; every
@@ -549,6 +548,7 @@ class SpecBuilder:
     problems: list[SpecProblem] = field(default_factory=list)
     command_span: Span | None = None
     fix_site: FixSite | None = None
+    related: list[tuple[Span, str]] = field(default_factory=list)
     command: list[Field[str]] = field(default_factory=list)
     labels: list[Field[str]] = field(default_factory=list)
     job: str | None = None
@@ -599,6 +599,7 @@ class SpecBuilder:
             problems=tuple(self.problems),
             command_span=self.command_span,
             fix_site=self.fix_site,
+            related=tuple(self.related),
             command=tuple(self.command),
             labels=tuple(self.labels),
             job=self.job,
