@@ -88,7 +88,7 @@ CATCHES = [
     ("SC016", docker(HARD + " --gpus all")),
     ("SC016", docker(HARD + " --device-cgroup-rule='b 8:* rwm'")),
     ("SC001", docker(HARD.replace("--cap-drop=ALL", "--cap-drop=CAP_ALL"))),
-    ("SC019", docker(HARD + " --env-file .env")),
+    ("SC019", docker(HARD + " --env-file .env", "ghcr.io/acme/agent:1.4 claude -p review")),
     ("SC017", docker(HARD.replace("size=64m", "rw"))),
     ("SC018", docker(HARD.replace("--runtime=runsc", "--runtime runc"))),
     ("SC019", docker(HARD + " -e GITHUB_TOKEN=${{ secrets.GITHUB_TOKEN }}")),

@@ -6,7 +6,8 @@ Reports every host device given to a container: `--device`
 cgroup rule (`--device-cgroup-rule`, `device_cgroup_rules:`), which lets the
 container create device nodes and use them, and GPUs (`--gpus`, Compose
 `gpus:` or a `deploy.resources.reservations.devices` entry with the `gpu`
-capability), where it is written. A device given by an expression is reported too: some device is
+capability), where it is written. GPUs are a note unless the launch runs an
+AI agent: a GPU test job needs its GPU, an agent does not. A device given by an expression is reported too: some device is
 certainly passed in.
 
 ## Why is this bad?
@@ -72,10 +73,13 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
         )
     gpus = spec.gpus
     if gpus.present:
+        # A GPU test job needs its GPU; an agent does not: a note unless the
+        # launch runs an agent.
         written = (gpus.raw or "").strip() or "gpu"
         yield violation(
             spec,
             gpus.span,
             f"{spec.label} is given the host's GPUs ({written}): the GPU driver is kernel code "
             "the container can reach; remove it unless the workload needs a GPU",
+            Severity.WARNING if getattr(spec, "role", "other") == "agent" else Severity.NOTE,
         )

@@ -17,8 +17,10 @@ Reports secrets passed into a container's environment:
   passes the step's value on;
 - Compose `environment:` (list or mapping) and dev container
   `containerEnv`/`runArgs` entries with such names and a value;
-- `--env-file` (Compose `env_file:`), as a warning: whatever credential the
-  file holds becomes an environment variable.
+- `--env-file` (Compose `env_file:`) of a launch that runs an AI agent or
+  that the configuration names a target, as a warning: whatever credential
+  the file holds becomes an environment variable. (Elsewhere an env file is
+  the usual way to keep secrets out of a Compose file, and is left alone.)
 
 A literal password handed to a database image (`POSTGRES_PASSWORD: postgres`
 on `postgres`, `mysql`, `mariadb`, `mongo`, ...) is a note: a throwaway test
@@ -216,7 +218,10 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             f"{spec.label} gets {what} in the environment variable {name}; hand it over "
             "through a credential proxy instead",
         )
-    for env_file in spec.env_files:
+    # An env file is how most Compose stacks keep secrets out of the file;
+    # it matters for the launches the ADR hardens: an agent, or a configured target.
+    aimed = getattr(spec, "role", "other") == "agent" or getattr(spec, "target", None) is not None
+    for env_file in spec.env_files if aimed else ():
         written = (env_file.raw or "").strip()
         yield violation(
             spec,
