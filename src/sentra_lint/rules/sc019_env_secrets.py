@@ -196,21 +196,29 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             what = f"a literal credential{via}"
         else:
             what = f"a credential{via}"
-        if database and ev.known and not ev.from_secret:
-            # A database image's initial password, written in the file: a test
-            # database's throwaway password, or one to move into a secret file.
+        if database:
+            # A database image's initial password: the image reads it from a
+            # file as well (NAME_FILE), and a database cannot use a credential proxy.
             how = (
                 f"Compose `secrets:` and {name}_FILE"
                 if spec.source_kind == "compose"
                 else f"a mounted file and {name}_FILE"
             )
-            yield violation(
-                spec,
-                ev.span,
-                f"{spec.label} sets the database password {name} to a literal value: harmless for "
-                f"a throwaway test database; for one that holds data, hand it over through {how}",
-                Severity.NOTE,
-            )
+            if ev.known and not ev.from_secret:
+                yield violation(
+                    spec,
+                    ev.span,
+                    f"{spec.label} sets the database password {name} to a literal value: harmless "
+                    f"for a throwaway test database; for one that holds data, hand it over through {how}",
+                    Severity.NOTE,
+                )
+            else:
+                yield violation(
+                    spec,
+                    ev.span,
+                    f"{spec.label} gets {what} in the environment variable {name}; the image reads "
+                    f"it from a file as well: hand it over through {how}",
+                )
             continue
         yield violation(
             spec,
