@@ -209,6 +209,11 @@ _COMPOSE_SEEDS = (
     "    deploy:\n      resources:\n        limits: {memory: 512M, cpus: '0.5', pids: 100}\n"
     "  db:\n    extends: {service: web}\n    <<: *missing\n",
     "x-base: &b\n  read_only: true\n  security_opt: [no-new-privileges:true]\nservices:\n  a:\n    <<: *b\n    image: a\n",
+    # Shapes Compose and GitHub accept (flow colons, explicit keys, merge lists,
+    # tabs after a colon, several documents) and a template.
+    "x-a: &a {cpus: 1}\nx-b: &b {ports: [8080:80, ? k : v]}\nservices:\n  s:\n    <<: [*a, *b]\n"
+    "    environment: {A:\t1, yes: no}\n---\nc: &a 2\nd: *a\n",
+    "services:\n  app:\n    image: \"{{ image }}\"\n{% if debug %}\n    privileged: true\n{% endif %}\n",
 )
 
 

@@ -58,7 +58,9 @@ def _yaml_scalar() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(("x", "'q'", '"d\\u0041"', "|\n  block", ">-\n  folded", "~", "null", "yes", "0x1F", "1e3",
                          "&a v", "*a", "!!python/object/apply:os.system ['true']", "!!binary aGk=", "[a, b]",
-                         "{a: b}", "${{ github.event.issue.title }}", "echo ${{ inputs.x }}")),
+                         "{a: b}", "${{ github.event.issue.title }}", "echo ${{ inputs.x }}",
+                         "[no-new-privileges:true]", "[a:b, ? k : v]", "{? lone}", "\t1", "[*a, *b]",
+                         "{{ templated }}", "'{% if x %}'")),
         noise.map(repr),
     )
 
