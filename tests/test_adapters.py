@@ -183,3 +183,26 @@ def test_devcontainer_fields() -> None:
 def test_compose_based_devcontainer_has_no_launch_of_its_own() -> None:
     text = '{"dockerComposeFile": "compose.yml", "service": "app"}'
     assert launches(text, Kind.DEVCONTAINER) == []
+
+
+def test_image_from_job_output_forms() -> None:
+    from sentra_lint.container.adapters import image_from_job_output
+    from sentra_lint.source import SourceFile
+    from sentra_lint.workflow.model import build_workflow
+    from sentra_lint.yamlmodel import load_yaml
+
+    text = (
+        "on: push\njobs:\n  build:\n    runs-on: x\n    outputs:\n"
+        "      written: ghcr.io/acme/a:${{ github.sha }}\n"
+        "      pushed: ${{ steps.push.outputs.imageid }}\n"
+        "      other: ${{ steps.x.outputs.y }}\n"
+        "    steps:\n      - id: push\n        uses: docker/build-push-action@v6\n"
+        "        with:\n          tags: ghcr.io/acme/b:1.0\n"
+    )
+    src = SourceFile("w.yml", text)
+    wf = build_workflow(src, load_yaml(src))
+    assert image_from_job_output(wf, "${{ needs.build.outputs.written }}") == "ghcr.io/acme/a:${{ github.sha }}"
+    assert image_from_job_output(wf, "${{ needs.build.outputs.pushed }}") == "ghcr.io/acme/b:1.0"
+    assert image_from_job_output(wf, "${{ needs.build.outputs.other }}") is None
+    assert image_from_job_output(wf, "${{ needs.nope.outputs.written }}") is None
+    assert image_from_job_output(wf, "alpine:3") is None

@@ -140,12 +140,69 @@ def _env_entries(b: SpecBuilder, src: SourceFile, env: MapNode | None) -> None:
         b.add_env_pair(key.value, text, key.span(src), known)
 
 
+_NEEDS_OUTPUT = re.compile(r"\s*\$\{\{\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}\s*")
+_STEP_OUTPUT = re.compile(r"\s*\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}\s*")
+
+
+def _first_line(node: Node | None) -> str | None:
+    if isinstance(node, ScalarNode) and not node.is_null:
+        for line in re.split(r"[\n,]+", node.value):
+            if line.strip():
+                return line.strip()
+    if isinstance(node, SeqNode) and node.items and isinstance(node.items[0], ScalarNode):
+        return node.items[0].value.strip() or None
+    return None
+
+
+def image_from_job_output(wf: Any, text: str) -> str | None:
+    """What ``${{ needs.build.outputs.image }}`` names: the image the ``build``
+    job's output holds, as the cross-file rules compare it (a repository with
+    an unknown tag), or ``None`` when it cannot be told.
+
+    The output may be written out (``ghcr.io/acme/agent:${{ github.sha }}``),
+    or be a docker/metadata-action's ``tags``/``version`` or a
+    docker/build-push-action's ``imageid``/``digest`` output.
+    """
+    m = _NEEDS_OUTPUT.fullmatch(text)
+    if m is None:
+        return None
+    job = next((j for j in wf.jobs if j.id == m.group(1)), None)
+    if job is None:
+        return None
+    outputs = job.node.get("outputs") if isinstance(job.node, MapNode) else None
+    value = outputs.get(m.group(2)) if isinstance(outputs, MapNode) else None
+    if not isinstance(value, ScalarNode) or value.is_null:
+        return None
+    step_ref = _STEP_OUTPUT.fullmatch(value.value)
+    if step_ref is None:
+        written = value.value.strip()
+        return written if not written.startswith("${{") else None
+    step = next((st for st in job.steps if st.id == step_ref.group(1)), None)
+    ref = step.uses_ref if step is not None else None
+    if step is None or ref is None:
+        return None
+    if ref.slug == "docker/metadata-action":
+        name = _first_line(step.input("images"))
+        if name is not None:
+            name = name.removeprefix("name=").split(",")[0].strip()
+            return f"{name}:{text.strip()}" if name else None
+    if ref.slug == "docker/build-push-action":
+        return _first_line(step.input("tags"))
+    return None
+
+
 def _container_spec(wf: Any, job: Any, cont: Any, kind: str, label: str) -> ContainerSpec:
     src: SourceFile = wf.source
     node = cont.node
     options_key = node.key_node("options") if isinstance(node, MapNode) else None
     anchor = options_key.span(src) if options_key is not None else cont.span
     image = _image_field(src, cont.image)
+    if cont.image is not None and image.raw is not None:
+        built = image_from_job_output(wf, image.raw)
+        if built is not None:
+            # Built by an earlier job of this workflow: a local image for the
+            # pinning rules, and a name the cross-file rules can link.
+            image = Field(parse_image_ref(built), image.span, False, built)
     whole_expression = (
         cont.short
         and cont.image is not None
