@@ -317,3 +317,15 @@ def test_image_builds_and_runs_hardened() -> None:
         assert doc["summary"]["files"] >= 2
     finally:
         subprocess.run(["docker", "image", "rm", "--force", tag], capture_output=True, check=False)
+
+
+def test_documented_pins_name_this_version() -> None:
+    """pre-commit `rev:`, the Action's version comment and the image tag in the docs are this release's."""
+    from sentra_lint._version import version
+
+    files = [REPO / "README.md", REPO / ".pre-commit-hooks.yaml", REPO / "docs" / "github-code-scanning.md"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    revs = re.findall(r"^[#\s]*rev: (\S+)", text, flags=re.MULTILINE)
+    assert revs and set(revs) == {f"v{version()}"}
+    assert set(re.findall(r"sentra-lint/sentra-lint@[0-9a-f]{40} # (\S+)", text)) == {f"v{version()}"}
+    assert set(re.findall(r"ghcr\.io/sentra-lint/sentra-lint:(\d[\w.]*)", text)) == {version()}

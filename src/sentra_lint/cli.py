@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "markdown")
 FAIL_ON = ("error", "warning", "note", "never")
 KINDS = ("dockerfile", "workflow", "action", "compose", "devcontainer")
 
@@ -52,7 +52,7 @@ class Param:
 
 CHECK_PARAMS: tuple[Param, ...] = (
     Param("paths", (), list, None, "Files and directories (default: .). '-' reads standard input."),
-    Param("fmt", ("--format", "-f"), str, "text", "text, json, sarif or github."),
+    Param("fmt", ("--format", "-f"), str, "text", "text, json, sarif, github or markdown."),
     Param("output", ("--output", "-o"), str, None, "Write the report to FILE."),
     Param("profile", ("--profile",), str, None, "phase1, phase2, phase3 or all (default: the config's, else phase1)."),
     Param("config", ("--config",), str, None, "Use this config file instead of discovering one."),

@@ -20,6 +20,7 @@ from sentra_lint import filecache
 from sentra_lint import io as sio
 from sentra_lint._sha import sha256
 from sentra_lint.budget import DEFAULT_TIMEOUT, BudgetExceeded, time_budget
+from sentra_lint.container.posture import Launch, launch_of
 from sentra_lint.discover import Candidate, discover
 from sentra_lint.findings import Finding, Related, Severity, Violation
 from sentra_lint.globs import matches
@@ -79,6 +80,8 @@ class FileResult:
     errors: list[InternalError] = field(default_factory=list)
     facts: Any = None
     """What the repository rules need from this file (``crossfile.facts.FileFacts``), when they run."""
+    launches: list[Launch] = field(default_factory=list)
+    """The container launches in this file (``container.posture``), for posture reports."""
 
 
 @dataclass(slots=True)
@@ -89,6 +92,8 @@ class RunResult:
     rules: list[Rule]
     notes: list[str] = field(default_factory=list)
     """What ``--verbose`` reports: files read for the repository rules."""
+    launches: list[Launch] = field(default_factory=list)
+    """Every container launch linted, in path and line order (``--format markdown``)."""
 
 
 @dataclass(slots=True)
@@ -249,7 +254,12 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
     # services, a matrix job's options) is one place to fix: its finding is
     # reported once, the other launches that repeat it are related locations.
     shared: dict[tuple[str, str, Span], Finding] = {}
+    # Each container launch and the findings its rules reported (shared ones too).
+    launches: list[tuple[Any, list[Finding]]] = []
     for target_name, target in analysis.targets:
+        mine: list[Finding] = []
+        if target_name == "container":
+            launches.append((target, mine))
         for rule, setting, ctx in active.by_target.get(target_name, ()):
             if not _in_scope(src.path, setting):
                 continue
@@ -266,6 +276,7 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
                             base = first.message.split(" [this line also serves ", 1)[0]
                             more = f"{n} more launch{'es' if n > 1 else ''}"
                             first.message = f"{base} [this line also serves {more}]"
+                            mine.append(first)
                             continue
                     result.findings.append(
                         Finding(
@@ -282,13 +293,17 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
                     )
                     if target_name == "container":
                         shared[(rule.id, path, v.span)] = result.findings[-1]
+                        mine.append(result.findings[-1])
             except Exception as exc:
                 result.errors.append(InternalError(src.path, rule.id, _describe(exc)))
     if analysis.own_lines is not None:
         # Merged with another file laid after this one: its lines are its own.
         own = analysis.own_lines
         result.findings = [f for f in result.findings if f.path != src.path or f.span.line <= own]
+        launches = [(spec, found) for spec, found in launches if spec.path != src.path or spec.anchor_span.line <= own]
     _apply_suppressions(src, analysis.comment_lines, result, active, settings)
+    kept = {id(f) for f in result.findings}
+    result.launches = [launch_of(spec, [f for f in found if id(f) in kept]) for spec, found in launches]
     return result
 
 
@@ -519,9 +534,11 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         results = [lint_candidate(c, active, settings, cwd) for c in candidates]
     findings: list[Finding] = []
     errors: list[InternalError] = []
+    launches: list[Launch] = []
     for r in results:
         findings.extend(r.findings)
         errors.extend(r.errors)
+        launches.extend(r.launches)
     notes: list[str] = []
     if plan is not None and plan.linkable:
         from sentra_lint.crossfile.run import repository_pass
@@ -531,7 +548,8 @@ def run(paths: list[str], settings: Settings) -> RunResult:
         errors.extend(repo_result.errors)
     apply_config_suppressions(findings, settings)
     finalize(findings)
-    return RunResult(findings, errors, len(candidates), active.all(), notes)
+    launches.sort(key=lambda la: (la.path, la.line, la.column))
+    return RunResult(findings, errors, len(candidates), active.all(), notes, launches)
 
 
 # Line numbers inside messages ("on line 12", "Dockerfile:5") must not change fingerprints.

@@ -11,6 +11,7 @@ FORMATS: dict[str, str] = {
     "json": "sentra_lint.reporters.json_format",
     "sarif": "sentra_lint.reporters.sarif",
     "github": "sentra_lint.reporters.github",
+    "markdown": "sentra_lint.reporters.markdown",
 }
 
 

@@ -6,6 +6,7 @@ import json
 from typing import IO, Any
 
 from sentra_lint._version import version
+from sentra_lint.container.posture import launch_to_dict
 from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
 
@@ -59,6 +60,7 @@ def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
         "tool": {"name": "sentra-lint", "version": version()},
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": e.path, "rule": e.rule, "message": e.message} for e in result.errors],
+        "launches": [launch_to_dict(la) for la in result.launches],
         "summary": {
             "files": result.files,
             "findings": sum(1 for f in result.findings if not f.suppressed),
