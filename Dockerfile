@@ -41,5 +41,7 @@ RUN groupadd --system --gid 10001 sentra \
 
 USER 10001:10001
 WORKDIR /src
+# A command-line tool that runs and exits: there is no service to probe.
+HEALTHCHECK NONE
 ENTRYPOINT ["sentra-lint"]
 CMD ["check", "."]
