@@ -22,6 +22,7 @@ from tests.conftest import REPO, SARIF_SCHEMA
 
 ACTION = REPO / "action.yml"
 DOC = REPO / "docs" / "github-code-scanning.md"
+README = REPO / "README.md"
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 
 
@@ -78,8 +79,8 @@ def test_install_uses_the_lock_and_falls_back_to_source_with_a_notice() -> None:
 
 
 def test_every_input_is_documented_with_an_example() -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    table = doc.split("## Inputs", 1)[1].split("\n## ", 1)[0]
+    doc = README.read_text(encoding="utf-8")
+    table = doc.split("\n## GitHub Action\n", 1)[1].split("\n## ", 1)[0].split("### Inputs", 1)[1]
     rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `([\w-]+)` \|.*$", table, flags=re.MULTILINE)}
     for name in load_action()["inputs"]:
         assert name in rows, f"input {name} is not in the README's table"
