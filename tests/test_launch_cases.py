@@ -95,6 +95,12 @@ CASES: dict[str, tuple[list[Must], list[MustNot]]] = {
         [("deploy/compose.ci.yml", "SC013", 6)],
         [("deploy/compose.ci.yml", "SC001", 2), ("deploy/compose.ci.yml", "SC004", 2)],
     ),
+    # A step anchored in one job and aliased in another (GitHub reads YAML
+    # anchors) is one step in the file: its findings are reported once.
+    "workflow-anchors": (
+        [(".github/workflows/a.yml", "SW001", 9), (".github/workflows/a.yml", "SW005", 9)],
+        [(".github/workflows/a.yml", "SW001", 15)],
+    ),
 }
 
 

@@ -256,6 +256,7 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
     shared: dict[tuple[str, str, Span], Finding] = {}
     # Each container launch and the findings its rules reported (shared ones too).
     launches: list[tuple[Any, list[Finding]]] = []
+    repeated: set[tuple[str, str, Span, str]] = set()
     for target_name, target in analysis.targets:
         mine: list[Finding] = []
         if target_name == "container":
@@ -266,6 +267,12 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
             try:
                 for v in rule.check(target, ctx):
                     path = v.path or src.path
+                    if target_name != "container":
+                        # An aliased step (``- *checkout``) is the anchored step again.
+                        same = (rule.id, path, v.span, v.message)
+                        if same in repeated:
+                            continue
+                        repeated.add(same)
                     if target_name == "container":
                         key = (rule.id, path, v.span)
                         first = shared.get(key)
