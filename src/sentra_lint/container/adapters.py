@@ -599,7 +599,12 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
         if step.uses is not None:
             launch = _action_launch(src, job, step)
             if launch is not None:
-                specs.append(_mark_local_image(launch, built))
+                scopes = (
+                    ("the step's env", step.env),
+                    ("the job's env", getattr(job, "env", None)),
+                    ("the workflow's env", wf.env),
+                )
+                specs.append(_mark_local_image(_resolve_passthrough(launch, scopes), built))
             continue
         run = step.run
         if not isinstance(run, ScalarNode) or run.is_null:
