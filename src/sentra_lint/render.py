@@ -20,6 +20,7 @@ errors (a crashed rule never looks like a clean run).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -57,8 +58,13 @@ class _Lines:
         return lines[number - 1][:1000]
 
 
+_FINDING_FIELDS = frozenset(f.name for f in dataclasses.fields(Finding))
+
+
 def finding_from_dict(d: dict[str, Any], lines: _Lines | None = None) -> Finding:
     suppression = d.get("suppression") or {}
+    # Fields the report carries only for some findings (a launch's group of missing controls).
+    extra = {k: d[k] for k in ("group", "lacks") if k in d and k in _FINDING_FIELDS}
     return Finding(
         rule=d["rule"],
         name=d["name"],
@@ -77,6 +83,7 @@ def finding_from_dict(d: dict[str, Any], lines: _Lines | None = None) -> Finding
         justification=suppression.get("justification"),
         fingerprint=d.get("fingerprint", ""),
         source_line=lines.line(d["path"], int(d["line"])) if lines is not None else "",
+        **extra,
     )
 
 

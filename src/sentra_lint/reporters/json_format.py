@@ -28,6 +28,11 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "suppressed": f.suppressed,
         "fingerprint": f.fingerprint,
     }
+    group = getattr(f, "group", None)
+    if group:
+        # A launch's missing controls: what lets a report rendered from this one group them.
+        d["group"] = group
+        d["lacks"] = getattr(f, "lacks", None) or ""
     if f.suppressed:
         d["suppression"] = {"kind": f.suppression_kind, "justification": f.justification}
     if f.related:
