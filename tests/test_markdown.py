@@ -123,3 +123,21 @@ def test_render_reuses_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str
         assert kept and {f["severity"] for f in kept} == {"error"}
     finally:
         os.chdir(cwd)
+
+
+def test_an_agent_on_the_runner_is_a_row_with_every_control_missing() -> None:
+    import io
+
+    from sentra_lint.engine import RunResult
+    from sentra_lint.findings import Finding, Severity
+    from sentra_lint.reporters.markdown import report
+    from sentra_lint.source import Span
+
+    f = Finding(rule="SA001", name="agent-on-runner", severity=Severity.ERROR, path=".github/workflows/ai.yml",
+                span=Span(9, 15, 9, 49), message="job 'triage' step 'claude': the agent runs on the runner")
+    out = io.StringIO()
+    report(RunResult(findings=[f], errors=[], files=1, rules=[]), out, {})
+    row = next(line for line in out.getvalue().splitlines() if line.startswith("| job 'triage'"))
+    cells = _cells(row)
+    assert cells[0] == "job 'triage' step 'claude' on the runner" and cells[1] == "agent"
+    assert cells[3:-1] == ["❌ SA001"] * len(CONTROLS) and cells[-1] == ""

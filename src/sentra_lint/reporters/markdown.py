@@ -9,6 +9,8 @@ runs unhardened:
    is in place, ❌ with the rule id of the finding when it is not, a heavy
    minus sign when the control was not checked; launches the run did not aim the controls at
    (a database service, a test container) are counted below the table;
+   an agent step that runs on the runner itself (SA001) is a row with every
+   control missing;
 2. the findings per rule: a table of counts, then each rule's findings with
    their place and message (at most :data:`PER_RULE` each).
 
@@ -30,6 +32,8 @@ from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
 
 PER_RULE = 20
+RUNNER_RULE = "SA001"
+"""An agent step on the runner instead of in a container: every control is missing."""
 OK, MISSING, UNCHECKED = "✅", "❌", "\N{HEAVY MINUS SIGN}"
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -72,7 +76,7 @@ def _launch_findings(launch: Launch, by_key: dict[tuple[str, str, int, int], lis
 
 
 def _cell(findings: list[Finding], rules: tuple[str, ...], checked: bool) -> str:
-    hits = [f for f in findings if f.rule in rules]
+    hits = [f for f in findings if f.rule in rules or f.rule == RUNNER_RULE]
     open_ids = sorted({f.rule for f in hits if not f.suppressed})
     if open_ids:
         return MISSING + " " + ", ".join(open_ids)
@@ -84,8 +88,16 @@ def _cell(findings: list[Finding], rules: tuple[str, ...], checked: bool) -> str
 
 def _posture(result: RunResult, out: IO[str]) -> None:
     launches: list[Launch] = list(getattr(result, "launches", ()))
+    # An agent step that runs on the runner itself (SA001) is an agent launch with
+    # none of the controls: a row of its own, every control missing.
+    runner = [f for f in result.findings if f.rule == RUNNER_RULE and not f.suppressed]
+    for f in runner:
+        label = f.message.split(": ", 1)[0] if ": " in f.message else "agent step"
+        launches.append(Launch(path=f.path, line=f.span.line, column=f.span.column, label=f"{label} on the runner",
+                               source="runner", role="agent", findings=((f.rule, f.span.line, f.span.column),)))
     if not launches:
         return
+    launches.sort(key=lambda la: (la.path, la.line, la.column))
     by_key: dict[tuple[str, str, int, int], list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_key[(f.path, f.rule, f.span.line, f.span.column)].append(f)
@@ -120,7 +132,8 @@ def _posture(result: RunResult, out: IO[str]) -> None:
                     label += " " + code(la.image)
                 cells = [label, la.role, code(f"{la.path}:{la.line}")]
                 cells += [_cell(found, rules, la.checked) for _, rules in CONTROLS]
-                other = sorted({f.rule for f in found if f.rule not in CONTROL_RULES and not f.suppressed})
+                other = sorted({f.rule for f in found
+                                if f.rule not in CONTROL_RULES and f.rule != RUNNER_RULE and not f.suppressed})
                 cells.append(", ".join(other) if other else "")
                 out.write("| " + " | ".join(cells) + " |\n")
             out.write("\n")
