@@ -107,6 +107,10 @@ class AgentAction:
     """The action only asks a model and returns text: no shell, no file edits (unless an MCP input is set)."""
     installs_only: bool = False
     """The action installs the program and does not run it (``actions/setup-copilot``)."""
+    checks_actor: bool = False
+    """The action refuses an actor without write access unless an allowlist input admits them."""
+    writes_github: bool = False
+    """The agent comments, pushes or edits on GitHub with a token of its own (a GitHub App's)."""
     note: str = ""
 
 
@@ -418,6 +422,8 @@ CLAUDE_CODE_ACTION = AgentAction(
     token_inputs=("github_token",),
     outputs=("execution_file", "structured_output", "session_id", "branch_name"),
     own_mode_events=_CLAUDE_OWN_MODE,
+    checks_actor=True,
+    writes_github=True,
     note="Without `prompt` (or `direct_prompt`), it answers `@claude` mentions, assignments and labels: "
          "it reads the issue, comment or review itself.",
 )
@@ -445,6 +451,7 @@ CODEX_ACTION = AgentAction(
     allow_bot_inputs=("allow-bots", "allow-bot-users"),
     credential_inputs=("openai-api-key",),
     outputs=("final-message",),
+    checks_actor=True,
     switches=(
         Switch("safety-strategy", ("unsafe",), reason="runs codex with the runner user's full privileges"),
         Switch("sandbox", ("danger-full-access",), reason="runs codex without a sandbox"),
@@ -482,6 +489,7 @@ OPENCODE_ACTIONS = tuple(
         credential_inputs=(),
         own_mode_events=frozenset({"issue_comment", "pull_request_review_comment", "issues",
                                    "pull_request_review"}),
+        writes_github=True,
         note="Answers `/opencode` and `/oc` comments: it reads the comment and its thread itself.",
     )
     for uses in ("sst/opencode/github", "anomalyco/opencode/github")
@@ -519,6 +527,7 @@ OPENHANDS_ACTION = AgentAction(
     agent="openhands",
     own_mode_events=frozenset({"issues", "issue_comment", "pull_request_review", "pull_request_review_comment"}),
     credential_inputs=("LLM_API_KEY",),
+    writes_github=True,
     note="A reusable workflow: it reads the labelled issue or the `@openhands-agent` comment itself.",
 )
 

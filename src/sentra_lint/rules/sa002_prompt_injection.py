@@ -1,0 +1,266 @@
+"""Text outside users write reaches an agent's prompt (prompt injection).
+
+## What it does
+Reports, under a trigger people without write access can fire (`issues`,
+`issue_comment`, `pull_request_target`, `pull_request`,
+`pull_request_review*`, `discussion*`, `workflow_run`, ...), an agent step
+whose prompt carries text those people write:
+
+- an attacker-controllable expression (`github.event.issue.body`,
+  `github.event.comment.body`, `github.event.pull_request.title`, ...) in
+  the action's prompt inputs (`prompt`, `direct_prompt`,
+  `custom_instructions`, `system_prompt`, `claude_args`, ...) or in the
+  program's arguments or standard input - directly, or through an `env:`
+  variable or a step output that carries it;
+- the agent reading it itself: an action in its own mode on issue, comment
+  and review triggers (`claude-code-action` answering `@claude` without a
+  `prompt`), or a prompt that tells it to read the issue or pull request
+  (`gh issue view`, `gh pr diff`, the GitHub MCP server's issue tools).
+
+The finding is on the tainted expression inside the prompt (or on the `uses:`
+value when the action reads the event itself); the message names the path
+the text travelled (`github.event.pull_request.body` -> `env.PR_BODY` ->
+the `claude -p` argument) and the trigger. Gates narrow who can start the
+job: an `if:` that admits only OWNER/MEMBER/COLLABORATOR authors or a fixed
+non-bot actor, a label only maintainers can set, a check that skips forks,
+and the action's own refusal of actors without write access (claude-code-
+action and codex-action without an allowlist). A gated step is not
+reported; a bot-actor check is not a gate (SW012).
+
+Severity is error when the job can write: token write permissions (or no
+`permissions:` block, so the repository default), secrets other than the
+model's key, or an action that comments and pushes with a token of its own;
+warning otherwise, and for `pull_request` alone (a fork's run has no secrets
+and a read-only token).
+
+## Why is this bad?
+An agent cannot tell the maintainer's instructions from instructions hidden
+in the issue it was asked to read. Whoever writes that text steers the
+agent: runs its tools, edits files, comments, pushes, or prints the secrets
+in its environment. A number (`github.event.issue.number`) is safe; the
+title, body and comments are not, however they are truncated or passed on.
+
+## Example
+```yaml
+on:
+  issues:
+    types: [opened]
+jobs:
+  triage:
+    runs-on: ubuntu-latest
+    permissions:
+      issues: write
+    steps:
+      - run: claude -p "Triage this issue: $BODY"
+        env:
+          BODY: ${{ github.event.issue.body }}
+          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}
+```
+
+## Use instead
+Give the agent only maintainer input and identifiers, run it with read-only
+tools in a hardened container, and let a later, non-agent step act on a
+structured answer it validates:
+```yaml
+      - run: claude -p "Suggest labels for issue #$NUMBER" --allowedTools "Read"
+        env:
+          NUMBER: ${{ github.event.issue.number }}
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sentra_lint.agents.posture import (
+    AgentRun,
+    Reach,
+    Value,
+    agent_runs,
+    job_powers,
+    outsider_reach,
+    step_contexts,
+)
+from sentra_lint.findings import Related, Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.source import Span
+from sentra_lint.workflow.expressions import find_expressions, parse_expression
+from sentra_lint.workflow.model import Workflow
+from sentra_lint.workflow.taint import Confidence, TaintContext, TaintSource, taint_of
+
+META = RuleMeta(
+    id="SA002",
+    slug="prompt-injection",
+    title="Text outside users write reaches an agent's prompt",
+    severity=Severity.ERROR,
+    security_severity=8.0,
+    area="workflow",
+    precision="high",
+)
+
+_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_READS_EVENT = re.compile(
+    r"gh\s+(?:issue|pr)\s+(?:view|diff)\b|gh\s+api\s+\S*(?:/issues|/pulls|/comments)\b|"
+    r"mcp__github__(?:get_issue|get_pull_request|list_issue|get_issue_comments|get_pull_request_diff|"
+    r"get_pull_request_files|get_pull_request_comments|search_issues)\w*",
+    re.I,
+)
+# Triggers whose payload is text an outsider wrote (an issue, a comment, a pull request).
+_TEXT_TRIGGERS = frozenset({"issues", "issue_comment", "pull_request_target", "pull_request", "pull_request_review",
+                            "pull_request_review_comment", "discussion", "discussion_comment", "workflow_run"})
+_WRITE_TOOLS = re.compile(r"git\s+push|gh\s+(?:pr|issue)\s+(?:comment|create|edit|close|merge)|gh\s+api|"
+                          r"mcp__github__(?:add|create|update|push|merge)", re.I)
+
+
+def _chain(source: TaintSource, where: str) -> str:
+    hops = [f"`{source.path}`", *(f"`{v}`" for v in reversed(source.via))]
+    return " -> ".join(hops) + f" -> {where}"
+
+
+def _single_quoted_at(raw: str, pos: int) -> bool:
+    inside = False
+    i = 0
+    while i < pos and i < len(raw):
+        c = raw[i]
+        if c == "'" and not inside:
+            inside = True
+        elif c == "'" and inside:
+            inside = False
+        elif c == "\\" and not inside:
+            i += 1
+        i += 1
+    return inside
+
+
+def _tainted_pieces(wf: Workflow, value: Value, ctx: TaintContext, shell: bool) -> Iterator[tuple[Span, TaintSource]]:
+    """The expressions (and, in shell words, the variables) of a prompt value that carry outsider text."""
+    node = value.node
+    if node is None:
+        return
+    vmap = node.value_map(wf.source)
+    raw = value.raw
+    for es in find_expressions(raw):
+        if not es.closed:
+            continue
+        taint = taint_of(parse_expression(es.inner), ctx)
+        best = [s for s in taint.sources if s.confidence >= Confidence.HIGH]
+        if best:
+            yield vmap.span(wf.source, value.offset + es.start, value.offset + es.end), best[0]
+    if not shell:
+        return
+    for m in _VAR.finditer(raw):
+        if _single_quoted_at(raw, m.start()):
+            continue
+        name = m.group(1) or m.group(2)
+        sources = ctx.carried.get(f"env.{name.lower()}")
+        if not sources:
+            continue
+        best = [s for s in sources if s.confidence >= Confidence.HIGH]
+        if best:
+            yield vmap.span(wf.source, value.offset + m.start(), value.offset + m.end()), best[0]
+
+
+def _can_write(wf: Workflow, run: AgentRun, inv_credentials: tuple[str, ...]) -> tuple[bool, str]:
+    powers = job_powers(wf, run.job, run.step)
+    if powers.writes:
+        return True, "the job token can write (" + ", ".join(w for w, _ in powers.writes) + ")"
+    if not powers.declared and run.job is not None:
+        return True, "no `permissions:` block limits the job token"
+    model_keys = {c.lower() for c in inv_credentials}
+    model_inputs = set(run.action.credential_inputs) if run.action is not None else set()
+    other = []
+    for name, _span in powers.secrets:
+        short = name.removeprefix("secrets.").lower()
+        if short in model_keys or short == "github_token":
+            continue
+        other.append(name.removeprefix("secrets."))
+    if model_inputs:
+        used_as_model = {n.value.strip() for _, n in run.input(*model_inputs)}
+        other = [o for o in other if not any(o in u for u in used_as_model)]
+    if other:
+        return True, f"the step has secrets beyond the model key ({', '.join(other[:3])})"
+    if run.action is not None and run.action.writes_github:
+        return True, f"{run.action.uses} comments and pushes with a token of its own"
+    grants = " ".join(v.text for v in run.flags) + " " + " ".join(
+        n.value for _, n in run.input(*(run.action.tool_inputs if run.action else ())))
+    if _WRITE_TOOLS.search(grants):
+        return True, "its tools push, comment or call the GitHub API"
+    return False, ""
+
+
+def _severity(reach: Reach, can_write: bool) -> Severity:
+    if reach.limited or not can_write:
+        return Severity.WARNING
+    return Severity.ERROR
+
+
+def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
+    if wf.is_action:
+        return
+    inv = ctx.agents()
+    contexts: dict[int, TaintContext] | None = None
+    reported: set[tuple[int, int, int]] = set()
+    for run in agent_runs(wf, inv):
+        reach = outsider_reach(wf, run.job, run.step, run)
+        if not reach.outsiders:
+            continue
+        if contexts is None:
+            contexts = step_contexts(wf)
+        tctx = contexts.get(id(run.step)) or TaintContext()
+        can_write, why = _can_write(wf, run, inv.credentials)
+        sev = _severity(reach, can_write)
+        consequence = f"; {why}" if can_write else ""
+        related = tuple(Related(wf.source.path, t.span, f"triggered by {t.name}") for t in reach.triggers)
+        shell = run.command is not None
+        for value in run.prompts:
+            for span, source in _tainted_pieces(wf, value, tctx, shell or value.key.startswith("-")):
+                key = (span.line, span.column, span.end_column)
+                if key in reported:
+                    continue
+                reported.add(key)
+                yield Violation(
+                    span,
+                    f"text outside users write reaches the agent's prompt under {reach.names()} (no gate found): "
+                    f"{_chain(source, value.where)}{consequence}; pass only identifiers (the issue number) "
+                    "and let the agent read nothing it would obey",
+                    severity=sev,
+                    related=related,
+                )
+        text_triggers = [t for t in reach.triggers if t.name in _TEXT_TRIGGERS]
+        if not text_triggers:
+            continue
+        if run.own_mode and run.action is not None and run.span is not None:
+            own = [t for t in text_triggers if t.name in run.action.own_mode_events]
+            if own:
+                key = (run.span.line, run.span.column, run.span.end_column)
+                if key not in reported:
+                    reported.add(key)
+                    yield Violation(
+                        run.span,
+                        f"{run.action.uses} runs without a `prompt` under {', '.join(t.name for t in own)}: "
+                        f"it reads the issue, comment or review itself, text outside users write "
+                        f"(no gate found){consequence}",
+                        severity=sev,
+                        related=related,
+                    )
+        for value in run.prompts:
+            node = value.node
+            if node is None:
+                continue
+            m = _READS_EVENT.search(value.raw)
+            if m is None:
+                continue
+            span = node.value_map(wf.source).span(wf.source, value.offset + m.start(), value.offset + m.end())
+            key = (span.line, span.column, span.end_column)
+            if key in reported:
+                continue
+            reported.add(key)
+            yield Violation(
+                span,
+                f"the prompt ({value.where}) tells the agent to read `{m.group(0)}` under "
+                f"{', '.join(t.name for t in text_triggers)}, text outside users write (no gate found)"
+                f"{consequence}",
+                severity=sev,
+                related=related,
+            )
