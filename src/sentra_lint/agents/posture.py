@@ -557,7 +557,7 @@ def _write_scopes(wf: Workflow, job: Job) -> tuple[tuple[tuple[str, Span], ...],
 
 
 def _secrets_in(wf: Workflow, node: Node | None) -> list[tuple[str, Span]]:
-    from sentra_lint.rules._workflow import node_secret_refs
+    from sentra_lint.workflow.analysis import node_secret_refs
 
     return [(name, n.span(wf.source)) for name, n in node_secret_refs(node)]
 
@@ -592,7 +592,7 @@ def job_powers(wf: Workflow, job: Job | None, step: Step) -> Powers:
 
 def step_contexts(wf: Workflow) -> dict[int, TaintContext]:
     """The taint context every step sees (by the step's identity)."""
-    from sentra_lint.rules._workflow import all_scopes
+    from sentra_lint.workflow.analysis import all_scopes
 
     return {id(scope.step): scope.ctx for scope in all_scopes(wf)}
 
