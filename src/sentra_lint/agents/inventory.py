@@ -97,7 +97,7 @@ class AgentAction:
     token_inputs: tuple[str, ...] = ()
     """Inputs carrying a GitHub token the agent acts with."""
     outputs: tuple[str, ...] = ()
-    """Outputs that carry the agent's own text (its answer, a file it wrote)."""
+    """Outputs that carry the agent's own text (its answer), not paths or ids the action chooses."""
     own_mode_events: frozenset[str] = frozenset()
     """Triggers on which the action reads the issue, comment or review by itself."""
     switches: tuple[Switch, ...] = ()
@@ -420,7 +420,7 @@ CLAUDE_CODE_ACTION = AgentAction(
     allow_bot_inputs=("allowed_bots",),
     credential_inputs=("anthropic_api_key", "claude_code_oauth_token"),
     token_inputs=("github_token",),
-    outputs=("execution_file", "structured_output", "session_id", "branch_name"),
+    outputs=("structured_output",),
     own_mode_events=_CLAUDE_OWN_MODE,
     checks_actor=True,
     writes_github=True,
@@ -438,7 +438,7 @@ CLAUDE_CODE_BASE_ACTION = AgentAction(
     settings_inputs=("settings",),
     mcp_inputs=("mcp_config",),
     credential_inputs=("anthropic_api_key", "claude_code_oauth_token"),
-    outputs=("execution_file", "structured_output", "session_id", "conclusion"),
+    outputs=("structured_output",),
 )
 
 CODEX_ACTION = AgentAction(
@@ -464,7 +464,7 @@ GEMINI_ACTION = AgentAction(
     prompt_inputs=("prompt",),
     settings_inputs=("settings",),
     credential_inputs=("gemini_api_key", "google_api_key"),
-    outputs=("summary", "error"),
+    outputs=("summary",),
     implied_flags=("--yolo",),
     note="The action runs `gemini --yolo`: the tools its settings allow run without approval.",
 )
@@ -476,7 +476,7 @@ AI_INFERENCE_ACTION = AgentAction(
     prompt_file_inputs=("prompt-file", "system-prompt-file"),
     mcp_inputs=("enable-github-mcp",),
     token_inputs=("token", "github-mcp-token"),
-    outputs=("response", "response-file"),
+    outputs=("response",),
     inference_only=True,
     note="A model call without tools unless `enable-github-mcp` gives it the GitHub MCP server.",
 )

@@ -163,8 +163,9 @@ def _tainted_pieces(wf: Workflow, value: Value, ctx: TaintContext, shell: bool) 
 
 def _can_write(wf: Workflow, run: AgentRun, inv_credentials: tuple[str, ...]) -> tuple[bool, str]:
     powers = job_powers(wf, run.job, run.step)
-    if powers.writes:
-        return True, "the job token can write (" + ", ".join(w for w, _ in powers.writes) + ")"
+    writes = [w for w, _ in powers.writes if not w.startswith("id-token")]
+    if writes:
+        return True, "the job token can write (" + ", ".join(writes) + ")"
     if not powers.declared and run.job is not None:
         return True, "no `permissions:` block limits the job token"
     model_keys = {c.lower() for c in inv_credentials}

@@ -204,7 +204,7 @@ def _tool_problem(cli: AgentCli, tool: str, outsiders: bool) -> str | None:
                 return f"`{tool}` has targets no pattern bounds"
         return None
     if outsiders and name in grammar.write and m is None:
-        return f"`{tool}` lets the agent write any file while outside users can start it"
+        return f"`{tool}` lets the agent write any file"
     return None
 
 

@@ -62,11 +62,21 @@ _SHELLS = frozenset({"bash", "sh", "zsh", "dash"})
 
 
 def _refs(text: str, producers: dict[str, AgentRun], root: str) -> list[str]:
-    """The producer names whose outputs an expression text reads (``steps.<id>`` or ``needs.<job>``)."""
+    """The producer names whose text outputs an expression reads (``steps.<id>`` or ``needs.<job>``).
+
+    For a known action only the outputs the inventory lists as the agent's text count (not
+    ``execution_file``, a path the action chooses); every output of a ``run:`` agent step counts.
+    For ``needs.<job>``, the producer is already a job output that carries agent text.
+    """
     out = []
     for path in expression_paths(text):
         parts = lower_parts(path)
         if len(parts) >= 3 and parts[0] == root and parts[2] == "outputs" and parts[1] in producers:
+            action = producers[parts[1]].action
+            if root == "steps" and action is not None:
+                name = parts[3] if len(parts) >= 4 else "*"
+                if name not in {o.lower() for o in action.outputs}:
+                    continue
             out.append(parts[1])
     return out
 
