@@ -87,3 +87,10 @@ def test_sa006_only_after_the_agent() -> None:
         "      - run: claude -p hi\n"
     )
     assert _run("SA006", text) == []
+
+
+def test_sw006_pull_request_alone_is_out_of_scope_on_hosted_runners() -> None:
+    pr = PLAIN.replace("on: push", "on: pull_request")
+    assert _run("SW006", pr) == []
+    assert len(_run("SW006", PLAIN.replace("on: push", "on: pull_request_target"))) == 1
+    assert len(_run("SW006", pr.replace("ubuntu-latest", "[self-hosted, linux]"))) == 1

@@ -6,7 +6,9 @@ runaway job costs more than minutes: a job with an agent step (an agent
 that loops keeps calling the model and acting), a job on a self-hosted
 runner (the machine and its credentials stay busy), and a job outside users
 can start (`issues`, `issue_comment`, `pull_request_target`, ..., unless its
-`if:` admits only members). Under the `audit` profile every job is
+`if:` admits only members). A job only `pull_request` starts is left out on
+GitHub-hosted runners: a fork's run there has no secrets and a read-only
+token, and the minutes are not the repository's to lose. Under the `audit` profile every job is
 reported. Jobs that call a reusable workflow (`jobs.<id>.uses`) are
 skipped: GitHub does not accept `timeout-minutes` there (the called
 workflow's jobs set their own). The `default-minutes` option is the value a
@@ -83,7 +85,7 @@ def _why(wf: Workflow, job: Job, ctx: RuleContext) -> str | None:
     if any(label.value.strip().lower() == "self-hosted" for label in job.runs_on_labels()):
         return "it runs on a self-hosted runner"
     reach = outsider_reach(wf, job)
-    if reach.outsiders:
+    if reach.outsiders and not reach.limited:
         return f"outside users can start it ({reach.names()})"
     if ctx.profile == "audit":
         return "the audit profile checks every job"
