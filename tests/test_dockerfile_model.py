@@ -239,11 +239,55 @@ def test_exec_form_over_continuation_lines() -> None:
     assert df.instructions[1].exec_form == ("a", "b")
 
 
-def test_unterminated_json_array() -> None:
+def test_unterminated_json_array_is_shell_form() -> None:
+    # BuildKit runs `CMD ["echo", "hi"` (no closing bracket) in shell form, without an error
     df = parse('FROM alpine\nCMD ["echo", "hi"\nUSER app\n')
-    assert problems(df) == [(2, "CMD starts a JSON array that is never closed with ']'")]
-    assert df.instructions[1].exec_form is None
+    assert problems(df) == []
+    assert df.instructions[1].exec_form is None and df.instructions[1].is_shell_form
     assert df.instructions[2].keyword == "USER"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("ENV PATH", "ENV PATH has no value: write `ENV PATH=<value>`"),
+        ("ENV A=1 B", "ENV 'B' is not of the form NAME=value"),
+        ("COPY app.py", "COPY needs a source and a destination (`COPY <src>... <dest>`)"),
+        ('COPY ["app.py"]', "COPY needs a source and a destination (`COPY <src>... <dest>`)"),
+        (
+            "RUN --foo echo",
+            "unknown flag --foo for RUN (known: --device, --mount, --network, --security)",
+        ),
+        (
+            "FROM x AS a AS b",
+            "FROM takes an image and optionally `AS <name>`: 'AS a AS b' is not that",
+        ),
+        ("FROM x y", "FROM takes an image and optionally `AS <name>`: 'y' is not that"),
+    ],
+)
+def test_errors_buildkit_reports(line: str, message: str) -> None:
+    df = parse(f"FROM alpine\n{line}\nUSER app\n")
+    assert problems(df) == [(2, message)]
+    assert df.instructions[-1].keyword == "USER"  # the rest is still read
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ENV PATH /usr/bin",
+        "ENV A=1 B=2",
+        'ENV A="x y" B=$C',
+        "COPY <<EOF /x",
+        "COPY a b",
+        "RUN --mount=type=cache,target=/x --network=none --security=sandbox echo",
+        "ADD --checksum=sha256:00 --keep-git-dir --link --unpack=true a b",
+        "FROM x AS a",
+        "FROM --platform=$BUILDPLATFORM x",
+    ],
+)
+def test_shapes_buildkit_accepts(line: str) -> None:
+    df = parse(f"FROM alpine\n{line}\nEOF\n" if "<<" in line else f"FROM alpine\n{line}\n")
+    assert problems(df) == []
 
 
 def test_run_exec_form_sh_c() -> None:

@@ -60,6 +60,15 @@ KNOWN_INSTRUCTIONS = frozenset(
 )
 HEREDOC_INSTRUCTIONS = frozenset(["RUN", "COPY", "ADD"])
 FLAG_INSTRUCTIONS = frozenset(["RUN", "COPY", "ADD", "FROM", "HEALTHCHECK"])
+_KNOWN_FLAGS: dict[str, frozenset[str]] = {
+    "RUN": frozenset(["--mount", "--network", "--security", "--device"]),
+    "COPY": frozenset(["--from", "--chown", "--chmod", "--link", "--parents", "--exclude"]),
+    "ADD": frozenset(
+        ["--chown", "--chmod", "--link", "--checksum", "--keep-git-dir", "--exclude", "--unpack"]
+    ),
+    "FROM": frozenset(["--platform"]),
+}
+"""Flags BuildKit's Dockerfile frontend accepts (labs ones included), per instruction."""
 EXEC_INSTRUCTIONS = frozenset(["RUN", "CMD", "ENTRYPOINT", "SHELL", "HEALTHCHECK"])
 
 _DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
@@ -425,12 +434,8 @@ class _Parser:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             lead = len(args) - len(args.lstrip())
             return tuple(value), tuple(_json_string_spans(args, base, lead))
-        if re.match(r"\[\s*\"", stripped) and "]" not in stripped:
-            self.problem(
-                base,
-                base + len(args),
-                f"{keyword} starts a JSON array that is never closed with ']'",
-            )
+        # Not a JSON array (``CMD ["echo", "x"`` without the closing bracket
+        # included): BuildKit runs it in shell form, and so do we.
         return None, ()
 
     def check(self, instr: Instruction, stage: int) -> None:
@@ -458,6 +463,70 @@ class _Parser:
             elif _TEMPLATE_TOKEN.search(instr.words[0].raw):
                 m = _TEMPLATE_TOKEN.search(instr.args)
                 self.note_template(instr.args_start + (m.start() if m else 0))
+            else:
+                self.check_from_words(instr)
+        self.check_flags(instr)
+        if not instr.args and not instr.heredocs:
+            return
+        if kw == "ENV":
+            self.check_env(instr)
+        elif kw in ("COPY", "ADD") and not instr.heredocs:
+            count = len(instr.exec_form) if instr.exec_form is not None else len(instr.words)
+            if count < 2:
+                self.problem(
+                    instr.args_start,
+                    instr.args_end,
+                    f"{kw} needs a source and a destination (`{kw} <src>... <dest>`)",
+                )
+
+    def check_from_words(self, instr: Instruction) -> None:
+        """``FROM image [AS name]``: BuildKit rejects any other number of words."""
+        words = instr.words
+        if len(words) == 1 or (len(words) == 3 and words[1].text.lower() == "as"):
+            return
+        extra = words[3] if len(words) > 3 else words[1]
+        self.problem(
+            extra.start,
+            words[-1].end,
+            "FROM takes an image and optionally `AS <name>`: "
+            f"{' '.join(w.raw for w in words[1:])!r} is not that",
+        )
+
+    def check_flags(self, instr: Instruction) -> None:
+        """Flags BuildKit does not know for this instruction are errors there."""
+        known = _KNOWN_FLAGS.get(instr.keyword)
+        if known is None:
+            return
+        for flag in instr.flags:
+            if flag.name.lower() not in known:
+                self.problem(
+                    flag.start,
+                    flag.end,
+                    f"unknown flag {flag.name} for {instr.keyword} "
+                    f"(known: {', '.join(sorted(known))})",
+                )
+
+    def check_env(self, instr: Instruction) -> None:
+        """``ENV NAME value`` or ``ENV NAME=value ...``; a name alone has no value."""
+        words = instr.words
+        if not words:
+            return
+        if "=" not in words[0].text:
+            if len(words) == 1:
+                w = words[0]
+                self.problem(
+                    w.start,
+                    w.end,
+                    f"ENV {w.raw} has no value: write `ENV {w.raw}=<value>`",
+                )
+            return
+        for w in words[1:]:
+            if "=" not in w.text and "=" not in w.raw:
+                self.problem(
+                    w.start,
+                    w.end,
+                    f"ENV {w.raw!r} is not of the form NAME=value",
+                )
 
     # -- stages ------------------------------------------------------------
     def finish(self, instructions: list[Instruction]) -> Dockerfile:

@@ -17,6 +17,12 @@ after `python -m venv /opt/venv`), through an activated virtual environment
 a home directory (`/home/app/.venv`) is reported like any other install.
 Stages that only build artifacts are not checked.
 
+The error is for installs that land where the running user loses them: pip
+run as the non-root user (after `USER`), `--user`, or into an environment
+inside a home directory. A system-wide install that runs as root after
+`useradd` keeps its packages; it only breaks the ADR's ordering convention
+and is reported as a note.
+
 ## Why is this bad?
 ADR_0001 mounts an empty tmpfs over the agent user's home at run time. When
 pip runs as that user it falls back to a user install into `~/.local`, and
@@ -138,7 +144,15 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
             )
         else:
             assert created is not None
-            reason = f"{tool} comes after the non-root user '{created[0]}' is created on line {created[1]}"
+            yield Violation(
+                df.source.span(pi.word.start, pi.word.end),
+                f"{tool} comes after the non-root user '{created[0]}' is created on line "
+                f"{created[1]}; it runs as root and installs system-wide, so the packages are "
+                "kept, but ADR_0001 orders every Python install before the user exists: move it "
+                "above the user creation",
+                severity=Severity.NOTE,
+            )
+            continue
         yield Violation(
             df.source.span(pi.word.start, pi.word.end),
             f"{reason}: install Python packages system-wide before the user is created "
