@@ -9,7 +9,9 @@ and inside `RUN <<EOF` heredocs count.
 
 Not reported: a stage that turned recommends off in an APT configuration
 file earlier (`echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/…`),
-and a command with a `$VARIABLE` argument that may carry the flag.
+and a command with a `$VARIABLE` argument that may carry the flag (`$APT_OPTS`,
+`"$@"`); a variable inside a package name or version (`php${PHP_V}-bz2`,
+`postgresql-${PG_MAJOR}`) cannot, and does not stop the check.
 
 ## Why is this bad?
 By default APT also installs every package the requested ones merely
@@ -51,6 +53,7 @@ from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 from sentra_lint.rules._fix import insert_after
+from sentra_lint.shell.model import Word
 from sentra_lint.shell.packages import apt_skips_recommends, installs, script_disables_recommends
 
 META = RuleMeta(
@@ -76,7 +79,7 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
         for pc in installs(script, "apt"):
             if apt_skips_recommends(pc):
                 continue
-            if any(not w.literal for w in pc.command.argv[1:]):
+            if any(_may_carry_option(w) for w in pc.command.argv[1:]):
                 continue  # a $VARIABLE may carry the flag
             tool = pc.tool.text.rsplit("/", 1)[-1]
             yield Violation(
@@ -91,3 +94,16 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                     ),
                 ),
             )
+
+
+def _may_carry_option(word: Word) -> bool:
+    """Whether a word with an expansion could turn into ``--no-install-recommends``.
+
+    ``$APT_OPTS`` or ``"$@"`` could; ``php${V}-bz2`` or ``postgresql-${PG_MAJOR}``
+    (a package name with a version inside) cannot, and neither can any word
+    that starts with literal text other than ``-``.
+    """
+    if word.literal:
+        return False
+    raw = word.raw.lstrip("\"'")
+    return raw.startswith(("$", "`", "-")) or "recommends" in raw.lower()

@@ -1,12 +1,13 @@
 """pip keeps its download cache in the image.
 
 ## What it does
-Reports a `pip install` (through `pip`, `pip3`, `pythonX -m pip`) or a
-`uv pip install` in the stage that produces the image (or a stage of this
+Reports a `pip install` (through `pip`, `pip3`, `pythonX -m pip`), a
+`uv pip install`, or a `uv sync` / `uv pip sync` in the stage that produces the image (or a stage of this
 file it builds on) that leaves the package cache in the layer. The install
 is fine when any of these holds:
 
-- pip gets `--no-cache-dir` (uv: `--no-cache`, `-n` or `--no-cache-dir`);
+- pip gets `--no-cache-dir` (or `--no-cache`, the abbreviation pip accepts;
+  uv: `--no-cache`, `-n` or `--no-cache-dir`);
 - `PIP_NO_CACHE_DIR` (uv: `UV_NO_CACHE`) is set to a non-empty value by an
   earlier `ENV` or `ARG` of the stage, by a stage it builds on (`ENV` only),
   or on the command itself (`PIP_NO_CACHE_DIR=1 pip install …`, `export`);
@@ -63,7 +64,7 @@ from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
 from sentra_lint.rules._fix import insert_after
 from sentra_lint.shell import Command, ShellScript
-from sentra_lint.shell.commands import command_env, pip_install
+from sentra_lint.shell.commands import UvSync, command_env, pip_install, uv_sync
 from sentra_lint.shell.packages import covers
 
 META = RuleMeta(
@@ -91,41 +92,70 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
         if not isinstance(event, RunCommand):
             continue
         pi = pip_install(event.command)
-        if pi is None:
+        sync = uv_sync(event.command) if pi is None else None
+        if pi is None and sync is None:
             continue
-        uv = pi.kind == "uv"
-        if uv:
-            if pi.flag("--no-cache", "--no-cache-dir", "-n") is not None:
+        if sync is not None or (pi is not None and pi.kind == "uv"):
+            names = ("--no-cache", "--no-cache-dir", "-n")
+            flag = sync.flag(*names) if sync is not None else pi.flag(*names) if pi else None
+            if flag is not None:
                 continue
+            uv = True
             env_name, cache_rel, cache_env = "UV_NO_CACHE", _UV_CACHE, "UV_CACHE_DIR"
         else:
-            if pi.flag("--no-cache-dir") is not None:
+            assert pi is not None
+            # pip takes any unambiguous prefix of a long option: --no-cache is --no-cache-dir
+            if pi.flag("--no-cache-dir", "--no-cache") is not None:
                 continue
+            uv = False
             env_name, cache_rel, cache_env = "PIP_NO_CACHE_DIR", _PIP_CACHE, "PIP_CACHE_DIR"
         inline = command_env(event.script, event.command)
         if inline.get(env_name) or scope.get(env_name):
             continue
-        cache_dirs = _cache_dirs(pi.option("--cache-dir"), scope.get(cache_env))
+        option = pi.option("--cache-dir") if pi is not None else _sync_cache_dir(sync)
+        cache_dirs = _cache_dirs(option, scope.get(cache_env))
         if any(
             _is_cache(m, cache_dirs, cache_rel) for m in _cache_mount_targets(event.instruction)
         ):
             continue
         if _removed_later(event.script, event.command, cache_dirs, cache_rel, uv):
             continue
-        word = pi.word
         fix = "--no-cache" if uv else "--no-cache-dir"
-        tool = (
-            "uv pip install"
-            if uv
-            else f"{pi.program_name}{' -m pip' if pi.kind == 'module' else ''} install"
-        )
+        if sync is not None:
+            start, end, insert_at = sync.word.start, sync.sync.end, sync.sync.end
+            tool = "uv sync" if _is_plain_sync(sync) else "uv pip sync"
+        else:
+            assert pi is not None
+            start, end, insert_at = pi.word.start, pi.word.end, pi.install.end
+            tool = (
+                "uv pip install"
+                if uv
+                else f"{pi.program_name}{' -m pip' if pi.kind == 'module' else ''} install"
+            )
         yield Violation(
-            df.source.span(word.start, word.end),
+            df.source.span(start, end),
             f"`{tool}` without `{fix}` leaves its download cache in the image: add `{fix}`, "
             f"set `ENV {env_name}=1`, or mount a cache with "
             f"`RUN --mount=type=cache,target=/root/{cache_rel}`",
-            fixes=(Fix(f"add {fix}", (insert_after(pi.install.end, f" {fix}"),), safe=True),),
+            fixes=(Fix(f"add {fix}", (insert_after(insert_at, f" {fix}"),), safe=True),),
         )
+
+
+def _is_plain_sync(sync: UvSync) -> bool:
+    """``uv sync`` rather than ``uv pip sync``."""
+    return not any(w.text == "pip" and w.end <= sync.sync.start for w in sync.command.argv[1:])
+
+
+def _sync_cache_dir(sync: UvSync | None) -> tuple[Any, str | None] | None:
+    if sync is None:
+        return None
+    args = sync.args
+    for k, w in enumerate(args):
+        if w.text == "--cache-dir" and k + 1 < len(args):
+            return w, args[k + 1].text
+        if w.text.startswith("--cache-dir="):
+            return w, w.text.split("=", 1)[1]
+    return None
 
 
 def _cache_dirs(option: tuple[Any, str | None] | None, env_value: str | None) -> list[str]:

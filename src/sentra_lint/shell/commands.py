@@ -359,6 +359,49 @@ def pip_install(cmd: Command) -> PipInstall | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class UvSync:
+    """``uv sync`` or ``uv pip sync``: installs a project's locked dependencies.
+
+    ``word`` is the ``uv`` program word, ``sync`` the subcommand word and
+    ``args`` every other word (global options included).
+    """
+
+    command: Command
+    word: Word
+    sync: Word
+    args: tuple[Word, ...]
+
+    def flag(self, *names: str) -> Word | None:
+        """The first argument that is one of ``names`` (``--name=value`` too)."""
+        for w in self.args:
+            if w.text == "--":
+                return None
+            if w.text in names or w.text.split("=", 1)[0] in names:
+                return w
+        return None
+
+
+def uv_sync(cmd: Command) -> UvSync | None:
+    """Recognise ``uv sync`` and ``uv pip sync`` (global options before the subcommand skipped)."""
+    argv = cmd.argv
+    if cmd.name != "uv" or not argv or not argv[0].literal:
+        return None
+    sub = _pip_subcommand(argv, 1, _UV_GLOBAL_VALUE)
+    if sub is None:
+        return None
+    k = sub[0]
+    if sub[1].text == "pip":
+        sub2 = _pip_subcommand(argv, k + 1, _UV_GLOBAL_VALUE)
+        if sub2 is None or sub2[1].text != "sync":
+            return None
+        j = sub2[0]
+        return UvSync(cmd, argv[0], sub2[1], tuple(argv[1:k]) + argv[k + 1 : j] + argv[j + 1 :])
+    if sub[1].text != "sync":
+        return None
+    return UvSync(cmd, argv[0], sub[1], tuple(argv[1:k]) + argv[k + 1 :])
+
+
 # ---------------------------------------------------------------------------
 # User creation
 # ---------------------------------------------------------------------------
