@@ -5,13 +5,15 @@ Reports, in the stages that make up the image:
 - `apk add` without `--no-cache` (or `--no-network`, which fetches
   nothing), unless the same `RUN` removes `/var/cache/apk/*` or has a cache
   or tmpfs mount on `/var/cache/apk`;
-- `yum`, `dnf`, `microdnf` and `tdnf` `install` without a clean-up in the
-  same `RUN`: `yum clean all` (or `dnf`/`microdnf`/`tdnf clean all`),
+- `yum`, `dnf`, `microdnf` and `tdnf` `install` (and `groupinstall`,
+  `group install`) without a clean-up after it in the same `RUN`: `yum clean all` (or `dnf`/`microdnf`/`tdnf clean all`),
   `rm -rf /var/cache/yum` (or `/var/cache/dnf`), or a cache or tmpfs mount
   on the cache directory.
 
 A `RUN` that calls a clean-up script of the project (`/scripts/cleanup.sh`)
-counts as cleaning up: its content is not visible from the Dockerfile. A
+counts as cleaning up: its content is not visible from the Dockerfile.
+Only a clean-up *after* the install counts: `yum install a && yum clean all
+&& yum install b` leaves the cache of `b`. A
 command with a `$VARIABLE` argument (which may carry `--no-cache`) is not
 reported. The finding points at the `add`/`install` word.
 
@@ -87,22 +89,19 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
         return
     for instr, script in run_scripts(df, image_stages(df, final)):
         mounts = run_mounts(instr)
-        apk_clean: bool | None = None
-        rpm_clean: bool | None = None
         for pc in installs(script, "apk", "rpm"):
             if any(not w.literal for w in pc.command.argv[1:]):
                 continue  # a $VARIABLE may carry --no-cache
             tool = pc.tool.text.rsplit("/", 1)[-1]
+            after = pc.command.start  # a clean before the install does not empty its cache
             if pc.family == "apk":
                 if pc.has_option("--no-cache", "--no-network"):
                     continue  # --no-network fetches no index to keep
-                if apk_clean is None:
-                    apk_clean = (
-                        mounts_cover(mounts, APK_CACHE)
-                        or removes(script, APK_CACHE)
-                        or runs_cleanup_script(script)
-                    )
-                if apk_clean:
+                if (
+                    mounts_cover(mounts, APK_CACHE)
+                    or removes(script, APK_CACHE, after)
+                    or runs_cleanup_script(script, after)
+                ):
                     continue
                 msg = (
                     "`apk add` without `--no-cache` keeps the package index in /var/cache/apk: "
@@ -111,14 +110,13 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                 edit: Edit | None = insert_after(pc.verb.end, " --no-cache")
                 what = "add --no-cache"
             else:
-                if rpm_clean is None:
-                    rpm_clean = cleans_rpm_cache(script) or any(
-                        mounts_cover(mounts, c) for c in RPM_CACHES
-                    )
-                if rpm_clean:
+                if cleans_rpm_cache(script, after) or any(
+                    mounts_cover(mounts, c) for c in RPM_CACHES
+                ):
                     continue
+                later = "" if not cleans_rpm_cache(script) else ", and the clean before it does not count"
                 msg = (
-                    f"`{tool} {pc.verb.text}` leaves its metadata and package cache in the layer: "
+                    f"`{tool} {pc.action}` leaves its metadata and package cache in the layer{later}: "
                     f"end this RUN with `&& {tool} clean all`"
                 )
                 edit = append_to_run(df.source, instr, f"{tool} clean all")

@@ -67,11 +67,20 @@ class PackageCommand:
     verb: Word
     options: tuple[Word, ...]
     operands: tuple[Word, ...]
+    subverb: Word | None = None
+    """``install`` of ``dnf group install`` (the verb is ``group``); not in ``operands``."""
 
     @property
     def is_install(self) -> bool:
+        if self.subverb is not None:
+            return self.subverb.text == "install"
         verbs = {"apt": _APT_INSTALL_VERBS, "apk": _APK_INSTALL_VERBS, "rpm": _RPM_INSTALL_VERBS}
         return self.verb.text in verbs[self.family]
+
+    @property
+    def action(self) -> str:
+        """The subcommand as written: ``install``, ``groupinstall``, ``group install``."""
+        return f"{self.verb.text} {self.subverb.text}" if self.subverb else self.verb.text
 
     def has_option(self, *names: str) -> bool:
         """Whether one of ``names`` was given (``--name`` or ``--name=value``)."""
@@ -142,7 +151,10 @@ def package_command(cmd: Command) -> PackageCommand | None:
         i += 1
     if verb is None:
         return None
-    return PackageCommand(family, cmd, argv[0], verb, tuple(options), tuple(operands))
+    subverb: Word | None = None
+    if family == "rpm" and verb.text in ("group", "groups") and operands and operands[0].literal:
+        subverb = operands.pop(0)
+    return PackageCommand(family, cmd, argv[0], verb, tuple(options), tuple(operands), subverb)
 
 
 def package_commands(script: ShellScript, *families: str) -> Iterator[PackageCommand]:
@@ -230,9 +242,14 @@ def covers(path: str, target: str) -> bool:
     return p in candidates
 
 
-def removes(script: ShellScript, target: str) -> bool:
-    """Whether the script removes ``target`` (``rm -rf /var/lib/apt/lists/*``, ``find DIR -delete``)."""
+def removes(script: ShellScript, target: str, after: int = -1) -> bool:
+    """Whether the script removes ``target`` (``rm -rf /var/lib/apt/lists/*``, ``find DIR -delete``).
+
+    Only commands that start after offset ``after`` count.
+    """
     for cmd in script.commands:
+        if cmd.start <= after:
+            continue
         if cmd.name == "rm":
             if any(w.literal and not w.text.startswith("-") and covers(w.text, target) for w in cmd.args):
                 return True
@@ -254,13 +271,16 @@ def removes_apt_lists(script: ShellScript) -> bool:
     return removes(script, APT_LISTS) or runs_cleanup_script(script)
 
 
-def runs_cleanup_script(script: ShellScript) -> bool:
+def runs_cleanup_script(script: ShellScript, after: int = -1) -> bool:
     """Whether the ``RUN`` calls a clean-up script of its own (``/scripts/cleanup.sh``).
 
     Its content cannot be seen from the Dockerfile, and such scripts exist to
-    remove package caches and lists: they count as a clean-up.
+    remove package caches and lists: they count as a clean-up. Only commands
+    that start after offset ``after`` count.
     """
     for cmd in script.commands:
+        if cmd.start <= after:
+            continue
         if not cmd.argv or not cmd.argv[0].literal or _family(cmd.name) is not None:
             continue
         name = cmd.name.lower()
@@ -269,9 +289,15 @@ def runs_cleanup_script(script: ShellScript) -> bool:
     return False
 
 
-def cleans_rpm_cache(script: ShellScript) -> bool:
-    """``yum clean all`` (or dnf, microdnf, tdnf) or ``rm -rf /var/cache/yum`` in the script."""
+def cleans_rpm_cache(script: ShellScript, after: int = -1) -> bool:
+    """``yum clean all`` (or dnf, microdnf, tdnf) or ``rm -rf /var/cache/yum`` in the script.
+
+    Only commands that start after offset ``after`` count (an install after
+    the clean fills the cache again).
+    """
     for pc in package_commands(script, "rpm"):
+        if pc.command.start <= after:
+            continue
         if pc.verb.text == "clean" and any(w.text == "all" for w in pc.operands):
             return True
-    return any(removes(script, c) for c in RPM_CACHES) or runs_cleanup_script(script)
+    return any(removes(script, c, after) for c in RPM_CACHES) or runs_cleanup_script(script, after)
