@@ -4,13 +4,16 @@
 Reports permissions that let any user write a file or directory, in the
 stages that make up the image: `chmod 777`, `chmod -R 0777`, `chmod 666`,
 symbolic modes that add write for others (`o+w`, `a+w`, `a+rwx`,
-`ugo=rwx`), `mkdir -m 777`, `install -m 777`, and `COPY`/`ADD --chmod=777`.
+`ugo=rwx`), `mkdir -m 777`, `install -m 777`, `find ... -exec chmod 777 {} +`
+and `COPY`/`ADD --chmod=777`.
 The finding points at the mode.
 
 A mode with the sticky bit (`chmod 1777 /tmp`) is not reported: that is the
 standard mode of shared temporary directories, where everyone may create
 files but only the owner may delete or rename them. A mode that is a
-`$VARIABLE` is unknown and not reported.
+`$VARIABLE` is unknown and not reported, and so is a directory made by
+`mktemp` and removed again in the same `RUN` (`d=$(mktemp -d) && chmod 777
+"$d" && ... && rm -rf "$d"`): it does not reach the image.
 
 ## Why is this bad?
 In a world-writable file or directory any process in the container can
@@ -96,9 +99,53 @@ def world_writable(mode: str) -> bool:
 
 
 
-def _chmod_mode(cmd: Command) -> Word | None:
+_MKTEMP_ASSIGNMENT = re.compile(r"""^([A-Za-z_][A-Za-z0-9_]*)=["']?(?:\$\(|`)\s*mktemp\b""")
+_VARIABLE_WORD = re.compile(r"""^["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?(?:/[^"']*)?["']?$""")
+
+
+def _find_exec_chmod(cmd: Command) -> tuple[Word, ...]:
+    """The ``chmod`` arguments of ``find ... -exec chmod MODE {} +`` (empty when there is none)."""
+    args = cmd.args
+    for i, w in enumerate(args):
+        if w.text in ("-exec", "-execdir", "-ok", "-okdir") and i + 1 < len(args):
+            if args[i + 1].text.rsplit("/", 1)[-1] != "chmod":
+                continue
+            out: list[Word] = []
+            for a in args[i + 2 :]:
+                if a.text in (";", "+", "\\;"):
+                    break
+                out.append(a)
+            return tuple(out)
+    return ()
+
+
+def _removed_temporaries(commands: tuple[Command, ...]) -> set[str]:
+    """Variables set from ``$(mktemp ...)`` that a later ``rm`` of the same script removes."""
+    made: dict[str, int] = {}
+    for cmd in commands:
+        for w in (*cmd.assignments, *(cmd.args if cmd.name in ("export", "local") else ())):
+            m = _MKTEMP_ASSIGNMENT.match(w.raw)
+            if m:
+                made[m.group(1)] = w.end
+    removed: set[str] = set()
+    for cmd in commands:
+        if cmd.name != "rm":
+            continue
+        for w in cmd.args:
+            m = _VARIABLE_WORD.match(w.raw)
+            if m and m.group(1) in made and made[m.group(1)] < w.start:
+                removed.add(m.group(1))
+    return removed
+
+
+def _names_one_of(word: Word, names: set[str]) -> bool:
+    m = _VARIABLE_WORD.match(word.raw)
+    return m is not None and m.group(1) in names
+
+
+def _chmod_mode(args: tuple[Word, ...]) -> Word | None:
     """The mode word of ``chmod [options] MODE FILE...``; ``None`` for ``--reference``."""
-    for w in cmd.args:
+    for w in args:
         t = w.text
         if t.startswith("--reference"):
             return None
@@ -145,16 +192,28 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
             script = instr.script
             if script is None:
                 continue
+            temporary: set[str] | None = None
             for cmd in script.commands:
-                if cmd.name == "chmod":
-                    mode = _chmod_mode(cmd)
+                via_find = False
+                args: tuple[Word, ...] = cmd.args
+                if cmd.name == "find":
+                    args = _find_exec_chmod(cmd)
+                    via_find = bool(args)
+                if cmd.name == "chmod" or via_find:
+                    mode = _chmod_mode(args)
                 elif cmd.name in ("mkdir", "install"):
                     mode = _mode_option(cmd)
                 else:
                     continue
                 if mode is None or not mode.literal or not world_writable(mode.text):
                     continue
-                shown = f"{cmd.name} {mode.text}" if cmd.name == "chmod" else f"{cmd.name} -m {mode.text}"
+                if temporary is None:
+                    temporary = _removed_temporaries(script.commands)
+                targets = [w for w in args if w.start > mode.start and not w.text.startswith("-")]
+                if targets and temporary and all(_names_one_of(w, temporary) for w in targets):
+                    continue  # a mktemp directory removed again in the same RUN
+                name = "find -exec chmod" if via_find else cmd.name
+                shown = f"{name} {mode.text}" if name != "mkdir" and name != "install" else f"{name} -m {mode.text}"
                 yield Violation(
                     df.source.span(mode.start, mode.end),
                     f"`{shown}` lets every user write here: give the path to the user "
