@@ -22,6 +22,14 @@ to:
 A value that comes from an unresolved `$VAR` is not reported. A builder
 stage counts: whatever it downloads unchecked can end up in the image.
 
+Also reported: `yum-config-manager --setopt=<repo>.sslverify=0` and
+`dnf config-manager [--]setopt <repo>.gpgcheck=0`, which switch checks off
+for every later install. Not reported: `apk --allow-untrusted` and
+`rpm --nosignature` on package files named by path (built in this build or
+copied from the build context), unless the same `RUN` downloads that file
+without checking it (`sha256sum -c`, `gpg --verify`, `rpm -K`) before the
+install. Values are read after shell unquoting: `"0\""` is `0"`, not `0`.
+
 ## Why is this bad?
 Without certificate checks anyone on the network path (a proxy, a hostile
 Wi-Fi, a compromised CI network, a DNS hijack) can serve a different file,
@@ -56,7 +64,7 @@ from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.dockerfile.semantics import EnvSetting, RunCommand, all_stages, walk
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.shell import Command, Word
+from sentra_lint.shell import Command, ShellScript, Word
 from sentra_lint.shell.commands import command_assignments, long_flag, short_flag
 from sentra_lint.shell.packages import package_command
 
@@ -110,12 +118,17 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
             if problem:
                 yield Violation(df.source.span(word.start, word.end), f"{name}={value} {problem}")
         for word, message in _command_problems(cmd):
+            if word.text in ("--allow-untrusted", "--nosignature") and _local_verified(
+                event.script, cmd
+            ):
+                continue
             yield Violation(df.source.span(word.start, word.end), message)
 
 
 def _env_problem(name: str, value: str) -> str | None:
     """Why setting ``name`` to ``value`` turns verification off, or ``None``."""
-    v = value.strip().strip("\"'").lower()
+    # the value is already unquoted: ``"0\\""`` is ``0"``, not ``0``
+    v = value.strip().lower()
     if name == "PIP_TRUSTED_HOST" and v:
         return "makes pip accept plain HTTP and any certificate from those hosts: install the hosts' CA and use PIP_CERT instead"
     if name == "UV_INSECURE_HOST" and v:
@@ -156,6 +169,11 @@ def _command_problems(cmd: Command) -> Iterator[tuple[Word, str]]:
                 w2,
                 "`wget --no-check-certificate` accepts any TLS certificate: drop it (use --ca-certificate for a private CA)",
             )
+        return
+    if name == "yum-config-manager" or (
+        name in ("dnf", "dnf5") and any(w.text == "config-manager" for w in args)
+    ):
+        yield from _config_manager(cmd)
         return
     if name == "rpm":
         w3 = long_flag(args, "--nosignature")
@@ -338,3 +356,64 @@ def _pip(cmd: Command) -> Iterator[tuple[Word, str]]:
                 rest[1],
                 f"`pip config set {rest[1].text}` makes pip accept plain HTTP and any certificate from that host: trust the host's CA instead",
             )
+
+
+def _config_manager(cmd: Command) -> Iterator[tuple[Word, str]]:
+    """``yum-config-manager --setopt=X.sslverify=0``, ``dnf config-manager [--]setopt X.gpgcheck=0``."""
+    argv = cmd.argv
+    tool = "yum-config-manager" if cmd.name == "yum-config-manager" else f"{cmd.name} config-manager"
+    for i, w in enumerate(argv):
+        t = w.text
+        settings: list[tuple[Word, str]] = []
+        if t.startswith("--setopt="):
+            settings.append((w, t[len("--setopt=") :]))
+        elif t in ("--setopt", "setopt"):
+            settings.extend((v, v.text) for v in argv[i + 1 :] if "=" in v.text and not v.text.startswith("-"))
+            if t == "--setopt":
+                settings = settings[:1]
+        for word, setting in settings:
+            if word.literal and _RPM_SETOPT.match(setting.strip()):
+                yield (
+                    word,
+                    f"`{tool} setopt {setting}` turns off signature or certificate checks for "
+                    "every later install: import the key or CA instead",
+                )
+
+
+_VERIFY = re.compile(r"^(sha(1|224|256|384|512)sum|md5sum|b2sum|cksum)$")
+_PACKAGE_FILE = re.compile(r"\.(apk|rpm)$")
+
+
+def _local_verified(script: ShellScript, cmd: Command) -> bool:
+    """Whether ``apk --allow-untrusted`` / ``rpm --nosignature`` installs only local package files
+    that the build made or checked itself.
+
+    A package file named by path (not a URL) was built in this build or
+    copied from the build context; one the same ``RUN`` downloads counts only
+    when a checksum or signature check (``sha256sum -c``, ``gpg --verify``)
+    comes between the download and the install.
+    """
+    files = [w for w in cmd.args if not w.text.startswith("-") and w.literal]
+    if cmd.name == "apk":
+        files = [w for w in files if w.text not in ("add", "fix")]
+    if not files or not all(
+        "://" not in w.text and ("/" in w.text or _PACKAGE_FILE.search(w.text)) for w in files
+    ):
+        return False
+    names = {w.text.rsplit("/", 1)[-1] for w in files}
+    downloaded: int | None = None
+    verified = False
+    for other in script.commands:
+        if other.start >= cmd.start:
+            break
+        if other.name in ("curl", "wget") and any(
+            w.text.rsplit("/", 1)[-1] in names for w in other.args
+        ):
+            downloaded, verified = other.start, False
+        elif downloaded is not None and (
+            (_VERIFY.match(other.name) and other.has_arg("-c", "--check"))
+            or (other.name in ("gpg", "gpgv") and (other.name == "gpgv" or other.has_arg("--verify")))
+            or (other.name == "rpm" and other.has_arg("-K", "--checksig"))
+        ):
+            verified = True
+    return downloaded is None or verified
