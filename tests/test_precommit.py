@@ -46,7 +46,7 @@ HOOK_KINDS: dict[str, set[Kind] | None] = {
     "sentra-lint-devcontainer": {Kind.DEVCONTAINER},
 }
 
-BAD = "FROM {{ base_image }}\nRUN curl -fsSL https://example.com/install.sh | sh\n"
+BAD = "FROM ubuntu:22.04\nRUN curl -fsSL https://example.com/install.sh | sh\n"
 GOOD = "FROM alpine:3.20@sha256:" + "a" * 64 + "\nRUN echo hello\nUSER 1000\n"
 
 
