@@ -21,6 +21,7 @@ CASES = {
     "adr-0001": "examples/adr-0001",
     "adr-0001-sx001": "examples/adr-0001-sx001",
     "unhardened": "tests/markdown/unhardened",
+    "unsafe-agent": "examples/unsafe-agent",
 }
 
 
@@ -134,10 +135,11 @@ def test_an_agent_on_the_runner_is_a_row_with_every_control_missing() -> None:
     from sentra_lint.source import Span
 
     f = Finding(rule="SA001", name="agent-on-runner", severity=Severity.ERROR, path=".github/workflows/ai.yml",
-                span=Span(9, 15, 9, 49), message="job 'triage' step 'claude': the agent runs on the runner")
+                span=Span(9, 15, 9, 49),
+                message="`anthropics/claude-code-action` runs an agent that can act directly on the runner")
     out = io.StringIO()
     report(RunResult(findings=[f], errors=[], files=1, rules=[]), out, {})
-    row = next(line for line in out.getvalue().splitlines() if line.startswith("| job 'triage'"))
+    row = next(line for line in out.getvalue().splitlines() if line.startswith("| agent step on the runner"))
     cells = _cells(row)
-    assert cells[0] == "job 'triage' step 'claude' on the runner" and cells[1] == "agent"
+    assert cells[0] == "agent step on the runner `anthropics/claude-code-action`" and cells[1] == "agent"
     assert cells[3:-1] == ["❌ SA001"] * len(CONTROLS) and cells[-1] == ""

@@ -92,9 +92,11 @@ def _posture(result: RunResult, out: IO[str]) -> None:
     # none of the controls: a row of its own, every control missing.
     runner = [f for f in result.findings if f.rule == RUNNER_RULE and not f.suppressed]
     for f in runner:
-        label = f.message.split(": ", 1)[0] if ": " in f.message else "agent step"
-        launches.append(Launch(path=f.path, line=f.span.line, column=f.span.column, label=f"{label} on the runner",
-                               source="runner", role="agent", findings=((f.rule, f.span.line, f.span.column),)))
+        # The message starts with what runs the agent: "`owner/action` runs an agent ...".
+        what = f.message.split(" runs ", 1)[0].strip().strip("`") if " runs " in f.message else None
+        launches.append(Launch(path=f.path, line=f.span.line, column=f.span.column, label="agent step on the runner",
+                               source="runner", role="agent", image=what,
+                               findings=((f.rule, f.span.line, f.span.column),)))
     if not launches:
         return
     launches.sort(key=lambda la: (la.path, la.line, la.column))
