@@ -88,12 +88,16 @@ CASES: dict[str, tuple[list[Must], list[MustNot]]] = {
         ],
         [(".github/workflows/ci.yml", "SC001", 34), (".github/workflows/ci.yml", "SC002", 11)],
     ),
-    # Files named together with -f in a workflow are merged in that order:
+    # Files named together with -f (or in COMPOSE_FILE) in a workflow are merged in that order:
     # the CI file's own addition (the socket) is its finding, the hardened
     # base keeps the CI file from getting every missing-control error.
     "compose-f-files": (
-        [("deploy/compose.ci.yml", "SC013", 6)],
-        [("deploy/compose.ci.yml", "SC001", 2), ("deploy/compose.ci.yml", "SC004", 2)],
+        [("deploy/compose.ci.yml", "SC013", 6), ("deploy/compose.prod.yml", "SC002", 4)],
+        [
+            ("deploy/compose.ci.yml", "SC001", 2),
+            ("deploy/compose.ci.yml", "SC004", 2),
+            ("deploy/compose.prod.yml", "SC001", 2),
+        ],
     ),
     # A step anchored in one job and aliased in another (GitHub reads YAML
     # anchors) is one step in the file: its findings are reported once.

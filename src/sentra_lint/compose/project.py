@@ -18,8 +18,8 @@ runs with the merged configuration, so both files are judged by it:
   the override's.
 
 The same holds for files named together with ``-f`` (``docker compose -f
-compose.yml -f compose.ci.yml up``) in a workflow of the same repository:
-they are merged in that order.
+compose.yml -f compose.ci.yml up``) or in ``COMPOSE_FILE`` (``a.yml:b.yml``)
+in a workflow of the same repository: they are merged in that order.
 
 The files are laid end to end in one text (this file first, then the others,
 newline-separated), so every node keeps an offset and the spans of the other
@@ -88,6 +88,7 @@ def _repo_root(path: Path) -> Path | None:
 
 
 _COMPOSE_WORD = re.compile(r"(?:^|[\s;&|(])(?:docker\s+compose|docker-compose)\s")
+_COMPOSE_FILE_ENV = re.compile(r"\bCOMPOSE_FILE\s*[:=]\s*[\"']?([^\"'\s#]+)")
 MAX_WORKFLOW_BYTES = 1 << 20
 
 
@@ -109,6 +110,12 @@ def compose_file_sets(root: Path) -> tuple[tuple[str, ...], ...]:
         except OSError:
             continue
         for line in text.replace("\\\n", " ").splitlines():
+            env = _COMPOSE_FILE_ENV.search(line)
+            if env is not None:
+                # COMPOSE_FILE=a.yml:b.yml (env: or export): the same list as -f a -f b
+                files = [posixpath.normpath(f.removeprefix("./")) for f in env.group(1).split(":") if f]
+                if len(files) >= 2 and not any("$" in f for f in files):
+                    found.add(tuple(files))
             if not _COMPOSE_WORD.search(line):
                 continue
             files = _file_options(line)
