@@ -105,6 +105,12 @@ CASES: dict[str, tuple[list[Must], list[MustNot]]] = {
         [(".github/workflows/a.yml", "SW001", 9), (".github/workflows/a.yml", "SW005", 9)],
         [(".github/workflows/a.yml", "SW001", 15)],
     ),
+    # An image a workflow of the same repository builds is the repository's
+    # own: running it (here from Compose) is not asked for a digest.
+    "repo-built": (
+        [("compose.yml", "SC015", 5)],
+        [("compose.yml", "SC015", 3)],
+    ),
 }
 
 

@@ -79,7 +79,7 @@ def partner_of(path: str) -> tuple[Path, bool] | None:
     return None
 
 
-def _repo_root(path: Path) -> Path | None:
+def repo_root(path: Path) -> Path | None:
     """The nearest folder above ``path`` with ``.github/workflows``."""
     for parent in list(path.resolve().parents)[:12]:
         if (parent / ".github" / "workflows").is_dir():
@@ -153,7 +153,7 @@ def files_merged_with(path: str) -> list[Path] | None:
     if found is not None:
         other, other_is_override = found
         return [p, other] if other_is_override else [other, p]
-    root = _repo_root(p)
+    root = repo_root(p)
     if root is None:
         return None
     try:

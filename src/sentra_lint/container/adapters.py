@@ -537,6 +537,54 @@ def _built_images(wf: Any) -> frozenset[str]:
     return frozenset(k for k in (_image_key(t) for t in found) if k is not None)
 
 
+_REPO_BUILT: dict[str, frozenset[str]] = {}
+MAX_REPO_WORKFLOWS = 200
+
+
+def repository_built_images(root: Path | None, skip: str | None = None) -> frozenset[str]:
+    """Images the workflows of the repository at ``root`` build (``docker build -t``,
+    ``docker/build-push-action`` tags): running one of them elsewhere in the
+    repository (a Compose service, another workflow) runs the repository's own
+    image, which has no pinning question. Read once per repository."""
+    if root is None:
+        return frozenset()
+    key = str(root.resolve())
+    cached = _REPO_BUILT.get(key)
+    if cached is not None:
+        return cached
+    from sentra_lint import io as sio
+    from sentra_lint.source import normalise_newlines
+    from sentra_lint.workflow.model import build_workflow
+    from sentra_lint.yamlmodel import load_yaml
+
+    found: set[str] = set()
+    folder = root / ".github" / "workflows"
+    try:
+        paths = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
+    except OSError:
+        paths = []
+    for path in paths[:MAX_REPO_WORKFLOWS]:
+        try:
+            if path.stat().st_size > _SCRIPT_MAX_BYTES:
+                continue
+            text = normalise_newlines(sio.decode(path.read_bytes()))
+        except (OSError, sio.Skip):
+            continue
+        if "build" not in text and "tag" not in text:
+            continue
+        src = SourceFile(str(path), text)
+        doc = load_yaml(src)
+        if doc.root is None:
+            continue
+        try:
+            found.update(_built_images(build_workflow(src, doc)))
+        except Exception:  # another file's oddity must not break this one
+            continue
+    result = frozenset(found)
+    _REPO_BUILT[key] = result
+    return result
+
+
 def _mark_local_image(spec: ContainerSpec, built: frozenset[str]) -> ContainerSpec:
     """A locally built image (``localhost/…`` or built by this workflow) is not judged."""
     image = spec.image
@@ -576,7 +624,7 @@ def _resolve_passthrough(
 def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem]]:
     src: SourceFile = wf.source
     specs: list[ContainerSpec] = []
-    built = _built_images(wf)
+    built = _built_images(wf) | repository_built_images(_repo_root(wf.source.path))
     seen_scripts: set[str] = set()
     for job in wf.jobs:
         if job.container is not None:
@@ -979,6 +1027,10 @@ def specs_from_compose(cf: Any) -> tuple[list[ContainerSpec], list[ParseProblem]
         for key in (_image_key(spec.image.raw),)
         if key is not None
     )
+    if specs:
+        from sentra_lint.compose.project import repo_root
+
+        built |= repository_built_images(repo_root(Path(src.path)))
     if built:
         specs = [_mark_local_image(spec, built) for spec in specs]
     return specs, _problems(specs)
