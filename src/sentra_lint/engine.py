@@ -267,7 +267,7 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
             try:
                 for v in rule.check(target, ctx):
                     path = v.path or src.path
-                    if target_name != "container":
+                    if target_name != "container" and kind is not Kind.DOCKERFILE:
                         # An aliased step (``- *checkout``) is the anchored step again.
                         same = (rule.id, path, v.span, v.message)
                         if same in repeated:
