@@ -32,6 +32,8 @@ from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
 
 PER_RULE = 20
+MAX_LAUNCHES = 200
+"""Rows per repository: a job summary holds at most 1 MiB."""
 RUNNER_RULE = "SA001"
 """An agent step on the runner instead of in a container: every control is missing."""
 OK, MISSING, UNCHECKED = "✅", "❌", "\N{HEAVY MINUS SIGN}"
@@ -126,7 +128,7 @@ def _posture(result: RunResult, out: IO[str]) -> None:
             head = ["launch", "role", "where", *(name for name, _ in CONTROLS), "other findings"]
             out.write("| " + " | ".join(head) + " |\n")
             out.write("|" + "---|" * len(head) + "\n")
-            for i in shown:
+            for i in shown[:MAX_LAUNCHES]:
                 la = launches[i]
                 found = _launch_findings(la, by_key, cross.get(i, ()))
                 label = text(la.label) + (f" ({text(la.target)})" if la.target else "")
@@ -139,6 +141,8 @@ def _posture(result: RunResult, out: IO[str]) -> None:
                 cells.append(", ".join(other) if other else "")
                 out.write("| " + " | ".join(cells) + " |\n")
             out.write("\n")
+            if len(shown) > MAX_LAUNCHES:
+                out.write(f"and {len(shown) - MAX_LAUNCHES} more launches: `--format json` lists them all.\n\n")
         else:
             out.write("No agent launch and no launch the hardening rules were aimed at.\n\n")
         if others:
