@@ -94,3 +94,13 @@ def test_sw006_pull_request_alone_is_out_of_scope_on_hosted_runners() -> None:
     assert _run("SW006", pr) == []
     assert len(_run("SW006", PLAIN.replace("on: push", "on: pull_request_target"))) == 1
     assert len(_run("SW006", pr.replace("ubuntu-latest", "[self-hosted, linux]"))) == 1
+
+
+def test_workflow_run_of_pushes_only_is_a_gate() -> None:
+    text = (
+        "on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\njobs:\n  r:\n"
+        "    if: github.event.workflow_run.event == 'push'\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: claude -p hi --allowedTools Bash\n"
+    )
+    [msg] = _run("SA003", text)
+    assert " warning " in msg and "push" in msg

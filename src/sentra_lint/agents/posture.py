@@ -465,6 +465,8 @@ _FORK_GATE = re.compile(
     r"head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork|"
     r"head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request"
     r"\.head\.repo\.full_name", re.I)
+_RUN_EVENT_GATE = re.compile(r"workflow_run\.event\s*==\s*'(?:push|schedule|workflow_dispatch|release|merge_group)'",
+                             re.I)
 _LABEL_GATE = re.compile(r"github\.event\.label\.name\s*==|contains\(\s*github\.event\.(?:pull_request|issue)"
                          r"\.labels\.\*\.name", re.I)
 
@@ -487,6 +489,8 @@ def _gate_of(text: str, triggers: Sequence[Any]) -> str | None:
     if _FORK_GATE.search(text) and all(t.name in ("pull_request", "pull_request_target", "pull_request_review",
                                                   "pull_request_review_comment") for t in triggers):
         return "its `if:` skips pull requests from forks"
+    if _RUN_EVENT_GATE.search(text) and all(t.name == "workflow_run" for t in triggers):
+        return "its `if:` admits only runs that a push (or a maintainer) started"
     if _LABEL_GATE.search(text):
         return "its `if:` requires a label only maintainers can set"
     return None
@@ -606,3 +610,125 @@ def iter_seq_strings(node: Node | None) -> Iterator[ScalarNode]:
                 yield item
     elif isinstance(node, MapNode):
         return
+
+
+# --------------------------------------------------------------------------
+# Files written from event data
+
+
+@dataclass(frozen=True, slots=True)
+class TaintedFile:
+    """A file an earlier step of the job wrote with text outside users control."""
+
+    path: str
+    source: str
+    """Where the text came from: ``github.event.issue.body``, ``env.BODY (from ...)``, ``gh issue view``."""
+    span: Span
+    """The write (the redirect target)."""
+
+
+_VARREF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_GH_READS = frozenset({("issue", "view"), ("pr", "view"), ("pr", "diff")})
+
+
+def _env_literals(*maps: MapNode | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in maps:
+        if m is None:
+            continue
+        for name, _key, value in m.str_items():
+            if isinstance(value, ScalarNode) and "${{" not in value.value and "$" not in value.value:
+                out[name] = value.value.strip()
+    return out
+
+
+def resolve_path(text: str, env: dict[str, str]) -> str | None:
+    """A file path as written (``/tmp/x``, ``$PROMPT``, ``${{ env.PROMPT }}``), when its value is known."""
+    t = text.strip().strip("'\"")
+    m = re.fullmatch(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}", t)
+    if m:
+        return env.get(m.group(1))
+    m = re.fullmatch(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", t)
+    if m:
+        return env.get(m.group(1))
+    if "$" in t or not t:
+        return None
+    return t
+
+
+def _text_taint(text: str, ctx: TaintContext, shell_vars: bool) -> str | None:
+    from sentra_lint.workflow.expressions import find_expressions, parse_expression
+    from sentra_lint.workflow.taint import Confidence, taint_of
+
+    for es in find_expressions(text):
+        if not es.closed:
+            continue
+        taint = taint_of(parse_expression(es.inner), ctx)
+        best = [s for s in taint.sources if s.confidence >= Confidence.HIGH]
+        if best:
+            return best[0].describe()
+    if shell_vars:
+        for m in _VARREF.finditer(text):
+            sources = ctx.carried.get(f"env.{(m.group(1) or m.group(2)).lower()}")
+            best = [s for s in sources or () if s.confidence >= Confidence.HIGH]
+            if best:
+                return best[0].describe()
+    return None
+
+
+def tainted_files(wf: Workflow, job: Job, before: Step, contexts: dict[int, TaintContext]) -> list[TaintedFile]:
+    """Files the job's steps before ``before`` write from outsider text (event fields, ``gh issue view``)."""
+    from sentra_lint.shell import parse_shell
+
+    out: list[TaintedFile] = []
+    src = wf.source
+    for step in job.steps:
+        if step is before:
+            break
+        run = _scalar(step.run)
+        ctx = contexts.get(id(step))
+        if run is None or ctx is None:
+            continue
+        env = _env_literals(wf.env, job.env, step.env)
+        vmap = run.value_map(src)
+        script = parse_shell(run.value)
+        for cmd in script.commands:
+            writes = [r for r in cmd.redirects if r.op in (">", ">>") and r.target is not None and r.fd in (None, "1")]
+            targets = [(resolve_path(r.target.raw, env), r.target) for r in writes if r.target is not None]
+            if cmd.name == "tee":
+                targets += [(resolve_path(w.raw, env), w) for w in cmd.argv[1:] if not w.text.startswith("-")]
+            targets = [(p, w) for p, w in targets if p]
+            if not targets:
+                continue
+            source: str | None = None
+            words = [w.text for w in cmd.argv[1:] if not w.text.startswith("-")]
+            if cmd.name == "gh" and len(words) >= 2 and (
+                (words[0], words[1]) in _GH_READS
+                or (words[0] == "api" and re.search(r"/(issues|pulls|comments|discussions)\b", words[1]))
+            ):
+                source = f"`gh {' '.join(words[:2])}` (text outside users write)"
+            if source is None:
+                pieces = [w.raw for w in cmd.argv[1:]]
+                for r in cmd.redirects:
+                    if r.is_heredoc and r.body:
+                        pieces.append(r.body)
+                    elif r.op == "<<<" and r.target is not None:
+                        pieces.append(r.target.raw)
+                for piece in pieces:
+                    found = _text_taint(piece, ctx, shell_vars=not piece.startswith("'"))
+                    if found:
+                        source = f"`{found}`"
+                        break
+            if source is None and cmd.pipe_index > 0:
+                for prev in script.pipe_members(cmd)[: cmd.pipe_index]:
+                    for w in prev.argv[1:]:
+                        found = _text_taint(w.raw, ctx, shell_vars=not w.raw.startswith("'"))
+                        if found:
+                            source = f"`{found}`"
+                            break
+            if source is None:
+                continue
+            for path, word in targets:
+                assert path is not None
+                out.append(TaintedFile(path, source, vmap.span(src, word.start, word.end)))
+    return out

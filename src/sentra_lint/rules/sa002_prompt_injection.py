@@ -76,11 +76,15 @@ from collections.abc import Iterator
 from sentra_lint.agents.posture import (
     AgentRun,
     Reach,
+    TaintedFile,
     Value,
+    _env_literals,
     agent_runs,
     job_powers,
     outsider_reach,
+    resolve_path,
     step_contexts,
+    tainted_files,
 )
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
@@ -190,6 +194,42 @@ def _can_write(wf: Workflow, run: AgentRun, inv_credentials: tuple[str, ...]) ->
     return False, ""
 
 
+_CAT = re.compile(r"\$\(\s*(?:cat\s+|<\s*)([^)\s]+)\s*\)")
+
+
+def _file_reads(wf: Workflow, run: AgentRun) -> Iterator[tuple[Span, str, str]]:
+    """(span, path as resolved, where) for every file the agent's prompt is read from."""
+    job = run.job
+    env = _env_literals(wf.env, job.env if job is not None else None, run.step.env)
+    for value in run.prompts:
+        is_file = (run.action is not None and value.key in run.action.prompt_file_inputs) or (
+            run.cli is not None and value.key in run.cli.prompt_file_flags)
+        if is_file:
+            path = resolve_path(value.raw, env)
+            if path:
+                yield value.span, path, value.where
+            continue
+        if value.node is None:
+            continue
+        for m in _CAT.finditer(value.raw):
+            path = resolve_path(m.group(1), env)
+            if path:
+                span = value.node.value_map(wf.source).span(wf.source, value.offset + m.start(), value.offset + m.end())
+                yield span, path, value.where
+    if run.cli is not None:
+        for f in run.flag_values(*run.cli.prompt_file_flags):
+            path = resolve_path(f.raw, env)
+            if path:
+                yield f.span, path, f"`{run.name} {f.key}`"
+    if run.command is not None and run.step.run is not None:
+        vmap = run.step.run.value_map(wf.source)
+        for r in run.command.redirects:
+            if r.op == "<" and r.target is not None:
+                path = resolve_path(r.target.raw, env)
+                if path:
+                    yield vmap.span(wf.source, r.target.start, r.target.end), path, f"the text piped to `{run.name}`"
+
+
 def _severity(reach: Reach, can_write: bool) -> Severity:
     if reach.limited or not can_write:
         return Severity.WARNING
@@ -227,6 +267,26 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                     "and let the agent read nothing it would obey",
                     severity=sev,
                     related=related,
+                )
+        if run.job is not None:
+            files: list[TaintedFile] | None = None
+            for span, path, where in _file_reads(wf, run):
+                if files is None:
+                    files = tainted_files(wf, run.job, run.step, contexts)
+                hit = next((f for f in files if f.path == path), None)
+                if hit is None:
+                    continue
+                key = (span.line, span.column, span.end_column)
+                if key in reported:
+                    continue
+                reported.add(key)
+                yield Violation(
+                    span,
+                    f"text outside users write reaches the agent's prompt under {reach.names()} (no gate found): "
+                    f"{hit.source} -> `{path}` (written at line {hit.span.line}) -> {where}{consequence}; "
+                    "pass only identifiers (the issue number) and let the agent read nothing it would obey",
+                    severity=sev,
+                    related=(*related, Related(wf.source.path, hit.span, f"`{path}` is written from {hit.source}")),
                 )
         text_triggers = [t for t in reach.triggers if t.name in _TEXT_TRIGGERS]
         if not text_triggers:
