@@ -67,7 +67,7 @@ def test_sa003_gated_switch_is_a_warning() -> None:
         "    runs-on: ubuntu-latest\n    steps:\n      - run: claude -p hi --dangerously-skip-permissions\n"
     )
     [msg] = _run("SA003", text)
-    assert " warning " in msg and "OWNER/MEMBER/COLLABORATOR" in msg
+    assert " warning " in msg and "OWNER" in msg
 
 
 def test_sa003_codex_approval_never_needs_a_writable_sandbox() -> None:

@@ -496,17 +496,50 @@ def _gate_of(text: str, triggers: Sequence[Any]) -> str | None:
     return None
 
 
+def _shared_reach(wf: Workflow, job: Job, step: Step | None) -> Any:
+    """The workflow engine's reachability answer (``workflow/reach.py``), when this build has it."""
+    import importlib
+
+    try:
+        shared: Any = importlib.import_module("sentra_lint.workflow.reach")
+    except ImportError:
+        return None
+    if step is not None:
+        return shared.step_reach(wf, job, step)
+    return shared.job_reach(wf, job)
+
+
 def outsider_reach(wf: Workflow, job: Job | None, step: Step | None = None, run: AgentRun | None = None) -> Reach:
-    """The triggers outside users can fire for this job (or step), and the gate that narrows them."""
+    """The triggers outside users can fire for this job (or step), and the gate that narrows them.
+
+    The workflow engine's reachability (gates in ``if:``, environments, permission-check steps) is the
+    one answer when present; on top of it come the gates only agent actions have: the action's own
+    refusal of actors without write access.
+    """
     if wf.is_action or job is None:
         return Reach(())
     triggers = tuple(t for t in wf.triggers if t.name in OUTSIDER_TRIGGERS)
     if not triggers:
         return Reach(())
-    for node in (job.if_, step.if_ if step is not None else None):
-        gate = _gate_of(_if_text(node), triggers)
-        if gate is not None and node is not None:
-            return Reach(triggers, gate, wf.span(node))
+    shared = _shared_reach(wf, job, step)
+    if shared is not None:
+        if shared.disabled:
+            return Reach(())
+        open_names = set(shared.open_triggers)
+        if not open_names:
+            gates = shared.gates
+            return Reach(triggers, "gated by " + "; ".join(g.describe() for g in gates),
+                         gates[0].span if gates else None)
+        triggers = tuple(t for t in triggers if t.name in open_names)
+        run_gate = _RUN_EVENT_GATE.search(_if_text(job.if_))
+        if run_gate is not None and all(t.name == "workflow_run" for t in triggers) and job.if_ is not None:
+            return Reach(triggers, "its `if:` admits only runs that a push (or a maintainer) started",
+                         wf.span(job.if_))
+    else:
+        for node in (job.if_, step.if_ if step is not None else None):
+            gate = _gate_of(_if_text(node), triggers)
+            if gate is not None and node is not None:
+                return Reach(triggers, gate, wf.span(node))
     if run is not None and run.action is not None and run.action.checks_actor:
         allow = [v for _, v in run.input(*run.action.allow_user_inputs) if v.value.strip()]
         opened = all(t.name in _AUTHOR_FIRES for t in triggers)
