@@ -10,12 +10,18 @@ access key ids `AKIA…`, Slack tokens `xoxb-…`, private key headers,
 Anthropic `sk-ant-…`, OpenAI `sk-…`, Google API keys `AIza…`).
 
 Not reported, because no secret is written down: an `ARG` without a
-default, a value taken from another variable (`ENV TOKEN=$TOKEN`), an empty
+default, a value taken from another variable (`ENV URL=$BASE_URL`), an empty
 value, `true`/`false`/small numbers, file paths, placeholders such as
 `changeme`, `<your-token>` or values that say `fake`, `dummy` or `example`,
 AWS documentation example keys, and names that point *to*
 a secret rather than hold it (`DB_PASSWORD_FILE=/run/secrets/db`,
 `TOKEN_URL`, `SECRET_NAME`, `SECRETFILE`). The secret itself is never printed.
+
+A build argument with a secret-looking name that an `ENV` copies
+(`ARG SENTRY_AUTH_TOKEN` then `ENV SENTRY_AUTH_TOKEN=$SENTRY_AUTH_TOKEN`) is
+reported at the `ENV`: the value given with `--build-arg` ends up in the
+image configuration (BuildKit's `SecretsUsedInArgOrEnv` check and hadolint
+report it too).
 
 The option `secret-patterns` adds name globs (case-insensitive), for example
 `["*_CREDENTIAL", "VAULT_*_ID"]`.
@@ -205,12 +211,38 @@ def _pairs(words: tuple[Word, ...], keyword: str) -> Iterator[tuple[str, int, in
         yield name, w.start, w.start + len(name), value, raw, w.start + len(name) + 1
 
 
+_COPIED_ARG = re.compile(
+    r"""^["']?(?:\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*))["']?$"""
+)
+"""An ``ENV`` value that is exactly one variable (``$TOKEN``, ``"${TOKEN}"``)."""
+
+
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     extra = ctx.option("secret-patterns") or []
     patterns = [p for p in extra if isinstance(p, str) and p]
+    args_in_stage: dict[tuple[int, str], int] = {}  # (stage, ARG name) -> line
     for instr in df.instructions_named("ENV", "ARG"):
         kw = instr.keyword
+        if kw == "ARG":
+            for w in instr.words:
+                args_in_stage.setdefault((instr.stage, w.text.split("=", 1)[0]), instr.line)
         for name, n_start, n_end, value, raw, v_start in _pairs(instr.words, kw):
+            if kw == "ENV" and instr.stage >= 0:
+                copied = _COPIED_ARG.match(raw)
+                source = copied.group(1) or copied.group(2) if copied else None
+                line = args_in_stage.get((instr.stage, source)) if source else None
+                if source and line is not None and (
+                    name_looks_secret(source, patterns) or name_looks_secret(name, patterns)
+                ):
+                    yield Violation(
+                        df.source.span(n_start, n_end),
+                        f"ENV {name} copies the build argument {source} (ARG on line {line}) into "
+                        "the image configuration, where anyone who pulls the image reads it "
+                        "(`docker inspect`): pass it as a build secret "
+                        f"(`RUN --mount=type=secret,id={source.lower()},env={source}`) to the steps "
+                        "that need it, or at run time",
+                    )
+                    continue
             if _unknown(raw):
                 continue
             fmt = credential_format(value)
