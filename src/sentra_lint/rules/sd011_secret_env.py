@@ -255,7 +255,7 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                     span = df.source.span(n_start, n_end)
                 yield Violation(
                     span,
-                    f"{kw} {name} holds what looks like a {label}: it is stored in the image "
+                    f"{kw} {name} holds what looks like {_article(label)} {label}: it is stored in the image "
                     "for anyone who can pull it; revoke it, and pass it as a build secret "
                     "(`RUN --mount=type=secret`) or at run time instead",
                 )
@@ -268,3 +268,8 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                 f"{kw} {name} sets a literal secret value, which is kept in {where}: pass it as a build secret (`RUN --mount=type=secret`) or at run time, "
                 "and rotate the value",
             )
+
+
+def _article(label: str) -> str:
+    """``an`` before a vowel (an OpenAI API key, an AWS access key id), ``a`` otherwise."""
+    return "an" if label[:1].lower() in "aeiou" else "a"

@@ -118,9 +118,11 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
         return
     name = user_part(user.value)
     if name and not name.isdigit():
+        raw = user.switch.raw if user.switch is not None else user.value
+        shown = f"'{name}'" if user_part(raw) == name else f"'{raw}' (= '{name}')"
         yield Violation(
             df.source.span(user.start, user.end),
-            f"the final USER is the name '{name}', which the runtime cannot verify as non-root "
+            f"the final USER is the name {shown}, which the runtime cannot verify as non-root "
             "(Kubernetes runAsNonRoot needs a number): use the numeric UID, for example `USER 1001`",
             severity=Severity.NOTE,
         )

@@ -512,13 +512,15 @@ def user_creation(cmd: Command) -> UserCreation | None:
     elif name == "adduser":
         busybox = any(len(a.text) >= 2 and a.text[0] == "-" and a.text[1] != "-" for a in args)
         if busybox:
-            ops = operands(args, _BUSYBOX_ADDUSER_VALUE, frozenset())
+            # busybox short options, often mixed with Debian's long ones
+            # (``adduser -S --shell /bin/bash --ingroup docker vscode``)
+            ops = operands(args, _BUSYBOX_ADDUSER_VALUE, _ADDUSER_LONG_VALUE)
             if not ops:
                 return None
             user = ops[0]
-            uid_l = None
+            uid_l = long_flag_value(args, "--uid")
             uid_s = short_value(args, "u")
-            home_l = None
+            home_l = long_flag_value(args, "--home")
             home_s = short_value(args, "h")
             system = _exact_short(args, "S", _BUSYBOX_ADDUSER_VALUE) is not None
         else:
