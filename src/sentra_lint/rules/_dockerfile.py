@@ -1,4 +1,5 @@
-"""What the Dockerfile rules share that depends on the rule context: the build target.
+"""What the Dockerfile rules share that depends on the rule context: the build target,
+and how occurrences become findings.
 
 The analysis the rules read lives beside its model: shell command
 recognisers in :mod:`sentra_lint.shell.commands` and
@@ -8,10 +9,14 @@ the user timeline) in :mod:`sentra_lint.dockerfile.semantics`.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from sentra_lint.findings import Fix, Related, Violation
+
 if TYPE_CHECKING:
-    from sentra_lint.dockerfile import Dockerfile, Stage
+    from sentra_lint.dockerfile import Dockerfile, Instruction, Stage
     from sentra_lint.rulebase import RuleContext
 
 TARGET_OPTION: dict[str, dict[str, str]] = {
@@ -33,3 +38,37 @@ def final_stage(df: Dockerfile, ctx: RuleContext | None = None) -> Stage | None:
             if found is not None:
                 return found
     return df.final_stage
+
+
+def one_per_instruction(
+    found: Iterable[tuple[Instruction, Violation, str]], path: str
+) -> Iterator[Violation]:
+    """One finding per instruction: the first occurrence, the others as related locations.
+
+    ``found`` holds ``(instruction, violation, label)`` in file order; the
+    label is the related location's message. A single-occurrence instruction
+    keeps its violation unchanged. The fixes of every occurrence are merged
+    into one, so ``--fix`` still repairs them all.
+    """
+    groups: dict[int, list[tuple[Violation, str]]] = {}
+    for instr, violation, label in found:
+        groups.setdefault(instr.start, []).append((violation, label))
+    for items in groups.values():
+        first = items[0][0]
+        if len(items) == 1:
+            yield first
+            continue
+        others = items[1:]
+        related = first.related + tuple(Related(path, v.span, label) for v, label in others)
+        fixes = first.fixes
+        if fixes and all(v.fixes for v, _ in others):
+            edits = tuple(e for v, _ in items for e in v.fixes[0].edits)
+            safe = all(v.fixes[0].safe for v, _ in items)
+            fixes = (Fix(first.fixes[0].description, edits, safe),)
+        more = len(others)
+        yield dataclasses.replace(
+            first,
+            message=f"{first.message} ({more} more in this instruction, listed as related locations)",
+            related=related,
+            fixes=fixes,
+        )

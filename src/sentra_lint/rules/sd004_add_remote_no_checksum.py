@@ -12,6 +12,9 @@ A Git source pinned to a full 40-character commit (`repo.git#<sha>` or
 that is a build argument without a default (`ADD $URL /x`) is unknown and
 is not reported either.
 
+One finding is reported per instruction: further occurrences in the same
+instruction are listed as its related locations.
+
 ## Why is this bad?
 `ADD` fetches the URL at build time and trusts whatever the server returns.
 If the release is re-tagged, the server is compromised, or a proxy tampers
@@ -42,10 +45,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sentra_lint.dockerfile import Dockerfile
-from sentra_lint.dockerfile.semantics import instruction_sources, scopes_before
+from sentra_lint.dockerfile import Dockerfile, Instruction
+from sentra_lint.dockerfile.semantics import Scope, instruction_sources, scopes_before
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._dockerfile import one_per_instruction
 
 META = RuleMeta(
     id="SD004",
@@ -83,6 +87,12 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     if not adds:
         return
     scopes = scopes_before(df, [i for i in adds if any("$" in s[0] for s in instruction_sources(i))])
+    yield from one_per_instruction(_occurrences(df, adds, scopes), df.source.path)
+
+
+def _occurrences(
+    df: Dockerfile, adds: list[Instruction], scopes: dict[int, Scope | None]
+) -> Iterator[tuple[Instruction, Violation, str]]:
     for instr in adds:
         scope = scopes.get(instr.start)
         for text, start, end in instruction_sources(instr):
@@ -105,4 +115,4 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                     f"ADD downloads from {_host(url)} without --checksum: the build trusts whatever "
                     "the server returns; add `--checksum=sha256:<digest>` of the expected file"
                 )
-            yield Violation(df.source.span(start, end), msg)
+            yield instr, Violation(df.source.span(start, end), msg), f"also without --checksum: {_host(url)}"

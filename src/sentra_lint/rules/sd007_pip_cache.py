@@ -22,6 +22,9 @@ is fine when any of these holds:
 wheel of the new pip. Builder stages are not checked: their cache never
 reaches the image.
 
+One finding is reported per instruction: further occurrences in the same
+instruction are listed as its related locations.
+
 ## Why is this bad?
 pip stores every wheel it downloads or builds under `~/.cache/pip`. In a
 container image that cache is dead weight (often tens to hundreds of
@@ -57,11 +60,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile import Dockerfile, Instruction, Stage
 from sentra_lint.dockerfile.semantics import RunCommand, image_stages, parse_mount, run_mounts, walk
 from sentra_lint.findings import Fix, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
+from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage, one_per_instruction
 from sentra_lint.rules._fix import insert_after
 from sentra_lint.shell import Command, ShellScript
 from sentra_lint.shell.commands import UvSync, command_env, pip_install, uv_sync
@@ -88,6 +91,10 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     final = final_stage(df, ctx)
     if final is None:
         return
+    yield from one_per_instruction(_occurrences(df, final), df.source.path)
+
+
+def _occurrences(df: Dockerfile, final: Stage) -> Iterator[tuple[Instruction, Violation, str]]:
     for event, scope in walk(df, image_stages(df, final)):
         if not isinstance(event, RunCommand):
             continue
@@ -132,13 +139,13 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                 if uv
                 else f"{pi.program_name}{' -m pip' if pi.kind == 'module' else ''} install"
             )
-        yield Violation(
+        yield event.instruction, Violation(
             df.source.span(start, end),
             f"`{tool}` without `{fix}` leaves its download cache in the image: add `{fix}`, "
             f"set `ENV {env_name}=1`, or mount a cache with "
             f"`RUN --mount=type=cache,target=/root/{cache_rel}`",
             fixes=(Fix(f"add {fix}", (insert_after(insert_at, f" {fix}"),), safe=True),),
-        )
+        ), f"`{tool}` without `{fix}` here too"
 
 
 def _is_plain_sync(sync: UvSync) -> bool:

@@ -8,6 +8,9 @@ relatives, version pins included) and a `RUN` that runs a command through
 because a builder that needs `sudo` usually mirrors a final stage that
 does, and because `sudo` in a build step hides which user a step runs as.
 
+One finding is reported per instruction: further occurrences in the same
+instruction are listed as its related locations.
+
 ## Why is this bad?
 Every `RUN` already runs as the stage's `USER`; `sudo` adds nothing there
 except a setuid-root binary and, almost always, a sudoers rule that lets
@@ -41,10 +44,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile import Dockerfile, Instruction
 from sentra_lint.dockerfile.semantics import run_scripts
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._dockerfile import one_per_instruction
 from sentra_lint.shell import Command
 from sentra_lint.shell.commands import basename, is_root_user
 from sentra_lint.shell.packages import package_command, package_name, rpm_name_matches
@@ -61,7 +65,11 @@ META = RuleMeta(
 
 
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
-    for _instruction, script in run_scripts(df):
+    yield from one_per_instruction(_occurrences(df), df.source.path)
+
+
+def _occurrences(df: Dockerfile) -> Iterator[tuple[Instruction, Violation, str]]:
+    for instruction, script in run_scripts(df):
         for cmd in script.commands:
             pc = package_command(cmd)
             if pc is not None and pc.is_install:
@@ -70,12 +78,12 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
                     if name is None:
                         continue
                     if name == "sudo" or (pc.family == "rpm" and rpm_name_matches(name, "sudo")):
-                        yield Violation(
+                        yield instruction, Violation(
                             df.source.span(w.start, w.end),
                             f"`{pc.tool.text} {pc.verb.text}` installs sudo, which lets a "
                             "non-root user become root again: run root steps before `USER` "
                             "(or under `USER root`) and do not ship sudo",
-                        )
+                        ), "sudo installed here too"
             sudo = next((w for w in cmd.raw_argv if w.literal and basename(w.text) == "sudo"), None)
             if sudo is None:
                 continue
@@ -84,18 +92,18 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
             target = cmd.name if cmd.name != "sudo" else "a command"
             as_user = _target_user(cmd)
             if as_user is not None and not is_root_user(as_user):
-                yield Violation(
+                yield instruction, Violation(
                     df.source.span(sudo.start, sudo.end),
                     f"`sudo -u {as_user}` runs {_quote(target)} as another user in a build step: "
                     f"switch with `USER {as_user}` for those steps (or use gosu/su-exec in an "
                     "entrypoint) instead of installing sudo",
-                )
+                ), f"`sudo -u {as_user}` here too"
                 continue
-            yield Violation(
+            yield instruction, Violation(
                 df.source.span(sudo.start, sudo.end),
                 f"`sudo` runs {_quote(target)} in a build step: RUN already runs as the stage's "
                 "USER; put the step before `USER` or under `USER root` instead",
-            )
+            ), f"`sudo` runs {_quote(target)} here too"
 
 
 def _target_user(cmd: Command) -> str | None:
