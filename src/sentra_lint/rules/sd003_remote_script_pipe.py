@@ -7,12 +7,19 @@ or PHP that reads its program from standard input (`curl … | bash`,
 `wget -qO- … | sh`, `curl … | sudo bash`, `curl … | sh -s -- -y`,
 `curl … | python3`), a process substitution used as the script
 (`bash <(curl …)`, `source <(curl …)`), and a command substitution used as
-the whole program (`sh -c "$(curl …)"`, `eval "$(curl …)"`).
+the program (`sh -c "$(curl …)"`, `sh -c "$(curl …) --args"`,
+`bash -c "VAR=x $(curl …)"`, `eval "$(curl …)"`), a download saved to a
+file and then run with no check between (`curl -o f URL && bash f`,
+`curl URL > f && sh f`, `wget -O f URL && chmod +x f && ./f`), and
+PowerShell's `iex ((New-Object Net.WebClient).DownloadString('…'))` or
+`iwr … | iex`.
 
 Output that an interpreter reads as *data* is not reported: a pipe into
 `python3 -c '…json.load(sys.stdin)…'`, `tar -x` or `gpg --dearmor`, and a
-`wget` that writes to a file. Downloading to a file, checking its checksum
-and then running it is the recommended pattern and is not reported either.
+`wget` that writes to a file and is not run. Downloading to a file,
+checking its checksum or signature (`sha256sum -c`, `gpg --verify`,
+`cosign verify-blob`) and then running it is the recommended pattern and
+is not reported either.
 Every stage is checked: a builder stage that runs an unverified script can
 plant anything in the artifacts the final stage copies.
 
@@ -42,15 +49,17 @@ release artifact (`ADD --checksum=sha256:… https://…`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from sentra_lint.dockerfile import Dockerfile
+from sentra_lint.dockerfile import Dockerfile, Instruction
 from sentra_lint.dockerfile.semantics import run_scripts
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.shell import Command, ShellScript
+from sentra_lint.shell import Command, ShellScript, Word
 from sentra_lint.shell.commands import (
     StdinReaders,
+    fetch_to_file,
     fetch_to_stdout,
     fetched_url,
     program_source,
@@ -74,7 +83,10 @@ _SOURCE_BUILTINS = frozenset([".", "source"])
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     text: str = df.source.text
     readers: StdinReaders = {}
+    for instr in df.instructions_named("RUN"):
+        yield from _powershell(df, instr)
     for _instruction, script in run_scripts(df):
+        yield from _saved_then_run(df, script)
         for cmd in script.commands:
             if not fetch_to_stdout(cmd):
                 continue
@@ -158,10 +170,99 @@ def _substituted(script: ShellScript, fetch: Command) -> tuple[int, int, str] | 
 
 
 def _is_whole_substitution(raw: str) -> bool:
+    """Whether the program text starts with the substitution, so its output is the program.
+
+    ``"$(curl …)"``, ``"$(curl …) --args"`` and ``"VAR=x $(curl …)"`` all run
+    what the server sends; ``"echo $(curl …)"`` does not.
+    """
     r = raw
     if len(r) >= 2 and r[0] == r[-1] == '"':
         r = r[1:-1]
-    if r.startswith("$(") and r.endswith(")"):
-        return matching_close(r, 2, "(", ")") == len(r) - 1
-    return r.startswith("`") and r.endswith("`") and r.count("`") == 2
+    r = _LEADING_ASSIGNMENTS.sub("", r.lstrip())
+    if r.startswith("$("):
+        return matching_close(r, 2, "(", ")") >= 0
+    return r.startswith("`") and r.count("`") >= 2
+
+
+_LEADING_ASSIGNMENTS = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*=[^\s$`]*\s+)+")
+_VERIFY = re.compile(r"^(sha(1|224|256|384|512)sum|md5sum|b2sum|shasum|cksum)$")
+
+
+def _verifies(cmd: Command) -> bool:
+    """A checksum or signature check (``sha256sum -c``, ``gpg --verify``, ``cosign verify-blob``)."""
+    name = cmd.name
+    if _VERIFY.match(name):
+        return cmd.has_arg("-c", "--check") or any(w.text.startswith("--check") for w in cmd.args)
+    if name in ("gpg", "gpg2"):
+        return cmd.has_arg("--verify")
+    if name in ("gpgv", "minisign", "signify"):
+        return True
+    if name in ("cosign", "slsa-verifier", "gh"):
+        return any(w.text.startswith(("verify", "attestation")) for w in cmd.args)
+    return False
+
+
+def _saved_then_run(df: Dockerfile, script: ShellScript) -> Iterator[Violation]:
+    """``curl -o f URL && bash f``, ``curl URL > f && sh f``, ``wget -O f URL && chmod +x f && ./f``."""
+    saved: dict[str, Command] = {}
+    for cmd in script.commands:
+        target = fetch_to_file(cmd)
+        if target is not None:
+            saved[target] = cmd
+            continue
+        if not saved:
+            continue
+        if _verifies(cmd):
+            saved.clear()  # checked before use: the recommended pattern
+            continue
+        runner, word = _runs_file(cmd, saved)
+        if runner is None or word is None:
+            continue
+        fetch = saved.pop(word.text if word.text in saved else _bare(word.text))
+        url = fetched_url(fetch)
+        what = f"`{fetch.name} {url}`" if url else f"the download of `{fetch.name}`"
+        yield Violation(
+            df.source.span(word.start, word.end),
+            f"{what} is saved to `{word.text}` and run by {runner} without being checked: "
+            "verify its sha256 checksum (or signature) before running it",
+        )
+
+
+def _bare(path: str) -> str:
+    return path.removeprefix("./")
+
+
+def _runs_file(cmd: Command, saved: dict[str, Command]) -> tuple[str | None, Word | None]:
+    """Who runs a saved file and the word naming it: an interpreter, ``.``/``source``, or the file itself."""
+    def known(text: str) -> bool:
+        return text in saved or _bare(text) in saved
+
+    if cmd.argv and known(cmd.argv[0].text):
+        return "executing it", cmd.argv[0]
+    if cmd.name in _SOURCE_BUILTINS and cmd.args and known(cmd.args[0].text):
+        return f"`{cmd.name}`", cmd.args[0]
+    src = program_source(cmd)
+    if src is not None and src.source == "file" and src.operand is not None and known(src.operand.text):
+        return f"`{cmd.name}`", src.operand
+    return None, None
+
+
+_IEX = re.compile(
+    r"\b(?:iex|Invoke-Expression)\b[\s(]*(?:\(\s*)?(?:New-Object\s+(?:System\.)?Net\.WebClient\s*\)\s*\.\s*DownloadString"
+    r"|(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b)"
+    r"|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^|;\n]*\|\s*(?:iex|Invoke-Expression)\b",
+    re.IGNORECASE,
+)
+
+
+def _powershell(df: Dockerfile, instr: Instruction) -> Iterator[Violation]:
+    """``iex ((New-Object Net.WebClient).DownloadString(...))``, ``iwr ... | iex`` in a PowerShell RUN."""
+    for m in _IEX.finditer(instr.args):
+        start = instr.args_start + m.start()
+        yield Violation(
+            df.source.span(start, instr.args_start + m.end()),
+            "PowerShell runs a downloaded script with Invoke-Expression without checking it: "
+            "save it with Invoke-WebRequest -OutFile, compare Get-FileHash with the expected "
+            "sha256, then run the file",
+        )
 

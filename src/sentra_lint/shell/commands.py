@@ -804,6 +804,44 @@ def fetch_to_stdout(cmd: Command) -> bool:
     return False
 
 
+def fetch_to_file(cmd: Command) -> str | None:
+    """The file a ``curl``/``wget`` download is saved to, when it is a literal path.
+
+    ``curl -o F``, ``curl --output F``, ``curl -O URL`` (the URL's last path
+    component), ``curl URL > F``, ``wget -O F``, ``wget URL`` (the URL's
+    last component); ``None`` for standard output or a name not known here.
+    """
+    if cmd.name not in ("curl", "wget"):
+        return None
+    for r in cmd.redirects:
+        if r.op in (">", ">|") and r.fd in (None, "1") and r.target is not None and r.target.literal:
+            return r.target.text
+    args = cmd.args
+    url = fetched_url(cmd)
+    remote = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] if url else None
+    if cmd.name == "curl":
+        found = long_flag_value(args, "--output")
+        if found is not None:
+            value = option_text(*found)
+            return value if value and value not in _STDOUT else None
+        if long_flag(args, "--remote-name") is not None:
+            return remote or None
+        for letter, value in _short_options(args, _CURL_VALUE_LETTERS):
+            if letter == "O":
+                return remote or None
+            if letter == "o":
+                return value if value and value not in _STDOUT else None
+        return None
+    found = long_flag_value(args, "--output-document")
+    if found is not None:
+        value = option_text(*found)
+        return value if value and value not in _STDOUT else None
+    for letter, value in _short_options(args, _WGET_VALUE_LETTERS):
+        if letter == "O":
+            return value if value and value not in _STDOUT else None
+    return remote or None
+
+
 def fetched_url(cmd: Command) -> str | None:
     """The first URL-looking argument of a download command, as written."""
     for w in cmd.args:
