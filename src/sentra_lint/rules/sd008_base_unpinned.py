@@ -65,6 +65,21 @@ META = RuleMeta(
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
+_PLATFORM_ARGS = frozenset(
+    [
+        "TARGETPLATFORM",
+        "TARGETOS",
+        "TARGETARCH",
+        "TARGETVARIANT",
+        "BUILDPLATFORM",
+        "BUILDOS",
+        "BUILDARCH",
+        "BUILDVARIANT",
+    ]
+)
+"""ARGs BuildKit defines for every build without a declaration."""
+
+
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     declared = dict(df.global_args)
     for stage in df.stages:
@@ -113,6 +128,8 @@ def _unknown_reference(
         return
     names = set(_VARIABLE.findall(raw))
     names = {a or b for a, b in names}
+    if names & _PLATFORM_ARGS:
+        return  # set by BuildKit for each platform: not empty, not known here
     undeclared = {n for n in names if n not in declared}
     if undeclared and undeclared == names - {n for n in names if declared.get(n) is not None}:
         env: dict[str, str | None] = {n: "" for n in undeclared}
