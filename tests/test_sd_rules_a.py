@@ -128,7 +128,7 @@ CASES: list[tuple[str, str, int]] = [
     ("SD003", "FROM alpine\nRUN wget --output-document=- https://x/i.sh | sh\n", 1),
     ("SD003", "FROM alpine\nRUN wget https://x/i.sh | sh\n", 0),
     ("SD003", "FROM alpine\nRUN curl -o /tmp/i.sh https://x/i.sh | sh\n", 0),
-    ("SD003", "FROM alpine\nRUN curl -sSLO https://x/i.sh && sh i.sh\n", 0),
+    ("SD003", "FROM alpine\nRUN curl -sSLO https://x/i.sh && sh i.sh\n", 1),  # saved, then run unchecked
     (
         "SD003",
         "FROM alpine\nRUN curl -s https://x/v.json | python3 -c 'import json,sys; print(1)'\n",
