@@ -155,7 +155,9 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
         if setting is None and rid in dynamic:
             setting = RuleSetting()
         if settings.select is not None:
-            if not _matches(rid, settings.select):
+            # A file that cannot be parsed is reported whatever is selected:
+            # otherwise `--select SW` would pass a broken workflow silently.
+            if not _matches(rid, settings.select) and rid != "SE001":
                 continue
             setting = setting or RuleSetting()
         elif setting is None or not setting.enabled:

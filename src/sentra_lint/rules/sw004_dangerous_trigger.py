@@ -1,21 +1,44 @@
-"""`pull_request_target` or `workflow_run` that runs the untrusted head.
+"""`pull_request_target`, `workflow_run` or a ChatOps comment that runs the untrusted head.
 
 ## What it does
-Looks at workflows triggered by `pull_request_target` or `workflow_run`.
-These run with the base repository's token and secrets even when a fork
-caused them. A job that checks out the pull request's head is an error, at
-the place that checks it out:
+Looks at workflows triggered by `pull_request_target` or `workflow_run`,
+which run with the base repository's token and secrets even when a fork
+caused them, and at `issue_comment` workflows (ChatOps: a `/command` in a
+pull request comment). A step that brings the pull request's code into the
+job and runs it is an error, at the place that brings it in:
 
 - `actions/checkout` with a `ref:` of `github.event.pull_request.head.sha`
-  or `.head.ref`, `github.head_ref`, `refs/pull/<n>/merge` or `/head`, the
-  `workflow_run` head (`github.event.workflow_run.head_sha`,
-  `.head_branch`, `.head_commit.id`, `.pull_requests.*.head.*`), or a
-  `repository:` of the head repository;
-- `gh pr checkout`, `git fetch … pull/…` and `git checkout`/`git switch`/
-  `git fetch` of one of those expressions in a `run:` script.
+  or `.head.ref`, `github.head_ref`, `refs/pull/<n>/merge` or `/head`
+  (also built from `github.event.issue.number`), the `workflow_run` head
+  (`github.event.workflow_run.head_sha`, `.head_branch`,
+  `.head_commit.id`, `.pull_requests.*.head.*`), a `repository:` of the
+  head repository, or a step output that looked the head up (`gh pr view`,
+  `pulls.get`);
+- `gh pr checkout`, and `git checkout`/`git switch`/`git reset` of one of
+  those, or a `git fetch` of one that a later command checks out;
+- under `workflow_run`, a downloaded artifact that a later step executes,
+  sources, or writes into `$GITHUB_ENV`.
 
-When no such checkout is found the trigger itself is a warning, at the
-trigger key: the workflow is one edit away from the dangerous pattern.
+A checkout into a sub-directory (`path:`) from which no later step runs
+anything, and a fetch that nothing checks out, are not execution and are
+not reported as such.
+
+`actions/checkout` v7.0.0 (and v6.1.0, v4.4.0) refuses to check out a
+fork's code under `pull_request_target` and `workflow_run` unless
+`allow-unsafe-pr-checkout: true` is set. On such a version (a floating
+`@v4`, `@v6` or `@v7` tag, or a SHA whose version comment is at or past
+those) the head checkout fails at run time: a note. With
+`allow-unsafe-pr-checkout: true` the refusal is switched off on purpose:
+an error.
+
+Gates lower the error to a warning, and the message names them: a job or
+step `if:` that admits only members (`author_association`), only the
+repository's own branches (`head.repo.fork == false`,
+`head.repo.full_name == github.repository`), or a label only maintainers
+can set, or an `environment:` that can require approval. A job with
+`if: false` is skipped. When nothing runs the head, the trigger itself
+(`pull_request_target`, `workflow_run`) is a warning, at the trigger key:
+the workflow is one edit away from the dangerous pattern.
 
 ## Why is this bad?
 Code from the pull request (its build scripts, tests, `package.json`
@@ -55,13 +78,24 @@ reads only the results, never the code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.workflow.analysis import expression_paths, is_checkout, lower_parts
-from sentra_lint.workflow.model import Step, Workflow
-from sentra_lint.yamlmodel import ScalarNode
+from sentra_lint.source import Span
+from sentra_lint.workflow.analysis import (
+    action_path,
+    env_file_writes,
+    expression_paths,
+    is_checkout,
+    lower_parts,
+    workflow_context,
+)
+from sentra_lint.workflow.model import Job, Step, Trigger, Workflow
+from sentra_lint.workflow.reach import Reach, step_reach
+from sentra_lint.yamlmodel import as_bool
 
 META = RuleMeta(
     id="SW004",
@@ -74,6 +108,7 @@ META = RuleMeta(
 )
 
 DANGEROUS = ("pull_request_target", "workflow_run")
+CHATOPS = ("issue_comment",)
 
 _HEAD_PATHS: tuple[tuple[str, ...], ...] = (
     ("github", "head_ref"),
@@ -89,6 +124,13 @@ _HEAD_PATHS: tuple[tuple[str, ...], ...] = (
     ("github", "event", "workflow_run", "pull_requests", "*", "head", "sha"),
     ("github", "event", "workflow_run", "pull_requests", "*", "head", "ref"),
 )
+# What a step that looks up the pull request's head runs or calls.
+_HEAD_LOOKUPS = re.compile(
+    r"gh\s+pr\s+view|headRefOid|headRefName|pulls\.get\b|/pulls/|head\.sha|head\.ref\b"
+)
+_CHANGES = frozenset({"checkout", "switch", "reset", "merge", "rebase", "cherry-pick", "worktree"})
+_RUNNERS = frozenset({"bash", "sh", "zsh", "python", "python3", "node", "source", ".", "ruby"})
+_ARTIFACT_ACTIONS = ("actions/download-artifact", "dawidd6/action-download-artifact")
 
 
 def _head_path(text: str) -> str | None:
@@ -112,29 +154,92 @@ def _pull_ref(text: str) -> bool:
     return "refs/pull/" in t
 
 
-def _checkout_input(step: Step) -> tuple[ScalarNode, str] | None:
-    for name in ("ref", "repository"):
-        node = step.input_scalar(name)
-        if node is not None:
-            head = _head_path(node.value)
-            if head is not None:
-                return node, f"checks out '{head}'"
-            if name == "ref" and _pull_ref(node.value):
-                return node, f"checks out '{node.value.strip()}'"
+def _lookup_outputs(job: Job | None) -> dict[str, str]:
+    """Steps of the job whose outputs name the pull request head: id -> step label."""
+    out: dict[str, str] = {}
+    if job is None:
+        return out
+    for step in job.steps:
+        if not step.id:
+            continue
+        text = step.run.value if step.run is not None else ""
+        if action_path(step) == "actions/github-script":
+            script = step.input_scalar("script")
+            text = script.value if script is not None else ""
+        if _HEAD_LOOKUPS.search(text):
+            out[step.id.lower()] = step.label
+    return out
+
+
+def _output_head(text: str, lookups: dict[str, str]) -> str | None:
+    for path in expression_paths(text):
+        parts = lower_parts(path)
+        if len(parts) >= 3 and parts[0] == "steps" and parts[1] in lookups:
+            return path.dotted()
     return None
 
 
-def _run_checkouts(step: Step) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, what)`` offsets into the run value of commands that fetch the head."""
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    span: Span
+    what: str
+    step: Step
+    job: Job | None
+    checkout: Step | None = None
+    """The actions/checkout step, when that is how the head comes in."""
+
+
+def _checkout_hit(wf: Workflow, job: Job | None, step: Step, lookups: dict[str, str]) -> _Hit | None:
+    for name in ("ref", "repository"):
+        node = step.input_scalar(name)
+        if node is None:
+            continue
+        head = _head_path(node.value) or _output_head(node.value, lookups)
+        if head is None and name == "ref" and _pull_ref(node.value):
+            head = node.value.strip()
+        if head is not None:
+            return _Hit(node.span(wf.source), f"checks out '{head}'", step, job, step)
+    return None
+
+
+def _later_commands(job: Job | None, step: Step, start: int) -> Iterator[tuple[Step, list[str]]]:
+    """Command words of the commands after offset ``start`` of ``step`` and of later steps."""
+    steps = job.steps if job is not None else ()
+    seen = False
+    for s in steps:
+        if s is step:
+            seen = True
+        if not seen or s.script is None:
+            continue
+        for cmd in s.script.commands:
+            if s is step and cmd.start <= start:
+                continue
+            yield s, [w.text for w in cmd.argv]
+
+
+def _checked_out_later(job: Job | None, step: Step, start: int) -> bool:
+    for _s, words in _later_commands(job, step, start):
+        if words and words[0].rsplit("/", 1)[-1] == "git":
+            sub = next((w for w in words[1:] if not w.startswith("-")), "")
+            if sub in _CHANGES:
+                return True
+        if words[:3] == ["gh", "pr", "checkout"]:
+            return True
+    return False
+
+
+def _run_hits(wf: Workflow, job: Job | None, step: Step, lookups: dict[str, str]) -> Iterator[_Hit]:
     run, script = step.run, step.script
     if run is None or script is None:
         return
     text = run.value
+    vmap = run.value_map(wf.source)
     for cmd in script.commands:
         words = [w.text for w in cmd.argv]
         raw = [text[w.start : w.end] for w in cmd.argv]
         if cmd.name == "gh" and len(words) >= 3 and words[1] == "pr" and words[2] == "checkout":
-            yield cmd.argv[0].start, cmd.argv[2].end, "runs 'gh pr checkout'"
+            span = vmap.span(wf.source, cmd.argv[0].start, cmd.argv[2].end)
+            yield _Hit(span, "runs 'gh pr checkout'", step, job)
             continue
         if cmd.name != "git" or len(words) < 2:
             continue
@@ -142,49 +247,163 @@ def _run_checkouts(step: Step) -> Iterator[tuple[int, int, str]]:
         if sub not in ("fetch", "checkout", "switch", "pull", "reset"):
             continue
         for word, rw in zip(cmd.argv[1:], raw[1:], strict=True):
-            head = _head_path(rw)
-            if head is not None:
-                yield word.start, word.end, f"runs 'git {sub}' of '{head}'"
-                break
-            if sub in ("fetch", "pull") and _pull_ref(word.text.split(":", 1)[0]):
-                yield word.start, word.end, f"runs 'git {sub} … {word.text}'"
-                break
+            head = _head_path(rw) or _output_head(rw, lookups)
+            pull = sub in ("fetch", "pull") and _pull_ref(word.text.split(":", 1)[0])
+            if head is None and not pull:
+                continue
+            if sub == "fetch" and not _checked_out_later(job, step, cmd.start):
+                break  # fetched, never checked out: nothing of it runs
+            span = vmap.span(wf.source, word.start, word.end)
+            what = f"runs 'git {sub}' of '{head}'" if head else f"runs 'git {sub} … {word.text}'"
+            yield _Hit(span, what, step, job)
+            break
+
+
+def _runs_from(job: Job | None, step: Step, path: str) -> bool:
+    """Whether a step after ``step`` runs anything from directory ``path``."""
+    p = path.strip().strip("/").removeprefix("./")
+    if not p or p == ".":
+        return True
+    seen = False
+    for s in job.steps if job is not None else ():
+        if s is step:
+            seen = True
+            continue
+        if not seen:
+            continue
+        wd = s.working_directory.value if s.working_directory is not None else ""
+        if wd.strip().removeprefix("./").startswith(p):
+            return True
+        if s.uses is not None and s.uses.strip().removeprefix("./").startswith(p):
+            return True
+        if s.run is not None and p in s.run.value:
+            return True
+    return False
+
+
+# actions/checkout versions that refuse a fork's head under these triggers.
+_REFUSING = {4: (4, 4, 0), 6: (6, 1, 0)}
+_VERSION = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+# The version in a SHA pin's comment (`# v4.2.2`, `# ratchet:actions/checkout@v5`).
+_COMMENT_VERSION = re.compile(r"(?<![\w.])v?\d+(?:\.\d+){0,2}(?![\w.])")
+
+
+def _checkout_version(wf: Workflow, step: Step) -> tuple[int, int, int] | None:
+    """The checkout version (a floating major tag ``v4`` is ``(4, 99, 99)``: the
+    newest of that major), ``None`` when unknown (a SHA without a version comment)."""
+    ref = step.uses_ref
+    if ref is None or ref.ref is None:
+        return None
+    text = ref.ref
+    if ref.pinned_to_sha:
+        if step.uses_span is None:
+            return None
+        line = wf.source.text.splitlines()[step.uses_span.line - 1]
+        _, _hash, comment = line.partition("#")
+        found = _COMMENT_VERSION.search(comment)
+        text = found.group(0) if found else ""
+    m = _VERSION.fullmatch(text.strip())
+    if m is None:
+        return None
+    major = int(m.group(1))
+    if m.group(2) is None:
+        return (major, 99, 99)
+    return (major, int(m.group(2)), int(m.group(3) or 0))
+
+
+def _refuses(version: tuple[int, int, int] | None) -> bool:
+    if version is None:
+        return False
+    major = version[0]
+    if major >= 7:
+        return True
+    floor = _REFUSING.get(major)
+    return floor is not None and version >= floor
+
+
+def _artifact_hits(wf: Workflow, job: Job) -> Iterator[_Hit]:
+    """Under workflow_run: a downloaded artifact executed, sourced or written to $GITHUB_ENV."""
+    download: Step | None = None
+    folder = ""
+    for step in job.steps:
+        if action_path(step) in _ARTIFACT_ACTIONS:
+            download = step
+            node = step.input_scalar("path")
+            folder = node.value.strip().removeprefix("./").strip("/") if node else ""
+            continue
+        if download is None or step.script is None or step.run is None:
+            continue
+        vmap = step.run.value_map(wf.source)
+        text = step.run.value
+        for cmd in step.script.commands:
+            if not cmd.argv:
+                continue
+            name = cmd.name
+            target = None
+            if name in _RUNNERS and len(cmd.argv) > 1:
+                target = cmd.argv[1]
+            elif cmd.argv[0].text.startswith("./"):
+                target = cmd.argv[0]
+            if target is None or not target.literal:
+                continue
+            file = target.text.removeprefix("./")
+            if file.startswith(("/", "-", "$", "~")):
+                continue
+            if folder and not file.startswith(folder + "/"):
+                continue
+            if not folder and "/" in file:
+                continue
+            span = vmap.span(wf.source, cmd.argv[0].start, target.end)
+            what = (
+                f"runs '{text[cmd.argv[0].start : target.end]}', a file of the artifact "
+                f"downloaded by {download.named}"
+            )
+            yield _Hit(span, what, step, job)
+        ctx = workflow_context(wf)
+        for write in env_file_writes(wf, job, step, ctx):
+            if write.file != "GITHUB_ENV":
+                continue
+            segment = text[write.start : write.end]
+            if re.search(r"(^|[\s($])(cat|jq|head|tail|<)\s", segment) or " < " in segment:
+                span = vmap.span(wf.source, write.start, write.end)
+                what = (
+                    "writes the content of a file to $GITHUB_ENV after "
+                    f"{download.named} downloaded an artifact"
+                )
+                yield _Hit(span, what, step, job)
 
 
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     if wf.is_action:
         return
-    triggers = [t for t in wf.triggers if t.name in DANGEROUS]
-    if not triggers:
+    dangerous = [t for t in wf.triggers if t.name in DANGEROUS]
+    chatops = [t for t in wf.triggers if t.name in CHATOPS]
+    if not dangerous and not chatops:
         return
-    names = " and ".join(t.name for t in triggers)
-    related = tuple(Related(wf.source.path, t.span, f"triggered by {t.name}") for t in triggers)
+    relevant = dangerous + chatops
     found = False
-    for _job, step in wf.iter_steps():
-        if is_checkout(step):
-            hit = _checkout_input(step)
-            if hit is not None:
-                node, what = hit
-                found = True
-                yield Violation(
-                    node.span(wf.source),
-                    f"{names} runs with the base repository's token and secrets, and this step "
-                    f"{what}: code from the pull request runs with them",
-                    related=related,
-                )
-        if step.run is not None:
-            vmap = step.run.value_map(wf.source)
-            for start, end, what in _run_checkouts(step):
-                found = True
-                yield Violation(
-                    vmap.span(wf.source, start, end),
-                    f"{names} runs with the base repository's token and secrets, and this step "
-                    f"{what}: code from the pull request runs with them",
-                    related=related,
-                )
-    if found:
+    for job in wf.jobs:
+        lookups = _lookup_outputs(job)
+        hits: list[_Hit] = []
+        for step in job.steps:
+            if is_checkout(step):
+                hit = _checkout_hit(wf, job, step, lookups)
+                if hit is not None:
+                    path = step.input_scalar("path")
+                    if path is None or _runs_from(job, step, path.value):
+                        hits.append(hit)
+            hits.extend(_run_hits(wf, job, step, lookups))
+        if any(t.name == "workflow_run" for t in dangerous):
+            hits.extend(_artifact_hits(wf, job))
+        for hit in hits:
+            reach = step_reach(wf, job, hit.step, [t.name for t in relevant])
+            if reach.disabled or not reach.triggers:
+                continue
+            found = True
+            yield _violation(wf, hit, reach, relevant)
+    if found or not dangerous:
         return
-    for t in triggers:
+    for t in dangerous:
         yield Violation(
             t.span,
             f"{t.name} runs with the base repository's token and secrets even for forks; "
@@ -192,3 +411,49 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             "where no secrets are needed",
             severity=Severity.WARNING,
         )
+
+
+def _violation(wf: Workflow, hit: _Hit, reach: Reach, relevant: list[Trigger]) -> Violation:
+    names = " and ".join(reach.triggers)
+    related = tuple(
+        Related(wf.source.path, t.span, f"triggered by {t.name}")
+        for t in relevant
+        if t.name in reach.triggers
+    )
+    severity: Severity | None = None
+    tail = ": code from the pull request runs with them"
+    if reach.gated:
+        severity = Severity.WARNING
+        tail += f"; {reach.describe()}"
+    checkout = hit.checkout
+    privileged = [t for t in reach.triggers if t in DANGEROUS]
+    if checkout is not None and privileged and not any(t in CHATOPS for t in reach.triggers):
+        allow = as_bool(checkout.input("allow-unsafe-pr-checkout"))
+        version = _checkout_version(wf, checkout)
+        if allow is True:
+            severity = Severity.ERROR
+            tail = (
+                ", and allow-unsafe-pr-checkout: true turns off checkout's refusal to fetch "
+                "a fork's code: code from the pull request runs with them"
+            )
+        elif _refuses(version):
+            severity = Severity.NOTE
+            shown = ".".join(str(n) for n in version if n != 99) if version else ""
+            return Violation(
+                hit.span,
+                f"{names} runs with the base repository's token and secrets, and this step "
+                f"{hit.what}; actions/checkout v{shown} refuses a fork's code here, so the step "
+                "fails at run time for forks: remove the head checkout (it is one "
+                "allow-unsafe-pr-checkout away from a pwn request)",
+                severity=severity,
+                related=related,
+            )
+    if severity is None and not reach.gated:
+        tail += "; no gate keeps outsiders out"
+    return Violation(
+        hit.span,
+        f"{names} runs with the base repository's token and secrets, and this step "
+        f"{hit.what}{tail}",
+        severity=severity,
+        related=related,
+    )

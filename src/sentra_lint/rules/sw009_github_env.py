@@ -109,6 +109,8 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             for piece in write.pieces:
                 taint = piece.taint.at_least(minimum)
                 if write.file != "GITHUB_PATH":
+                    if piece.split_safe:
+                        continue  # cut to its first line: no newline to split an entry
                     taint = _multiline(taint)
                 if not taint.tainted:
                     continue

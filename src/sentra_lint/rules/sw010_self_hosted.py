@@ -13,6 +13,17 @@ key). A `runs-on` given by an expression is resolved through the job's
 `${{ matrix.backend.host }}`); otherwise it is unknown and not
 reported.
 
+Gates narrow who can start the job, and a job behind one is not reported:
+an `if:` that admits only members (`author_association` OWNER, MEMBER or
+COLLABORATOR), only the repository's own branches
+(`head.repo.fork == false`, `head.repo.full_name == github.repository`),
+a label only people with triage access set, or fixed non-bot logins; an
+`environment:` (which can require approval); or a step of the job, or of a
+job it needs, that checks the user's permission. A `fork == false` check
+does not hold under events without a pull request (`issue_comment`).
+`if: false` jobs are skipped. The message says which trigger lets
+outsiders in and that no gate keeps them out.
+
 ## Why is this bad?
 A fork's pull request runs its own code on the runner; other triggers run
 code that reads attacker text. On a self-hosted machine that code can
@@ -46,13 +57,9 @@ from collections.abc import Iterator
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.source import Span
-from sentra_lint.workflow.analysis import (
-    FORK_REACHABLE_TRIGGERS,
-    expression_paths,
-    lower_parts,
-    matrix_literals,
-)
+from sentra_lint.workflow.analysis import expression_paths, lower_parts, matrix_literals
 from sentra_lint.workflow.model import Job, Workflow
+from sentra_lint.workflow.reach import OUTSIDER_TRIGGERS, job_reach
 
 META = RuleMeta(
     id="SW010",
@@ -85,17 +92,17 @@ def _self_hosted(wf: Workflow, job: Job) -> Span | None:
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     if wf.is_action:
         return
-    reachable = [t.name for t in wf.triggers if t.name in FORK_REACHABLE_TRIGGERS]
-    if not reachable:
+    if not any(t.name in OUTSIDER_TRIGGERS for t in wf.triggers):
         return
-    shown = ", ".join(dict.fromkeys(reachable))
     for job in wf.jobs:
         span = _self_hosted(wf, job)
         if span is None:
             continue
+        reach = job_reach(wf, job)
+        if not reach.outsiders:
+            continue
         yield Violation(
             span,
-            f"job '{job.id}' runs on a self-hosted runner, and the workflow runs on {shown}, "
-            "which people outside the repository can trigger; use a GitHub-hosted or "
-            "ephemeral, isolated runner",
+            f"job '{job.id}' runs on a self-hosted runner, and {reach.describe()}; "
+            "use a GitHub-hosted or ephemeral, isolated runner",
         )

@@ -15,6 +15,17 @@ its scope is what SW003 checks. A job that calls a reusable workflow and
 passes it secrets is reported too: it cannot set `container:`, so the
 called workflow's jobs must.
 
+Gates narrow who can start the job, and a job behind one is not reported:
+an `if:` that admits only members (`author_association` OWNER, MEMBER or
+COLLABORATOR), only the repository's own branches
+(`head.repo.fork == false`, `head.repo.full_name == github.repository`),
+a label only people with triage access set, or fixed non-bot logins; an
+`environment:` (which can require approval); or a step of the job, or of a
+job it needs, that checks the user's permission. A `fork == false` check
+does not hold under events without a pull request (`issue_comment`).
+`if: false` jobs are skipped. The message says which trigger lets
+outsiders in and that no gate keeps them out.
+
 ## Why is this bad?
 These triggers run on text and code outsiders control. A single injected
 command (SW002, SW009) or malicious dependency then runs on the runner
@@ -57,8 +68,9 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.workflow.analysis import UNTRUSTED_TRIGGERS, node_secret_refs
+from sentra_lint.workflow.analysis import node_secret_refs
 from sentra_lint.workflow.model import Job, Workflow
+from sentra_lint.workflow.reach import PRIVILEGED_TRIGGERS, job_reach
 
 META = RuleMeta(
     id="SW011",
@@ -83,10 +95,8 @@ def _job_secrets(job: Job) -> list[str]:
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     if wf.is_action:
         return
-    untrusted = [t.name for t in wf.triggers if t.name in UNTRUSTED_TRIGGERS]
-    if not untrusted:
+    if not any(t.name in PRIVILEGED_TRIGGERS for t in wf.triggers):
         return
-    shown = ", ".join(dict.fromkeys(untrusted))
     workflow_secrets = [n for n, _ in node_secret_refs(wf.env)]
     for job in wf.jobs:
         if job.container is not None:
@@ -95,6 +105,9 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         names = list(dict.fromkeys(inherited + _job_secrets(job)))
         if not names:
             continue
+        reach = job_reach(wf, job, PRIVILEGED_TRIGGERS)
+        if not reach.outsiders:
+            continue
         listed = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
         if job.is_reusable_call:
             what = f"passes secrets ({listed}) to a reusable workflow"
@@ -102,6 +115,6 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             what = f"has secrets in scope ({listed}) and runs directly on the runner"
         yield Violation(
             job.id_span,
-            f"job '{job.id}' can be started by outsiders ({shown}) and {what}; run it in a "
+            f"job '{job.id}' {what}, and {reach.describe()}; run it in a "
             "hardened `container:`, or keep secrets out of it",
         )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sentra_lint.filecache import file_cache
 from sentra_lint.source import Span
@@ -30,6 +31,9 @@ from sentra_lint.workflow.taint import (
     taint_of_template,
 )
 from sentra_lint.yamlmodel import MapNode, Node, ScalarNode, SeqNode, as_str
+
+if TYPE_CHECKING:
+    from sentra_lint.shell import Command
 
 # Triggers through which someone without write access can start a run.
 UNTRUSTED_TRIGGERS = frozenset(
@@ -199,16 +203,59 @@ class StepScope:
     ctx: TaintContext
 
 
+_PAYLOAD = re.compile(r"\bcontext\.payload((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+)")
+
+
 def _step_outputs(wf: Workflow, job: Job | None, step: Step, ctx: TaintContext) -> Taint:
-    """The taint a ``run:`` step's outputs may carry: what it writes to
-    ``$GITHUB_OUTPUT`` (any output name)."""
-    if step.run is None:
-        return Taint()
+    """The taint a step's outputs may carry (any output name): what a ``run:``
+    step writes to ``$GITHUB_OUTPUT``; for an action, what its inputs carry
+    (an action can hand an input back as an output) and, for
+    ``actions/github-script``, the event fields its script reads from
+    ``context.payload`` (its ``result`` is whatever the script returns)."""
     sources: list[Taint] = []
-    for write in env_file_writes(wf, job, step, ctx):
-        if write.file == "GITHUB_OUTPUT":
-            sources.append(write.taint)
+    if step.run is not None:
+        for write in env_file_writes(wf, job, step, ctx):
+            if write.file == "GITHUB_OUTPUT":
+                sources.append(write.taint)
+    elif step.uses is not None and step.with_ is not None:
+        for _name, _key, value in step.with_.str_items():
+            text = as_str(value)
+            if text is not None and "${{" in text:
+                sources.append(taint_of_template(text, ctx))
+        script = as_str(step.with_.get("script"))
+        if script is not None and action_path(step) == "actions/github-script":
+            for m in _PAYLOAD.finditer(script):
+                sources.append(taint_of(f"github.event{m.group(1)}", ctx))
     return Taint().union(*sources)
+
+
+def _env_writes_context(
+    wf: Workflow, job: Job | None, step: Step, step_ctx: TaintContext, ctx: TaintContext
+) -> TaintContext:
+    """``ctx`` after a step's writes to ``$GITHUB_ENV``: later steps read the
+    names it sets as ``env.NAME``. A tainted value keeps the write in its
+    path, so a later ``${{ env.NAME }}`` names it; a clean one shadows."""
+    if step.run is None:
+        return ctx
+    # An `env:` block of the workflow or job wins over $GITHUB_ENV.
+    declared = set(env_strings(wf.env)) | set(env_strings(job.env if job is not None else None))
+    for write in env_file_writes(wf, job, step, step_ctx):
+        if write.file != "GITHUB_ENV" or not write.names:
+            continue
+        line = write_line(wf, step, write)
+        hop = f"$GITHUB_ENV written on line {line}"
+        taint = Taint(tuple(replace(src, via=(hop, *src.via)) for src in write.taint.sources))
+        for name in write.names:
+            if name not in declared:
+                ctx = ctx.with_carried(f"env.{name}", taint)
+    return ctx
+
+
+def write_line(wf: Workflow, step: Step, write: EnvFileWrite) -> int:
+    """The file line of an environment-file write."""
+    assert step.run is not None
+    vmap = step.run.value_map(wf.source)
+    return vmap.span(wf.source, write.start, write.end).line
 
 
 def job_scopes(
@@ -216,19 +263,30 @@ def job_scopes(
 ) -> Iterator[StepScope]:
     """Every step of a job (or of a composite action when ``job`` is ``None``)
     with the context it sees: workflow env, job env and matrix, earlier
-    steps' outputs, then the step's own ``env:``."""
+    steps' outputs and ``$GITHUB_ENV`` writes, then the step's own ``env:``."""
+    return iter(_job_walk(wf, job, base)[0])
+
+
+def _job_walk(
+    wf: Workflow, job: Job | None, base: TaintContext | None = None
+) -> tuple[tuple[StepScope, ...], TaintContext]:
+    """:func:`job_scopes`, and the context after the last step (what the
+    job's ``outputs:`` are evaluated in)."""
     ctx = base if base is not None else workflow_context(wf)
     steps = job.steps if job is not None else wf.action_steps
     if job is not None:
         ctx = _matrix_context(job, ctx)
         ctx = ctx.with_env(env_strings(job.env))
+    scopes: list[StepScope] = []
     for step in steps:
         step_ctx = ctx.with_env(env_strings(step.env))
-        yield StepScope(job, step, step_ctx)
+        scopes.append(StepScope(job, step, step_ctx))
         if step.id:
             outputs = _step_outputs(wf, job, step, step_ctx)
             if outputs.tainted:
                 ctx = ctx.with_step_outputs(step.id, {"*": outputs})
+        ctx = _env_writes_context(wf, job, step, step_ctx, ctx)
+    return tuple(scopes), ctx
 
 
 def job_contexts(wf: Workflow) -> dict[str, TaintContext]:
@@ -263,11 +321,8 @@ def _job_contexts(
                 if outputs.get(need):
                     ctx = ctx.with_job_outputs(need, dict(outputs[need]))
             done[job.id] = ctx
-            last = ctx
-            scopes = tuple(job_scopes(wf, job, ctx))
+            scopes, last = _job_walk(wf, job, ctx)
             walked[id(job)] = (ctx, scopes)
-            for scope in scopes:
-                last = scope.ctx
             raw = env_strings(job.outputs)
             outputs[job.id] = {k: v for k, v in last.evaluate_outputs(raw).items() if v.tainted}
         if len(rest) == len(pending):
@@ -413,6 +468,10 @@ class TaintedPiece:
     what: str
     """``${{ github.event.issue.title }}`` or ``$TITLE``."""
     taint: Taint
+    split_safe: bool = False
+    """The text cannot split an environment-file entry: it is cut to its first
+    line (``${V%%$'\\n'*}``, ``… | head -n1``), or written between
+    ``NAME<<$delim`` and a delimiter the attacker cannot guess."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,6 +483,9 @@ class EnvFileWrite:
     end: int
     """Offsets into the run script's value."""
     pieces: tuple[TaintedPiece, ...]
+    names: tuple[str, ...] = ()
+    """The variable or output names the write sets (``NAME=…``, ``NAME<<EOF``),
+    when they are written literally."""
 
     @property
     def taint(self) -> Taint:
@@ -463,18 +525,100 @@ def env_file_writes(
     return list(hit[2])
 
 
+# `NAME<<$delim` with a delimiter taken from a variable (a random one).
+_VAR_DELIMITER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*<<[\"']?\$")
+_NAME_SET = re.compile(r"(?:^|\n)\s*([A-Za-z_][A-Za-z0-9_-]*)(?:=|<<)")
+# `${NAME%%$'\n'*}` (the value up to its first newline) and
+# `${NAME//$'\n'/ }` (every newline replaced).
+_FIRST_LINE = re.compile(
+    r"\$\{[A-Za-z_][A-Za-z0-9_]*(?:%%\$'\\n'\*|//\$'\\n'/[^}]*)\}"
+)
+_HEAD_ONE = (("-n1",), ("-1",), ("-n", "1"), ("--lines=1",))
+
+
+def _first_line_pipeline(members: list[Command]) -> bool:
+    """A pipeline that keeps only the first line of what it prints
+    (``printf '%s' "$X" | head -n1 | sed …``): ``head -n1`` and, after it,
+    nothing that could write a newline back (``tr``, or a ``\\n`` in an argument)."""
+    cut = False
+    for cmd in members:
+        if cmd.name == "head" and tuple(w.text for w in cmd.args) in _HEAD_ONE:
+            cut = True
+        elif cut and (cmd.name == "tr" or any("\\n" in w.text for w in cmd.args)):
+            cut = False
+    return cut
+
+
+# `sed 's/[^0-9A-Za-z-]/-/g'`: every character outside a safe class replaced.
+_SED_WHITELIST = re.compile(r"^s(.)\[\^[A-Za-z0-9_.\\-]+\]\+?\*?\1[A-Za-z0-9_.\\-]*\1g?$")
+
+
+def _sanitising_pipeline(members: list[Command]) -> bool:
+    """A pipeline whose last stage keeps only a safe alphabet (``tr -cd
+    '0-9'``, ``sed 's/[^0-9A-Za-z-]/-/g'``): what it prints cannot carry
+    shell syntax or a newline, whatever went in."""
+    if not members:
+        return False
+    last = members[-1]
+    args = [w.text for w in last.args]
+    if last.name == "tr" and args and args[0] in ("-cd", "-dc", "-cds"):
+        return len(args) == 2 and "\\n" not in args[1] and all(
+            c.isalnum() or c in "-_.[]:" for c in args[1]
+        )
+    if last.name == "sed" and len(args) == 1:
+        return bool(_SED_WHITELIST.match(args[0]))
+    return False
+
+
 def _env_file_writes(wf: Workflow, step: Step, ctx: TaintContext) -> list[EnvFileWrite]:
     run, parsed = step.run, step.script
     assert run is not None and parsed is not None
     script = run.value
     vmap = run.value_map(wf.source)
     tainted_vars = _shell_vars(ctx)
+    single_vars: set[str] = set()
     insensitive = {k.lower(): v for k, v in tainted_vars.items()}
     writes: list[EnvFileWrite] = []
+    children: dict[int, list[Command]] = {}
+    for c in parsed.commands:
+        if c.parent is not None and c.context == "command_substitution":
+            children.setdefault(c.parent, []).append(c)
+    groups = _group_targets(script)
 
-    def pieces_of(text: str, offset: int, expand: bool = True) -> list[TaintedPiece]:
+    def substituted(
+        owner: Command, lo: int, hi: int
+    ) -> tuple[list[tuple[int, int]], list[TaintedPiece]]:
+        """The command substitutions inside ``owner``: their ranges, and what
+        they print. A substitution's output is what its printers print, not
+        its commands' arguments (``$(gh api … --jq .id)`` is a number
+        whatever the request held)."""
+        ranges: list[tuple[int, int]] = []
+        printed: list[TaintedPiece] = []
+        by_pipe: dict[int, list[Command]] = {}
+        for sub in children.get(owner.index, ()):
+            if sub.start < lo or sub.end > hi:
+                continue
+            ranges.append((sub.start, sub.end))
+            by_pipe.setdefault(sub.pipeline, []).append(sub)
+        for members in by_pipe.values():
+            if _sanitising_pipeline(members):
+                continue
+            single = _first_line_pipeline(members)
+            for sub in members:
+                for piece in data_pieces(sub):
+                    printed.append(replace(piece, split_safe=piece.split_safe or single))
+        return ranges, printed
+
+    def pieces_of(
+        text: str, offset: int, expand: bool = True, owner: Command | None = None
+    ) -> list[TaintedPiece]:
         found: list[TaintedPiece] = []
-        for es in find_expressions(text):
+        ranges: list[tuple[int, int]] = []
+        if owner is not None:
+            ranges, printed = substituted(owner, offset, offset + len(text))
+            found.extend(printed)
+        masked = _mask(text, [(a - offset, b - offset) for a, b in ranges])
+        for es in find_expressions(masked):
             if not es.closed:
                 continue
             t = taint_of(parse_expression(es.inner), ctx)
@@ -483,13 +627,31 @@ def _env_file_writes(wf: Workflow, step: Step, ctx: TaintContext) -> list[EnvFil
                 found.append(TaintedPiece(vmap.span(wf.source, a, b), text[es.start : es.end], t))
         if not expand:
             return found
-        for m in _VAR_REF.finditer(_mask(text)):
+        for m in _VAR_REF.finditer(_mask(masked)):
             name = m.group(1) or m.group(2)
             carried = tainted_vars.get(name) or insensitive.get(name.lower())
             if carried is not None and carried.tainted:
                 a, b = offset + m.start(), offset + m.end()
-                found.append(TaintedPiece(vmap.span(wf.source, a, b), m.group(0), carried))
+                single = name in single_vars or bool(_FIRST_LINE.fullmatch(m.group(0)))
+                found.append(
+                    TaintedPiece(vmap.span(wf.source, a, b), m.group(0), carried, single)
+                )
         return found
+
+    def data_pieces(data: Command) -> list[TaintedPiece]:
+        """What a command prints of its own text: the words of a printer
+        (``echo``, ``printf``) and here-document bodies. What ``gh``, ``jq``
+        or ``curl`` print is not their command line."""
+        pieces: list[TaintedPiece] = []
+        words = data.argv[1:] if data.name in _PRINTERS else ()
+        for word in words:
+            raw = script[word.start : word.end]
+            pieces.extend(pieces_of(raw, word.start, expand=not _single_quoted(raw), owner=data))
+        for redirect in data.redirects:
+            if redirect.body is not None and redirect.body_start is not None:
+                quoted = redirect.target is not None and redirect.target.raw[:1] in ("'", '"')
+                pieces.extend(pieces_of(redirect.body, redirect.body_start, expand=not quoted))
+        return pieces
 
     for cmd in parsed.commands:
         # Shell variables assigned from tainted text taint later reads of them.
@@ -497,9 +659,16 @@ def _env_file_writes(wf: Workflow, step: Step, ctx: TaintContext) -> list[EnvFil
             for assign in cmd.assignments:
                 name, eq, _value = assign.raw.partition("=")
                 if eq and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                    found = pieces_of(assign.raw, assign.start)
+                    found = pieces_of(assign.raw, assign.start, owner=cmd)
                     if found:
                         tainted_vars[name] = Taint().union(*(p.taint for p in found))
+                        if all(p.split_safe for p in found):
+                            single_vars.add(name)
+                        else:
+                            single_vars.discard(name)
+                    else:
+                        tainted_vars.pop(name, None)
+                        single_vars.discard(name)
         target: str | None = None
         for redirect in cmd.redirects:
             if redirect.op in (">", ">>", ">|", "&>", "&>>") and redirect.target is not None:
@@ -511,22 +680,86 @@ def _env_file_writes(wf: Workflow, step: Step, ctx: TaintContext) -> list[EnvFil
             for word in cmd.args:
                 target = env_file_of(word.text) or target
             data_cmds = [c for c in parsed.pipe_members(cmd) if c.pipe_index < cmd.pipe_index]
+        delimited = False
+        if target is None:
+            # `{ echo …; printf …; } >> "$GITHUB_OUTPUT"`: the group's redirect.
+            group = next((g for g in groups if g[0] <= cmd.start and cmd.end <= g[1]), None)
+            if group is not None:
+                target = group[2]
+                delimited = bool(_VAR_DELIMITER.search(script[group[0] : group[1]]))
         if target is None:
             continue
         pieces: list[TaintedPiece] = []
+        names: list[str] = []
         for data in data_cmds:
-            # Only commands that print their arguments write them; what `gh`,
-            # `jq` or `curl` print is not their command line.
-            words = data.argv[1:] if data.name in _PRINTERS else ()
-            for word in words:
-                raw = script[word.start : word.end]
-                pieces.extend(pieces_of(raw, word.start, expand=not _single_quoted(raw)))
-            for redirect in data.redirects:
-                if redirect.body is not None and redirect.body_start is not None:
-                    quoted = redirect.target is not None and redirect.target.raw[:1] in ("'", '"')
-                    pieces.extend(pieces_of(redirect.body, redirect.body_start, expand=not quoted))
-        writes.append(EnvFileWrite(target, cmd.start, cmd.end, tuple(pieces)))
+            pieces.extend(data_pieces(data))
+            names.extend(_names_set(script, data))
+        # `NAME<<$delim` with a random delimiter: the value cannot end the entry.
+        delimited = delimited or any(
+            _VAR_DELIMITER.search(text) for data in data_cmds for text in _data_texts(data)
+        )
+        if delimited:
+            pieces = [replace(p, split_safe=True) for p in pieces]
+        writes.append(
+            EnvFileWrite(
+                target, cmd.start, cmd.end, tuple(pieces), tuple(dict.fromkeys(names))
+            )
+        )
     return writes
+
+
+def _data_texts(data: Command) -> list[str]:
+    """The raw words a printer prints and its here-document bodies."""
+    texts = [w.raw for w in data.argv[1:]] if data.name in _PRINTERS else []
+    texts.extend(r.body for r in data.redirects if r.body is not None)
+    return texts
+
+
+def _names_set(script: str, data: Command) -> list[str]:
+    """Names a printer's words or a here-document set (``NAME=…``, ``NAME<<EOF``)."""
+    texts: list[str] = []
+    if data.name in _PRINTERS:
+        words = [w for w in data.argv[1:] if not w.text.startswith("-")]
+        if data.name == "printf" and words and "%" in words[0].text and len(words) > 1:
+            words = words[1:]
+        texts.extend(w.text for w in words[:1])
+    for redirect in data.redirects:
+        if redirect.body is not None:
+            texts.append(redirect.body)
+    return [m.group(1) for t in texts for m in _NAME_SET.finditer(t)]
+
+
+_GROUP_REDIRECT = re.compile(
+    r"([})])[ \t]*(?:>>|>\|?|&>>?)[ \t]*(\"?\$\{?GITHUB_(?:ENV|PATH|OUTPUT)\}?\"?)"
+)
+
+
+def _group_targets(script: str) -> list[tuple[int, int, str]]:
+    """``(start, end, file)`` of ``{ …; }`` and ``( … )`` groups redirected to an
+    environment file, found in the text: the shell model keeps a group's
+    commands but not the group's own redirect."""
+    out: list[tuple[int, int, str]] = []
+    if "GITHUB_" not in script:
+        return out
+    for m in _GROUP_REDIRECT.finditer(script):
+        target = env_file_of(m.group(2).strip('"'))
+        if target is None:
+            continue
+        close = m.start(1)
+        opener = "{" if m.group(1) == "}" else "("
+        depth = 0
+        i = close
+        while i >= 0:
+            ch = script[i]
+            if ch == m.group(1):
+                depth += 1
+            elif ch == opener:
+                depth -= 1
+                if depth == 0:
+                    out.append((i, close, target))
+                    break
+            i -= 1
+    return out
 
 
 def _heredoc_line_target(script: str, after: int) -> str | None:
@@ -553,8 +786,17 @@ def _single_quoted(raw: str) -> bool:
     return len(raw) >= 2 and raw[0] == "'" and raw[-1] == "'"
 
 
-def _mask(text: str) -> str:
-    """``text`` with every ``${{ … }}`` blanked out (same length)."""
+def _mask(text: str, ranges: list[tuple[int, int]] | None = None) -> str:
+    """``text`` with every ``${{ … }}`` (or, given ``ranges``, those ranges
+    instead) blanked out (same length)."""
+    if ranges is not None:
+        if not ranges:
+            return text
+        out = list(text)
+        for a, b in ranges:
+            for i in range(max(a, 0), min(b, len(text))):
+                out[i] = " "
+        return "".join(out)
     if "${{" not in text:
         return text
     out = list(text)

@@ -26,6 +26,7 @@ from sentra_lint.yamlmodel import (
     ScalarNode,
     SeqNode,
     YamlDoc,
+    as_bool,
     as_str,
 )
 
@@ -72,7 +73,8 @@ def _scalar(node: Node | None) -> ScalarNode | None:
 class UsesRef:
     """A parsed ``uses:`` value.
 
-    ``kind`` is ``"local"`` (``./path``), ``"docker"`` (``docker://image``),
+    ``kind`` is ``"local"`` (``./path``, or ``$/path``: the repository's own
+    reference, resolved like ``./``), ``"docker"`` (``docker://image``),
     ``"repository"`` (``owner/repo[/path]@ref``; reusable workflows too) or
     ``"unknown"`` (an expression, or malformed).
     """
@@ -107,7 +109,7 @@ def parse_uses(text: str) -> UsesRef:
     text = text.strip()
     if not text or _EXPR in text:
         return UsesRef(raw, "unknown")
-    if text.startswith("./") or text.startswith("../") or text == ".":
+    if text.startswith(("./", "../", "$/")) or text == ".":
         return UsesRef(raw, "local", path=text)
     if text.startswith("docker://"):
         return UsesRef(raw, "docker", image=text[len("docker://") :])
@@ -213,10 +215,13 @@ class Service:
 
 class StepKind(StrEnum):
     """What a step does: runs an action (``uses:``), runs a script (``run:``),
-    or neither (a malformed step)."""
+    waits for or cancels background steps (``wait:``, ``wait-all:``,
+    ``cancel:``), or none of these (a malformed step)."""
 
     ACTION = "action"
     SCRIPT = "script"
+    WAIT = "wait"
+    CANCEL = "cancel"
     OTHER = "other"
 
 
@@ -291,6 +296,11 @@ class Step:
     timeout_minutes: Node | None = None
     shell_name: str = "bash"
     """The shell ``run:`` is read by, lower case (see :func:`resolve_shell`)."""
+    background: bool = False
+    """``background: true``: the job goes on without waiting for it."""
+    group: int | None = None
+    """For a step inside a ``parallel:`` block, its position in the block
+    (``index`` is then the block's position in ``steps:``)."""
     _facts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @property
@@ -306,7 +316,16 @@ class Step:
             return StepKind.ACTION
         if self.run is not None:
             return StepKind.SCRIPT
+        if self.node.get("wait") is not None or self.node.get("wait-all") is not None:
+            return StepKind.WAIT
+        if self.node.get("cancel") is not None:
+            return StepKind.CANCEL
         return StepKind.OTHER
+
+    @property
+    def in_parallel(self) -> bool:
+        """A step of a ``parallel:`` block: it runs beside the block's other steps."""
+        return self.group is not None
 
     @property
     def is_posix(self) -> bool:
@@ -339,9 +358,20 @@ class Step:
         return self.with_.entry(name) if self.with_ is not None else None
 
     @property
+    def named(self) -> str:
+        """``step 'Build'`` for a step with a name, id or ``uses``, else ``step 3``."""
+        if self.name or self.id or self.uses:
+            return f"step '{self.label}'"
+        return self.label
+
+    @property
     def label(self) -> str:
         """How messages name the step: its name, id, ``uses`` or position."""
-        return self.name or self.id or self.uses or f"step {self.index + 1}"
+        if self.name or self.id or self.uses:
+            return self.name or self.id or self.uses or ""
+        if self.group is not None:
+            return f"step {self.index + 1}.{self.group + 1}"
+        return f"step {self.index + 1}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,10 +577,27 @@ class _Builder:
                         item, f"{where}.steps[{index}] must be a mapping, found {_type_name(item)}"
                     )
                 continue
+            block = item.get("parallel")
+            if item.get("run") is not None or item.get("uses") is not None:
+                block = None
+            if isinstance(block, SeqNode):
+                # A `parallel:` block: its steps are steps, run side by side.
+                for k, sub in enumerate(block.items):
+                    if isinstance(sub, MapNode):
+                        out.append(self.step(index, sub, job_defaults, k))
+                    elif not (isinstance(sub, ScalarNode) and sub.is_null):
+                        self.problem(
+                            sub,
+                            f"{where}.steps[{index}].parallel[{k}] must be a mapping, "
+                            f"found {_type_name(sub)}",
+                        )
+                continue
             out.append(self.step(index, item, job_defaults))
         return tuple(out)
 
-    def step(self, index: int, node: MapNode, job_defaults: MapNode | None) -> Step:
+    def step(
+        self, index: int, node: MapNode, job_defaults: MapNode | None, group: int | None = None
+    ) -> Step:
         first = node.items[0][0] if node.items else node
         uses = _scalar(node.get("uses"))
         shell = _scalar(node.get("shell"))
@@ -572,6 +619,8 @@ class _Builder:
             continue_on_error=node.get("continue-on-error"),
             timeout_minutes=node.get("timeout-minutes"),
             shell_name=resolve_shell(shell, job_defaults, self.defaults),
+            background=as_bool(node.get("background")) is True,
+            group=group,
         )
 
     def job(self, job_id: str, key: ScalarNode, node: MapNode) -> Job:

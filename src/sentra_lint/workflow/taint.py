@@ -833,9 +833,23 @@ def _path_flows(path: ContextPath, ctx: TaintContext) -> list[_Flow]:
         if pattern[0] != root:
             continue
         depth = _match(segs, pattern[1:])
-        if depth is not None and depth != BEYOND:
-            flows.extend((s, depth) for s in sources)
+        if depth is None or depth == BEYOND:
+            continue
+        if pattern[-1] == "*" and root in ("steps", "needs", "jobs") and _numeric_name(segs):
+            # Only "some output" of the step is known to carry the text; one
+            # named like a number, id, URL or SHA (`pull-request-number`) does not.
+            continue
+        flows.extend((s, depth) for s in sources)
     return flows
+
+
+def _numeric_name(segs: Sequence[_Seg]) -> bool:
+    """Whether the last named part of a path names a number, id, URL, SHA or time."""
+    named = [k for k, _ in segs if k is not None]
+    if not named:
+        return False
+    last = named[-1].replace("-", "_")
+    return last in _SAFE_LEAVES or last.endswith(_SAFE_SUFFIXES)
 
 
 _EVENT_FLOWS: dict[

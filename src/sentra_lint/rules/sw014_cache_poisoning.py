@@ -1,0 +1,209 @@
+"""A publishing workflow restores a cache that untrusted runs can write.
+
+## What it does
+Reports, in a job that publishes (or that uploads artifacts a publishing
+job needs), the step that restores a cache: the
+`actions/cache` (or `actions/cache/restore`) step, or the `cache:` input of
+a `setup-*` action (`actions/setup-node`, `actions/setup-python`,
+`actions/setup-java`, `actions/setup-go`, …; `astral-sh/setup-uv`'s
+`enable-cache`, `Swatinem/rust-cache`). A job publishes when it uploads a package or image or
+makes a release (`npm publish`, `twine upload`, `cargo publish` (not
+`--dry-run`), `docker push`, `gh release`, `pypa/gh-action-pypi-publish`,
+`docker/build-push-action` with `push: true`, `softprops/action-gh-release`,
+`goreleaser`); the message adds when the workflow runs on `release` or tag
+pushes. `actions/setup-go` caches by default from v4; it is reported unless
+`cache: false`.
+
+## Why is this bad?
+GitHub's cache is shared by every run of the repository's default branch
+and the branches based on it, and a cache entry cannot be overwritten, only
+created first. Code that ran in any workflow with the default branch's
+scope (a `pull_request_target` job that built the fork's code, an injected
+step) can write an entry under the key the release job restores: the
+poisoned dependencies, build outputs or tools then go into the published
+artifact, signed and trusted.
+
+## Example
+```yaml
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+      - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020
+        with:
+          node-version: 22
+          cache: npm
+      - run: npm ci && npm publish
+```
+
+## Use instead
+```yaml
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+      - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020
+        with:
+          node-version: 22
+      - run: npm ci && npm publish
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentra_lint.findings import Severity, Violation
+from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.source import Span
+from sentra_lint.workflow.analysis import action_path
+from sentra_lint.workflow.model import Job, Step, Workflow
+from sentra_lint.yamlmodel import MapNode, as_bool, as_str
+
+META = RuleMeta(
+    id="SW014",
+    slug="cache-poisoning",
+    title="Publishing workflow restores a cache untrusted runs can write",
+    severity=Severity.WARNING,
+    security_severity=6.5,
+    area="workflow",
+    precision="medium",
+)
+
+_CACHE_ACTIONS = ("actions/cache", "actions/cache/restore", "swatinem/rust-cache")
+_SETUP_CACHE = ("cache", "enable-cache")
+_PUBLISH_ACTIONS = (
+    "pypa/gh-action-pypi-publish",
+    "softprops/action-gh-release",
+    "goreleaser/goreleaser-action",
+    "ncipollo/release-action",
+    "actions/create-release",
+    "changesets/action",
+)
+_PUBLISH_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("npm", "publish"),
+    ("pnpm", "publish"),
+    ("yarn", "publish"),
+    ("yarn", "npm", "publish"),
+    ("twine", "upload"),
+    ("cargo", "publish"),
+    ("docker", "push"),
+    ("podman", "push"),
+    ("gh", "release", "create"),
+    ("gh", "release", "upload"),
+    ("poetry", "publish"),
+    ("uv", "publish"),
+    ("gem", "push"),
+    ("goreleaser",),
+)
+
+
+def _release_trigger(wf: Workflow) -> str | None:
+    for t in wf.triggers:
+        if t.name == "release":
+            return "the workflow runs on release"
+        if t.name == "push" and isinstance(t.config, MapNode) and t.config.get("tags") is not None:
+            return "the workflow runs on tag pushes"
+    return None
+
+
+def _publishes(job: Job) -> str | None:
+    for step in job.steps:
+        path = action_path(step) or ""
+        if path in _PUBLISH_ACTIONS:
+            return f"{step.named} publishes ({path})"
+        if path == "docker/build-push-action" and as_bool(step.input("push")) is True:
+            return f"{step.named} pushes an image"
+        if step.script is None:
+            continue
+        for cmd in step.script.commands:
+            words = tuple(w.text for w in cmd.argv)
+            if not words:
+                continue
+            words = (cmd.name, *words[1:])
+            if "--dry-run" in words:
+                continue
+            for want in _PUBLISH_COMMANDS:
+                if words[: len(want)] == want:
+                    return f"{step.named} runs '{' '.join(want)}'"
+    return None
+
+
+def _restores(wf: Workflow, step: Step) -> tuple[Span, str] | None:
+    path = action_path(step) or ""
+    if path in _CACHE_ACTIONS and step.uses_span is not None:
+        return step.uses_span, f"'{step.uses_ref.raw.strip() if step.uses_ref else path}' restores a cache"
+    if path.startswith("actions/setup-") or path == "astral-sh/setup-uv":
+        for name in _SETUP_CACHE:
+            entry = step.input_entry(name)
+            if entry is None:
+                continue
+            text = (as_str(entry[1]) or "").strip().lower()
+            if text and text != "false" and "${{" not in text:
+                return entry[0].span(wf.source), f"'{name}: {text}' of {path} restores a cache"
+        if path == "actions/setup-go" and step.uses_span is not None and step.input("cache") is None:
+            ref = step.uses_ref.ref if step.uses_ref is not None else None
+            major = (ref or "").lstrip("v").split(".")[0]
+            if major.isdigit() and int(major) >= 4:
+                return step.uses_span, "actions/setup-go restores a module cache by default"
+    return None
+
+
+def _feeds(wf: Workflow, publishers: dict[str, str]) -> dict[str, str]:
+    """Jobs whose results a publishing job uses (``needs``, transitively):
+    their caches end up in what is published too."""
+    out: dict[str, str] = {}
+    stack = list(publishers)
+    while stack:
+        job = wf.job(stack.pop())
+        if job is None:
+            continue
+        for need in job.needs:
+            if need not in publishers and need not in out:
+                out[need] = f"whose artifacts job '{job.id}' publishes"
+                stack.append(need)
+    # Only a job that hands files over (upload-artifact) feeds what is published.
+    return {
+        k: v
+        for k, v in out.items()
+        if (j := wf.job(k)) is not None
+        and any(action_path(s) == "actions/upload-artifact" for s in j.steps)
+    }
+
+
+def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
+    if wf.is_action:
+        return
+    publishers = {job.id: why for job in wf.jobs if (why := _publishes(job)) is not None}
+    if not publishers:
+        return
+    release = _release_trigger(wf)
+    reasons = {
+        **_feeds(wf, publishers),
+        **{k: f"which publishes ({v})" for k, v in publishers.items()},
+    }
+    for job in wf.jobs:
+        why = reasons.get(job.id)
+        if why is None:
+            continue
+        if release is not None:
+            why = f"{why}; {release}"
+        for step in job.steps:
+            hit = _restores(wf, step)
+            if hit is None:
+                continue
+            span, what = hit
+            yield Violation(
+                span,
+                f"{what} in job '{job.id}', {why}: an entry written by "
+                "another run under the same cache scope goes into what is published; "
+                "build releases without restoring caches",
+            )
