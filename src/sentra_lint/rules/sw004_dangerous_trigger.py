@@ -131,6 +131,7 @@ _HEAD_LOOKUPS = re.compile(
 _CHANGES = frozenset({"checkout", "switch", "reset", "merge", "rebase", "cherry-pick", "worktree"})
 _RUNNERS = frozenset({"bash", "sh", "zsh", "python", "python3", "node", "source", ".", "ruby"})
 _ARTIFACT_ACTIONS = ("actions/download-artifact", "dawidd6/action-download-artifact")
+_READS_FILE = re.compile(r"(^|[\s($`|])(cat|jq|head|tail)\s+(?!<<)|\$\(<|(^|\s)<(?!<)\s*[^\s<]")
 
 
 def _head_path(text: str) -> str | None:
@@ -189,7 +190,9 @@ class _Hit:
     """The actions/checkout step, when that is how the head comes in."""
 
 
-def _checkout_hit(wf: Workflow, job: Job | None, step: Step, lookups: dict[str, str]) -> _Hit | None:
+def _checkout_hit(
+    wf: Workflow, job: Job | None, step: Step, lookups: dict[str, str]
+) -> _Hit | None:
     for name in ("ref", "repository"):
         node = step.input_scalar(name)
         if node is None:
@@ -259,11 +262,52 @@ def _run_hits(wf: Workflow, job: Job | None, step: Step, lookups: dict[str, str]
             break
 
 
+# Commands that run code from a directory they are given (`make -C dir`,
+# `npm --prefix dir`, `pip install ./dir`, `docker build dir`); not git,
+# which only reads files there.
+_BUILDERS = frozenset(
+    {
+        "make",
+        "npm",
+        "pnpm",
+        "yarn",
+        "npx",
+        "pip",
+        "pip3",
+        "python",
+        "python3",
+        "node",
+        "bash",
+        "sh",
+        "go",
+        "cargo",
+        "docker",
+        "uv",
+        "poetry",
+        "tox",
+        "nox",
+        "mvn",
+        "gradle",
+        "bundle",
+        "ruby",
+        "composer",
+        "dotnet",
+    }
+)
+
+
 def _runs_from(job: Job | None, step: Step, path: str) -> bool:
-    """Whether a step after ``step`` runs anything from directory ``path``."""
+    """Whether a step after ``step`` runs anything from directory ``path``:
+    a ``working-directory`` or local action there, a command or script from
+    it, a ``cd`` into it, or a build tool pointed at it."""
     p = path.strip().strip("/").removeprefix("./")
     if not p or p == ".":
         return True
+
+    def inside(text: str) -> bool:
+        t = text.strip().removeprefix("./")
+        return t == p or t.startswith(p + "/")
+
     seen = False
     for s in job.steps if job is not None else ():
         if s is step:
@@ -272,12 +316,17 @@ def _runs_from(job: Job | None, step: Step, path: str) -> bool:
         if not seen:
             continue
         wd = s.working_directory.value if s.working_directory is not None else ""
-        if wd.strip().removeprefix("./").startswith(p):
+        if inside(wd) or (s.uses is not None and inside(s.uses)):
             return True
-        if s.uses is not None and s.uses.strip().removeprefix("./").startswith(p):
-            return True
-        if s.run is not None and p in s.run.value:
-            return True
+        for cmd in s.script.commands if s.script is not None else ():
+            if not cmd.argv:
+                continue
+            if inside(cmd.argv[0].text):
+                return True
+            if cmd.name == "cd" and any(inside(w.text) for w in cmd.args):
+                return True
+            if cmd.name in _BUILDERS and any(inside(w.text.split("=", 1)[-1]) for w in cmd.args):
+                return True
     return False
 
 
@@ -360,11 +409,20 @@ def _artifact_hits(wf: Workflow, job: Job) -> Iterator[_Hit]:
             )
             yield _Hit(span, what, step, job)
         ctx = workflow_context(wf)
+        # Shell variables read from a file: `PR=$(cat pr/NUMBER)`, `PR=$(<pr/NUMBER)`.
+        from_file = {
+            assign.raw.split("=", 1)[0]
+            for cmd in step.script.commands
+            if not cmd.argv
+            for assign in cmd.assignments
+            if _READS_FILE.search(assign.raw.partition("=")[2])
+        }
         for write in env_file_writes(wf, job, step, ctx):
             if write.file != "GITHUB_ENV":
                 continue
             segment = text[write.start : write.end]
-            if re.search(r"(^|[\s($])(cat|jq|head|tail|<)\s", segment) or " < " in segment:
+            named = any(re.search(rf"\${{?{re.escape(v)}\b", segment) for v in from_file)
+            if named or _READS_FILE.search(segment) or " < " in segment:
                 span = vmap.span(wf.source, write.start, write.end)
                 what = (
                     "writes the content of a file to $GITHUB_ENV after "
@@ -436,6 +494,8 @@ def _violation(wf: Workflow, hit: _Hit, reach: Reach, relevant: list[Trigger]) -
                 ", and allow-unsafe-pr-checkout: true turns off checkout's refusal to fetch "
                 "a fork's code: code from the pull request runs with them"
             )
+            if reach.gated:
+                tail += f" ({reach.describe()})"
         elif _refuses(version):
             severity = Severity.NOTE
             shown = ".".join(str(n) for n in version if n != 99) if version else ""
