@@ -53,9 +53,12 @@ PAIRS = {
     "SW008": "insecure-commands",
     "SW009": "github-env",
     "SW010": "self-hosted-runner",
+    "SW012": "bot-conditions",
+    "SW013": "unsound-condition",
+    "SW014": "cache-poisoning",
 }
 IDENT_TO_RULE = {v: k for k, v in PAIRS.items()}
-GRAIN = {"SW004": "file", "SW003": "job", "SW007": "job", "SW010": "job"}
+GRAIN = {"SW004": "file", "SW003": "job", "SW007": "job", "SW010": "job", "SW014": "job"}
 ZIZMOR_OK = {0, 10, 11, 12, 13, 14}  # exit codes of a completed audit
 
 
@@ -263,7 +266,24 @@ _ATTACKER_EVENT = re.compile(
 )
 
 
+from sentra_lint.workflow.reach import job_reach  # noqa: E402
 from sentra_lint.yamlmodel import ScalarNode as ScalarNodeT  # noqa: E402
+
+_PUBLISHERS = {
+    "pypa/gh-action-pypi-publish",
+    "softprops/action-gh-release",
+    "goreleaser/goreleaser-action",
+    "ncipollo/release-action",
+    "actions/create-release",
+    "changesets/action",
+    "docker/build-push-action",
+}
+
+
+def _publish_run(step: object) -> bool:
+    run = getattr(step, "run", None)
+    text = run.value if run is not None else ""
+    return bool(re.search(r"\b(npm|pnpm|yarn|cargo|uv|poetry) publish\b|twine upload|docker push|gh release (create|upload)", text))
 
 
 def classify(hit: Hit, index: FileIndex, ours_files: set[tuple[str, str]]) -> tuple[str, str]:
@@ -289,8 +309,13 @@ def classify(hit: Hit, index: FileIndex, ours_files: set[tuple[str, str]]) -> tu
             )
         if suppressed:
             return ("suppressed for zizmor by an inline '# zizmor: ignore' comment", "judgement")
-        if rule == "SW001" and "'$/" in hit.message:
-            return ("'uses: $/…' (not a valid uses: value; GitHub rejects it)", "ours")
+        if rule == "SW004" and hit.extra.get("severity") == "note":
+            return (
+                "head checkout that actions/checkout v7.0.0/v6.1.0/v4.4.0 refuses (note)",
+                "judgement",
+            )
+        if rule == "SW004" and "issue_comment runs" in hit.message:
+            return ("ChatOps: issue_comment job that checks out and runs the head", "ours")
         if rule == "SW001" and "docker://" in text:
             return ("docker:// action with a tag but no digest", "ours")
         if rule == "SW005":
@@ -308,6 +333,15 @@ def classify(hit: Hit, index: FileIndex, ours_files: set[tuple[str, str]]) -> tu
                 "tainted value written to GITHUB_OUTPUT/GITHUB_ENV under a trigger zizmor does not consider",
                 "ours",
             )
+        if rule == "SW014":
+            return (
+                "cache restored in a job that publishes, outside the triggers zizmor treats as releases",
+                "judgement",
+            )
+        if rule == "SW012":
+            return ("bot condition zizmor does not report", "judgement")
+        if rule == "SW013":
+            return ("always-true if: zizmor does not report", "judgement")
         return ("sentra-lint only, other", "judgement")
     # zizmor only
     if rule == "SW002":
@@ -390,7 +424,22 @@ def classify(hit: Hit, index: FileIndex, ours_files: set[tuple[str, str]]) -> tu
     if rule == "SW010":
         if not triggers & _FORK_REACHABLE:
             return ("self-hosted runner under triggers outsiders cannot cause", "judgement")
+        if job is not None and not job_reach(wf, job).outsiders:
+            return (
+                "self-hosted runner behind a gate (members only, not a fork, label, permission check)",
+                "ours",
+            )
         return ("self-hosted runner sentra-lint misses", "theirs")
+    if rule == "SW014":
+        if job is not None and not any(
+            (st.uses or "").split("@")[0].lower() in _PUBLISHERS or _publish_run(st) for st in job.steps
+        ):
+            return ("cache in a job of a release/tag workflow that publishes nothing itself", "judgement")
+        return ("cache-poisoning sentra-lint misses", "theirs")
+    if rule == "SW012":
+        return ("bot condition sentra-lint does not report", "judgement")
+    if rule == "SW013":
+        return ("unsound condition sentra-lint does not report", "judgement")
     return ("zizmor only, other", "judgement")
 
 
@@ -445,7 +494,12 @@ def main(argv: Iterable[str] | None = None) -> int:
                 else line_text
             )
             unit = (*unit, expr_key(seg))
-        hits.append(Hit("sentra-lint", rule, path, f["line"], unit, f["message"], line_text))
+        hits.append(
+            Hit(
+                "sentra-lint", rule, path, f["line"], unit, f["message"], line_text,
+                {"severity": f["severity"]},
+            )
+        )
     for path, findings in zz.items():
         for z in findings or []:
             rule = IDENT_TO_RULE.get(z["ident"])

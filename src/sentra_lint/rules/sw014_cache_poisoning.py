@@ -6,13 +6,15 @@ job needs), the step that restores a cache: the
 `actions/cache` (or `actions/cache/restore`) step, or the `cache:` input of
 a `setup-*` action (`actions/setup-node`, `actions/setup-python`,
 `actions/setup-java`, `actions/setup-go`, …; `astral-sh/setup-uv`'s
-`enable-cache`, `Swatinem/rust-cache`). A job publishes when it uploads a package or image or
-makes a release (`npm publish`, `twine upload`, `cargo publish` (not
+`enable-cache`, `Swatinem/rust-cache`), or an action that caches unless told
+not to (`actions/setup-go` from v4, `actions/setup-node` from v5,
+`astral-sh/setup-uv` from v6, `docker/setup-buildx-action`'s binary cache,
+`gradle/actions/setup-gradle`, `jdx/mise-action`). A job publishes when it
+uploads a package or image or makes a release (`npm publish`, `twine upload`, `cargo publish` (not
 `--dry-run`), `docker push`, `gh release`, `pypa/gh-action-pypi-publish`,
 `docker/build-push-action` with `push: true`, `softprops/action-gh-release`,
 `goreleaser`); the message adds when the workflow runs on `release` or tag
-pushes. `actions/setup-go` caches by default from v4; it is reported unless
-`cache: false`.
+pushes.
 
 ## Why is this bad?
 GitHub's cache is shared by every run of the repository's default branch
@@ -59,6 +61,7 @@ jobs:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
@@ -137,6 +140,34 @@ def _publishes(job: Job) -> str | None:
     return None
 
 
+# Actions that cache unless told not to: input, the value that turns it off,
+# first major version with the default.
+_DEFAULT_CACHE: dict[str, tuple[str, str, int]] = {
+    "actions/setup-go": ("cache", "false", 4),
+    "actions/setup-node": ("package-manager-cache", "false", 5),
+    "astral-sh/setup-uv": ("enable-cache", "false", 6),
+    "docker/setup-buildx-action": ("cache-binary", "false", 3),
+    "gradle/actions/setup-gradle": ("cache-disabled", "true", 3),
+    "jdx/mise-action": ("cache", "false", 2),
+}
+
+
+_LONG_DEFAULT = frozenset({"actions/setup-go", "docker/setup-buildx-action", "gradle/actions/setup-gradle"})
+
+
+def _major(wf: Workflow, step: Step) -> int | None:
+    """The action's major version from its tag or a SHA pin's version comment;
+    ``None`` when unknown."""
+    ref = step.uses_ref
+    text = ref.ref if ref is not None and ref.ref is not None else ""
+    if ref is not None and ref.pinned_to_sha and step.uses_span is not None:
+        line = wf.source.text.splitlines()[step.uses_span.line - 1]
+        m = re.search(r"(?<![\w.])v?(\d+)(?:\.\d+){0,2}(?![\w.])", line.partition("#")[2])
+        return int(m.group(1)) if m else None
+    m = re.fullmatch(r"v?(\d+)(?:\.\d+)*", text.strip())
+    return int(m.group(1)) if m else None
+
+
 def _restores(wf: Workflow, step: Step) -> tuple[Span, str] | None:
     path = action_path(step) or ""
     if path in _CACHE_ACTIONS and step.uses_span is not None:
@@ -149,11 +180,13 @@ def _restores(wf: Workflow, step: Step) -> tuple[Span, str] | None:
             text = (as_str(entry[1]) or "").strip().lower()
             if text and text != "false" and "${{" not in text:
                 return entry[0].span(wf.source), f"'{name}: {text}' of {path} restores a cache"
-        if path == "actions/setup-go" and step.uses_span is not None and step.input("cache") is None:
-            ref = step.uses_ref.ref if step.uses_ref is not None else None
-            major = (ref or "").lstrip("v").split(".")[0]
-            if major.isdigit() and int(major) >= 4:
-                return step.uses_span, "actions/setup-go restores a module cache by default"
+    default = _DEFAULT_CACHE.get(path)
+    if default is not None and step.uses_span is not None and step.input(default[0]) is None:
+        name, off, since = default
+        major = _major(wf, step)
+        # An unknown version (a SHA without a comment) counts where the default is old.
+        if (major is None and path in _LONG_DEFAULT) or (major is not None and major >= since):
+            return step.uses_span, f"{path} restores a cache by default ({name}: {off} turns it off)"
     return None
 
 
