@@ -15,7 +15,8 @@ whose prompt carries text those people write:
 - the agent reading it itself: an action in its own mode on issue, comment
   and review triggers (`claude-code-action` answering `@claude` without a
   `prompt`), or a prompt that tells it to read the issue or pull request
-  (`gh issue view`, `gh pr diff`, the GitHub MCP server's issue tools).
+  (`gh issue view`, `gh pr diff`), or GitHub MCP tools granted to it that
+  read issues and pull requests (`mcp__github__get_issue`, ...).
 
 The finding is on the tainted expression inside the prompt (or on the `uses:`
 value when the action reads the event itself); the message names the path
@@ -72,6 +73,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from sentra_lint.agents.posture import (
     AgentRun,
@@ -230,6 +232,24 @@ def _file_reads(wf: Workflow, run: AgentRun) -> Iterator[tuple[Span, str, str]]:
                     yield vmap.span(wf.source, r.target.start, r.target.end), path, f"the text piped to `{run.name}`"
 
 
+_MCP_READ = re.compile(
+    r"mcp__github__(?:get_issue|get_pull_request|list_issue|get_issue_comments|get_pull_request_diff|"
+    r"get_pull_request_files|get_pull_request_comments|get_pull_request_reviews|search_issues)\w*")
+
+
+def _reading_tools(wf: Workflow, run: AgentRun) -> Iterator[tuple[Span, str]]:
+    """GitHub MCP tools granted to the agent that read issue and pull request text."""
+    values: list[tuple[Any, int, str]] = []
+    if run.cli is not None:
+        values += [(f.node, f.offset, f.raw) for f in run.flag_values(*run.cli.tool_flags) if f.node is not None]
+    if run.action is not None:
+        values += [(n, 0, n.value) for _, n in run.input(*run.action.tool_inputs)]
+    for node, offset, raw in values:
+        m = _MCP_READ.search(raw)
+        if m is not None:
+            yield node.value_map(wf.source).span(wf.source, offset + m.start(), offset + m.end()), m.group(0)
+
+
 def _severity(reach: Reach, can_write: bool) -> Severity:
     if reach.limited or not can_write:
         return Severity.WARNING
@@ -305,6 +325,19 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                         severity=sev,
                         related=related,
                     )
+        for span, tool in _reading_tools(wf, run):
+            key = (span.line, span.column, span.end_column)
+            if key in reported:
+                continue
+            reported.add(key)
+            yield Violation(
+                span,
+                f"the agent `{run.name}` may read issues and pull requests itself (`{tool}`) under "
+                f"{', '.join(t.name for t in text_triggers)}, text outside users write (no gate found)"
+                f"{consequence}",
+                severity=sev,
+                related=related,
+            )
         for value in run.prompts:
             node = value.node
             if node is None:
