@@ -43,7 +43,8 @@ def group_of(filename: str) -> str:
 
 
 def profile_kind(corpus: Path, kind: str, top: int, stride: int) -> None:
-    from sentra_lint.engine import Settings, run
+    from sentra_lint.engine import run
+    from sentra_lint.settings import Settings
 
     files = sorted(f"{kind}/{p.name}" for p in (corpus / kind).iterdir() if p.is_file())[::stride]
     os.chdir(corpus)

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from sentra_lint.engine import RunResult, Settings, parse_id_list, run
+from sentra_lint.engine import run
+from sentra_lint.result import RunResult
+from sentra_lint.selection import parse_id_list
+from sentra_lint.settings import Settings
 from sentra_lint.source import Kind
 from tests.conftest import CORPUS
 

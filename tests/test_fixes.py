@@ -223,7 +223,8 @@ def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path, monkeypatch: py
 
 def test_fix_that_breaks_parsing_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     from sentra_lint import fixes
-    from sentra_lint.engine import Settings, select_rules
+    from sentra_lint.selection import select_rules
+    from sentra_lint.settings import Settings
     from sentra_lint.source import Kind
 
     text = (FIXES / "SW006" / "input.workflow.yml").read_text()

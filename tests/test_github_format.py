@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from sentra_lint.engine import InternalError, RunResult
 from sentra_lint.findings import Finding, Related, Severity
 from sentra_lint.reporters import github
+from sentra_lint.result import InternalError, RunResult
+from sentra_lint.rules import is_known, load_rule
 from sentra_lint.source import Span
 from tests.conftest import run_cli
 
@@ -30,7 +31,8 @@ def finding(**kw: Any) -> Finding:
 
 def render(findings: list[Finding], errors: list[InternalError] | None = None) -> str:
     buf = io.StringIO()
-    github.report(RunResult(findings=findings, errors=errors or [], files=2, rules=[]), buf, {})
+    rules = [r for r in map(load_rule, sorted(i for i in {f.rule for f in findings} if is_known(i))) if r is not None]
+    github.report(RunResult(findings=findings, errors=errors or [], files=2, rules=rules), buf, {})
     return buf.getvalue()
 
 

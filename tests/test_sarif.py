@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 
 from sentra_lint import __version__
-from sentra_lint.engine import InternalError, RunResult
 from sentra_lint.findings import Edit, Finding, Fix, Related, Severity
 from sentra_lint.reporters import sarif
+from sentra_lint.result import InternalError, RunResult
 from sentra_lint.rulebase import Rule, RuleMeta
-from sentra_lint.rules import load_rule
+from sentra_lint.rules import is_known, load_rule
 from sentra_lint.source import Span
+from sentra_lint.sources import describe
 from tests.conftest import SARIF_SCHEMA, run_cli
 
 DOC = """Remote script piped into a shell.
@@ -95,8 +96,15 @@ def finding(rule: str = "TS001", line: int = 3, **kw: Any) -> Finding:
 
 
 def build(findings: list[Finding], errors: list[InternalError] | None = None, **opts: Any) -> dict[str, Any]:
-    result = RunResult(findings=findings, errors=errors or [], files=1, rules=[RULE])
+    result = RunResult(findings=findings, errors=errors or [], files=1, rules=rules_for(findings))
+    result.sources = describe(findings)  # what a run asked for SARIF reads from the files
     return json.loads(render(result, opts))
+
+
+def rules_for(findings: list[Finding]) -> list[Rule]:
+    """The test rule and every built-in rule a finding names, as a run's result carries them."""
+    ids = sorted(i for i in {f.rule for f in findings} if is_known(i))
+    return [RULE, *(r for r in map(load_rule, ids) if r is not None)]
 
 
 def render(result: RunResult, opts: dict[str, Any]) -> str:

@@ -5,13 +5,19 @@ target (the Dockerfile model, the workflow model, each container launch as a
 ContainerSpec), the parse problems (SE001) and how to find the comment lines
 that may suppress a finding. Imports are local so a run loads only the
 parsers its files need.
+
+:data:`KINDS` says, per kind, how it is analysed, which targets it yields
+(so the engine loads only the rules those targets need) and which modules
+its analysis imports (loaded once before a parallel run forks its workers).
+A new kind of file is one function and one row here, and its name in
+:class:`~sentra_lint.source.Kind` and :mod:`sentra_lint.discover`.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,21 +60,30 @@ def _template_message(what: str) -> str:
 
 
 def analyse(src: SourceFile, kind: Kind) -> Analysis:
-    if kind is Kind.DOCKERFILE:
-        out = _dockerfile(src)
-    elif kind in (Kind.WORKFLOW, Kind.ACTION):
-        out = _workflow(src, kind)
-    elif kind is Kind.COMPOSE:
-        out = _compose(src)
-    elif kind is Kind.DEVCONTAINER:
-        out = _devcontainer(src)
-    else:
+    row = KINDS.get(kind)
+    if row is None:
         return Analysis()
+    out = row.analyse(src, kind)
     if out.template is None and kind is not Kind.DEVCONTAINER:
         out.template = _template_by_name(src)
     if out.template is not None:
         out.targets, out.problems = [], []
     return out
+
+
+def targets_of(kinds: Iterable[Kind]) -> set[str]:
+    """The targets a run over files of these kinds checks (the input and repository rules always)."""
+    wanted = {"input", "repository"}
+    for kind in kinds:
+        row = KINDS.get(kind)
+        if row is not None:
+            wanted.update(row.targets)
+    return wanted
+
+
+def preload_modules(kinds: Iterable[Kind]) -> set[str]:
+    """What analysing files of these kinds imports."""
+    return {name for kind in kinds if (row := KINDS.get(kind)) is not None for name in row.preload}
 
 
 def _yaml_template(src: SourceFile, failed: bool) -> tuple[Span, str] | None:
@@ -89,7 +104,7 @@ def _problems(items: Any) -> list[tuple[Span, str]]:
     return [(p.span, p.message) for p in items]
 
 
-def _dockerfile(src: SourceFile) -> Analysis:
+def _dockerfile(src: SourceFile, kind: Kind) -> Analysis:
     from sentra_lint.dockerfile import parse_dockerfile
 
     df = parse_dockerfile(src)
@@ -132,7 +147,7 @@ def _workflow(src: SourceFile, kind: Kind) -> Analysis:
     return out
 
 
-def _compose(src: SourceFile) -> Analysis:
+def _compose(src: SourceFile, kind: Kind) -> Analysis:
     from sentra_lint.agents.detect import assign_roles
     from sentra_lint.compose import build_compose
     from sentra_lint.container.adapters import specs_from_compose
@@ -159,7 +174,7 @@ def _compose(src: SourceFile) -> Analysis:
     return out
 
 
-def _devcontainer(src: SourceFile) -> Analysis:
+def _devcontainer(src: SourceFile, kind: Kind) -> Analysis:
     from sentra_lint.agents.detect import assign_roles
     from sentra_lint.container.adapters import specs_from_devcontainer
     from sentra_lint.devcontainer import parse_devcontainer
@@ -172,3 +187,36 @@ def _devcontainer(src: SourceFile) -> Analysis:
     out.problems.extend(_problems(problems))
     out.targets.extend(("container", s) for s in specs)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class FileKind:
+    """How one kind of file is analysed, what it yields, and what its analysis imports."""
+
+    analyse: Callable[[SourceFile, Kind], Analysis]
+    targets: tuple[str, ...]
+    """The targets :attr:`analyse` yields (``rulebase.TARGETS``)."""
+    preload: tuple[str, ...]
+    """Modules its analysis imports, loaded before a parallel run forks."""
+
+
+_YAML_CONTAINERS = ("sentra_lint.analysis", "sentra_lint.yamlmodel", "sentra_lint.container.adapters")
+_WORKFLOW = FileKind(
+    _workflow,
+    ("workflow", "container"),
+    (*_YAML_CONTAINERS, "sentra_lint.yamlmodel.scalarmap", "sentra_lint.workflow.model", "sentra_lint.shell.parser"),
+)
+
+KINDS: dict[Kind, FileKind] = {
+    Kind.DOCKERFILE: FileKind(
+        _dockerfile, ("dockerfile",), ("sentra_lint.analysis", "sentra_lint.dockerfile", "sentra_lint.shell.parser")
+    ),
+    Kind.WORKFLOW: _WORKFLOW,
+    Kind.ACTION: _WORKFLOW,
+    Kind.COMPOSE: FileKind(_compose, ("compose", "container"), (*_YAML_CONTAINERS, "sentra_lint.compose")),
+    Kind.DEVCONTAINER: FileKind(
+        _devcontainer,
+        ("devcontainer", "container"),
+        ("sentra_lint.analysis", "sentra_lint.devcontainer", "sentra_lint.container.adapters"),
+    ),
+}

@@ -1,6 +1,7 @@
 """The typer app: every command, ``--help``, and ``check`` when :func:`sentra_lint.cli.main`
 does not take its fast path. ``check``'s parameters are generated from
-:data:`sentra_lint.cli.CHECK_PARAMS` and it calls :func:`sentra_lint.cli.run_check`.
+:data:`sentra_lint.cli_options.CHECK_PARAMS` and it calls
+:func:`sentra_lint.cli_check.check_command`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from sentra_lint.cli import CHECK_PARAMS, rewrite_fix, run_check
+from sentra_lint.cli_check import check_command
+from sentra_lint.cli_options import CHECK_PARAMS, rewrite_fix
 
 app = typer.Typer(
     name="sentra-lint",
@@ -48,7 +50,7 @@ def _check_function() -> Any:
         annotations[p.name] = annotation
 
     def check(**values: Any) -> None:
-        code = run_check(values)
+        code = check_command(values)
         if code:
             raise typer.Exit(code)
 

@@ -16,13 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sentra_lint.marked import (
+    MarkedError,
+    line_for,
+    load_yaml_with_marks,
+    narrowest,
+    schema_message,
+)
 from sentra_lint.packs import PROFILES, Policy, RuleSetting, data_dir, load_pack, merge_rules
+from sentra_lint.rulebase import Rule
+from sentra_lint.rules import BUILTIN, RuleSet
 
 CONFIG_NAMES = (".sentra-lint.yaml", ".sentra-lint.yml")
-SIZE_PATTERN = r"^[0-9]+(\.[0-9]+)?\s*([bBkKmMgGtTpP][iI]?[bB]?)?$"
 
 
-class ConfigError(Exception):
+class ConfigError(MarkedError):
     """A configuration problem: the message names the file, line and key."""
 
 
@@ -47,6 +55,8 @@ class Config:
     agents: dict[str, Any] = field(default_factory=dict)
     """The ``agents:`` section: additions to the agent inventory (``agents/inventory.py``)."""
     raw: dict[str, Any] = field(default_factory=dict)
+    rules: RuleSet = BUILTIN
+    """The built-in rules and the organisation rules of ``policies:``."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -73,62 +83,11 @@ def _has_tool_table(path: Path) -> bool:
     return re.search(r"^\s*\[tool\.sentra-lint(\]|\.)", text, re.MULTILINE) is not None
 
 
-# --- loading with positions -------------------------------------------------
-
-
-def _load_yaml_with_marks(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    """Load YAML and remember the line of every key path, for error messages."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    yaml = YAML(typ="safe", pure=False)
+def _yaml(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     try:
-        node = yaml.compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise ConfigError(f"{path}:{line}: invalid YAML: {exc.problem or exc}") from None
-    except YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
-    lines: dict[tuple[Any, ...], int] = {}
-
-    def convert(n: Any, key: tuple[Any, ...], depth: int) -> Any:
-        if depth > 100:
-            raise ConfigError(f"{path}:{n.start_mark.line + 1}: configuration is nested too deeply")
-        lines[key] = n.start_mark.line + 1
-        if isinstance(n, MappingNode):
-            out: dict[str, Any] = {}
-            for k, v in n.value:
-                name = str(k.value)
-                lines[(*key, name)] = k.start_mark.line + 1
-                out[name] = convert(v, (*key, name), depth + 1)
-            return out
-        if isinstance(n, SequenceNode):
-            return [convert(v, (*key, i), depth + 1) for i, v in enumerate(n.value)]
-        if isinstance(n, ScalarNode):
-            return _scalar(n)
-        return None
-
-    if node is None:
-        return {}, lines
-    return convert(node, (), 0), lines
-
-
-def _scalar(n: Any) -> Any:
-    tag = n.tag or ""
-    value = n.value
-    if n.style in ("'", '"', "|", ">"):
-        return value
-    if tag.endswith(":bool") or value in ("true", "false", "True", "False", "TRUE", "FALSE"):
-        return value.lower() == "true"
-    if tag.endswith(":null") or value in ("", "~", "null", "Null", "NULL"):
-        return None
-    if re.fullmatch(r"[-+]?[0-9]+", value):
-        return int(value)
-    if re.fullmatch(r"[-+]?([0-9]*\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?", value):
-        return float(value)
-    return value
+        return load_yaml_with_marks(path, text)
+    except MarkedError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _load_toml(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
@@ -162,12 +121,6 @@ def _load_toml(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     return section, lines
 
 
-def _line_for(lines: dict[tuple[Any, ...], int], key: tuple[Any, ...]) -> int:
-    while key and key not in lines:
-        key = key[:-1]
-    return lines.get(key, 1)
-
-
 # --- schema -----------------------------------------------------------------
 
 
@@ -196,21 +149,6 @@ def composed_schema(only: list[str] | None = None) -> dict[str, Any]:
     return base
 
 
-def _error_message(err: Any) -> str:
-    schema = err.schema if isinstance(err.schema, dict) else {}
-    if schema.get("x-kind") == "size" or (err.validator == "pattern" and err.validator_value == SIZE_PATTERN):
-        return f'expected a size like "4g", got {json.dumps(err.instance)}'
-    if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(schema.get("properties", {})))
-        if extra:
-            return f"unknown key '{extra[0]}'"
-    if err.validator == "enum":
-        return f"expected one of {', '.join(map(str, err.validator_value))}, got {json.dumps(err.instance)}"
-    if err.validator == "type":
-        return f"expected {err.validator_value}, got {json.dumps(err.instance)}"
-    return str(err.message)
-
-
 def validate(data: Any, path: Path, lines: dict[tuple[Any, ...], int]) -> None:
     import jsonschema
 
@@ -221,16 +159,14 @@ def validate(data: Any, path: Path, lines: dict[tuple[Any, ...], int]) -> None:
     if not errors:
         return
     err = errors[0]
-    # Prefer the most specific error of a combinator.
-    while err.context:
-        err = sorted(err.context, key=lambda e: -len(e.absolute_path))[0]
+    err = narrowest(err)  # the most specific error of a combinator
     key = tuple(err.absolute_path)
     if err.validator == "additionalProperties":
         extra = sorted(set(err.instance) - set((err.schema or {}).get("properties", {})))
         if extra:
             key = (*key, extra[0])
     dotted = ".".join(str(k) for k in key) or "(top level)"
-    raise ConfigError(f"{path}:{_line_for(lines, key)}: {dotted}: {_error_message(err)}")
+    raise ConfigError(f"{path}:{line_for(lines, key)}: {dotted}: {schema_message(err)}")
 
 
 # --- building settings -------------------------------------------------------
@@ -246,7 +182,7 @@ def load_config(path: Path) -> Config:
     if path.name == "pyproject.toml":
         data, lines = _load_toml(path, text)
     else:
-        data, lines = _load_yaml_with_marks(path, text)
+        data, lines = _yaml(path, text)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -264,14 +200,14 @@ def _policy_from(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
     else:
         ref = (path.parent / parent).resolve()
         if str(ref) in seen:
-            raise ConfigError(f"{path}:{_line_for(lines, ('extends',))}: extends: '{parent}' extends itself")
+            raise ConfigError(f"{path}:{line_for(lines, ('extends',))}: extends: '{parent}' extends itself")
         if not ref.is_file():
             raise ConfigError(
-                f"{path}:{_line_for(lines, ('extends',))}: extends: no profile or file '{parent}' "
+                f"{path}:{line_for(lines, ('extends',))}: extends: no profile or file '{parent}' "
                 f"(built-in profiles: {', '.join(PROFILES)})"
             )
         text = ref.read_text(encoding="utf-8")
-        sub, sub_lines = _load_yaml_with_marks(ref, text)
+        sub, sub_lines = _yaml(ref, text)
         if not isinstance(sub, dict):
             raise ConfigError(f"{ref}:1: (top level): expected a mapping")
         base = _policy_from(ref, sub, sub_lines, (*seen, str(path.resolve())))
@@ -280,31 +216,28 @@ def _policy_from(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
     return Policy(name=base.name, rules=rules)
 
 
-def load_policies(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> None:
-    """Compile the organisation rules the config lists and register them for this run."""
+def load_policies(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> RuleSet:
+    """The built-in rules and the organisation rules the config lists, compiled."""
     from sentra_lint.policy import PolicyError, load_policy_file
-    from sentra_lint.rules import clear_dynamic, register_dynamic
 
-    clear_dynamic()
+    extra: list[tuple[Rule, str]] = []
     for i, rel in enumerate(data.get("policies") or []):
         target = (path.parent / str(rel)).resolve()
         if not target.is_file():
-            raise ConfigError(f"{path}:{_line_for(lines, ('policies', i))}: policies.{i}: no policy file '{rel}'")
+            raise ConfigError(f"{path}:{line_for(lines, ('policies', i))}: policies.{i}: no policy file '{rel}'")
         try:
             compiled = load_policy_file(target)
         except PolicyError as exc:
             raise ConfigError(str(exc)) from None
-        for rule, engine_target in compiled:
-            register_dynamic(rule, engine_target)
+        extra.extend(compiled)
+    return RuleSet(tuple(extra)) if extra else BUILTIN
 
 
 def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> Config:
-    from sentra_lint.rules import is_known
-
-    load_policies(path, data, lines)
+    ruleset = load_policies(path, data, lines)
     for rid in (data.get("rules") or {}):
-        if not is_known(str(rid)):
-            raise ConfigError(f"{path}:{_line_for(lines, ('rules', rid))}: rules.{rid}: unknown rule id")
+        if not ruleset.is_known(str(rid)):
+            raise ConfigError(f"{path}:{line_for(lines, ('rules', rid))}: rules.{rid}: unknown rule id")
     policy = _policy_from(path, data, lines)
     merge_rules(policy.rules, data.get("rules"), str(path))
     sups: list[ConfigSuppression] = []
@@ -316,8 +249,8 @@ def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
             target, line = m.group(1), int(m.group(2))
         rules = tuple(str(r).upper() for r in item.get("rules", []))
         for r in rules:
-            if not is_known(r):
-                raise ConfigError(f"{path}:{_line_for(lines, ('suppressions', i, 'rules'))}: "
+            if not ruleset.is_known(r):
+                raise ConfigError(f"{path}:{line_for(lines, ('suppressions', i, 'rules'))}: "
                                   f"suppressions.{i}.rules: unknown rule id '{r}'")
         sups.append(ConfigSuppression(target, line, rules, str(item.get("reason", ""))))
     max_size = data.get("max-file-size")
@@ -335,6 +268,7 @@ def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
         images=dict(data.get("images") or {}),
         agents=dict(data.get("agents") or {}),
         raw=data,
+        rules=ruleset,
     )
 
 

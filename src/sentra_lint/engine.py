@@ -12,192 +12,32 @@ import importlib
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sentra_lint import filecache
 from sentra_lint import io as sio
 from sentra_lint._sha import sha256
-from sentra_lint.budget import DEFAULT_TIMEOUT, BudgetExceeded, time_budget
+from sentra_lint.analysis import preload_modules
+from sentra_lint.budget import BudgetExceeded, time_budget
 from sentra_lint.container.posture import Launch, launch_of
 from sentra_lint.discover import Candidate, discover
 from sentra_lint.findings import Finding, Related, Severity, Violation
 from sentra_lint.globs import matches
-from sentra_lint.packs import Policy, RuleSetting, load_pack
-from sentra_lint.rulebase import Rule, RuleContext
-from sentra_lint.rules import RULE_IDS, dynamic_ids, is_known, load_rule, target_of
+from sentra_lint.result import FileResult, InternalError, RunResult
+from sentra_lint.rules import load_rule
+from sentra_lint.selection import ActiveRules, parse_id_list, select_rules
+from sentra_lint.settings import Settings, UsageError
 from sentra_lint.source import Kind, SourceFile, Span
+from sentra_lint.stamp import clip_line, in_scope, stamp, suppress_inline
 from sentra_lint.suppress import Suppressions, scan
+
+__all__ = [
+    "ActiveRules", "FileResult", "InternalError", "RunResult", "Settings", "UsageError",
+    "lint_source", "parse_id_list", "run", "select_rules",
+]
 
 # Below this many files the process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
-
-
-class UsageError(Exception):
-    """Bad options: exit code 2 with this message."""
-
-
-@dataclass(slots=True)
-class Settings:
-    profile: str = "phase1"
-    select: frozenset[str] | None = None
-    ignore: frozenset[str] = frozenset()
-    trusted_registries: tuple[str, ...] = ()
-    no_ignores: bool = False
-    max_bytes: int = sio.DEFAULT_MAX_BYTES
-    jobs: int = 0
-    kind: Kind | None = None
-    policy: Policy | None = None
-    exclude: tuple[str, ...] = ()
-    config_suppressions: tuple[Any, ...] = ()
-    verbose: bool = False
-    timeout: float = DEFAULT_TIMEOUT
-    """Seconds one file may take to read and lint (SE002 when over); 0 disables."""
-    images: dict[str, Any] = field(default_factory=dict)
-    """The config's ``images:`` mapping (image name -> Dockerfile), for the repository rules."""
-    config_dir: str | None = None
-    config_path: str | None = None
-    agents: dict[str, Any] = field(default_factory=dict)
-    """The config's ``agents:`` section (additions to the agent inventory)."""
-
-    def resolved_policy(self) -> Policy:
-        if self.policy is None:
-            self.policy = load_pack(self.profile)
-        return self.policy
-
-
-@dataclass(frozen=True, slots=True)
-class InternalError:
-    path: str
-    rule: str | None
-    message: str
-
-
-@dataclass(slots=True)
-class FileResult:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[InternalError] = field(default_factory=list)
-    facts: Any = None
-    """What the repository rules need from this file (``crossfile.facts.FileFacts``), when they run."""
-    launches: list[Launch] = field(default_factory=list)
-    """The container launches in this file (``container.posture``), for posture reports."""
-
-
-@dataclass(slots=True)
-class RunResult:
-    findings: list[Finding]
-    errors: list[InternalError]
-    files: int
-    rules: list[Rule]
-    notes: list[str] = field(default_factory=list)
-    """What ``--verbose`` reports: files read for the repository rules."""
-    launches: list[Launch] = field(default_factory=list)
-    """Every container launch linted, in path and line order (``--format markdown``)."""
-
-
-@dataclass(slots=True)
-class ActiveRules:
-    """The rules a run uses, by target, with their settings."""
-
-    by_target: dict[str, list[tuple[Rule, RuleSetting, RuleContext]]]
-    enabled: set[str]
-    settings: dict[str, RuleSetting]
-    linkable: bool = True
-    """Whether the repository rules may link anything (``crossfile.run.plan_links``): else no file's facts are collected."""
-
-    def all(self) -> list[Rule]:
-        seen: dict[str, Rule] = {}
-        for items in self.by_target.values():
-            for rule, _, _ in items:
-                seen[rule.id] = rule
-        return [seen[i] for i in (*RULE_IDS, *dynamic_ids()) if i in seen]
-
-
-def parse_id_list(value: str | None) -> frozenset[str] | None:
-    if value is None:
-        return None
-    ids = frozenset(p.strip().upper() for p in value.split(",") if p.strip())
-    every = (*RULE_IDS, *dynamic_ids())
-    unknown = sorted(i for i in ids if not is_known(i) and not any(r.startswith(i) for r in every))
-    if unknown:
-        raise UsageError(f"unknown rule id(s): {', '.join(unknown)} (see 'sentra-lint rules')")
-    return ids
-
-
-def _matches(rule_id: str, ids: frozenset[str]) -> bool:
-    """An id list entry matches exactly or as a prefix (``SC`` selects every SC rule)."""
-    return rule_id in ids or any(rule_id.startswith(i) for i in ids)
-
-
-def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> ActiveRules:
-    policy = settings.resolved_policy()
-    wanted_targets: set[str] | None = None
-    if kinds is not None:
-        wanted_targets = {"input", "repository"}
-        for k in kinds:
-            if k is Kind.DOCKERFILE:
-                wanted_targets.add("dockerfile")
-            elif k in (Kind.WORKFLOW, Kind.ACTION):
-                wanted_targets.update(("workflow", "container"))
-            elif k in (Kind.COMPOSE, Kind.DEVCONTAINER):
-                wanted_targets.add("container")
-    by_target: dict[str, list[tuple[Rule, RuleSetting, RuleContext]]] = {}
-    enabled: set[str] = set()
-    dynamic = dynamic_ids()
-    inventory: Any = None
-    if settings.agents:
-        from sentra_lint.agents.inventory import inventory_from_config
-
-        inventory = inventory_from_config(settings.agents)
-    for rid in (*RULE_IDS, *dynamic):
-        setting = policy.rules.get(rid)
-        if setting is None and rid in dynamic:
-            setting = RuleSetting()
-        if settings.select is not None:
-            # A file that cannot be parsed is reported whatever is selected:
-            # otherwise `--select SW` would pass a broken workflow silently.
-            if not _matches(rid, settings.select) and rid != "SE001":
-                continue
-            setting = setting or RuleSetting()
-        elif setting is None or not setting.enabled:
-            continue
-        if _matches(rid, settings.ignore):
-            continue
-        enabled.add(rid)
-        target = target_of(rid)
-        if wanted_targets is not None and target not in wanted_targets:
-            continue
-        if target == "input":
-            continue
-        try:
-            rule = load_rule(rid)
-        except Exception as exc:
-            raise RuntimeError(f"rule {rid} failed to load: {_describe(exc)}") from exc
-        if rule is None:
-            continue
-        options: dict[str, Any] = dict(setting.options)
-        if settings.trusted_registries and "trusted-registries" not in options:
-            options["trusted-registries"] = list(settings.trusted_registries)
-        ctx = RuleContext(options=options, profile=settings.profile, inventory=inventory)
-        by_target.setdefault(target, []).append((rule, setting, ctx))
-    return ActiveRules(by_target, enabled, {r: policy.rules.get(r) or RuleSetting() for r in enabled})
-
-
-def _severity(rule: Rule, setting: RuleSetting, v: Violation) -> Severity:
-    if setting.severity:
-        return Severity(setting.severity)
-    return v.severity or rule.meta.severity
-
-
-# A finding keeps at most this much of its line: enough for the caret display
-# and the fingerprint, and bounded when a 1 MB line carries many findings.
-SOURCE_LINE_LIMIT = 1000
-
-
-def _source_line(src: SourceFile, line: int) -> str:
-    text = src.line_text(line)
-    return text if len(text) <= SOURCE_LINE_LIMIT else text[:SOURCE_LINE_LIMIT]
 
 
 def _input_finding(
@@ -207,17 +47,8 @@ def _input_finding(
     rule = load_rule(rule_id)
     assert rule is not None
     setting = active.settings.get(rule_id) if active is not None else None
-    if setting and setting.severity:
-        severity = Severity(setting.severity)
-    return Finding(
-        rule=rule_id,
-        name=rule.meta.slug,
-        severity=severity or rule.meta.severity,
-        path=path,
-        span=span,
-        message=message,
-        source_line=_source_line(src, span.line) if src else "",
-    )
+    line = clip_line(src.line_text(span.line)) if src else ""
+    return stamp(rule, setting, Violation(span, message, severity), path, line)
 
 
 def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Settings) -> FileResult:
@@ -234,7 +65,7 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
             )
         return result
     except Exception as exc:  # a parser bug: never a clean run
-        result.errors.append(InternalError(src.path, None, f"parser failed: {_describe(exc)}"))
+        result.errors.append(InternalError.of(src.path, None, exc, "parser failed: "))
         return result
     if analysis.template is not None:
         # A template is not a file of its kind: one note, nothing else from it.
@@ -251,60 +82,8 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
         try:
             result.facts = collect_facts(src, kind, analysis)
         except Exception as exc:
-            result.errors.append(InternalError(src.path, None, f"cross-file facts failed: {_describe(exc)}"))
-    # One line shared by several launches (a YAML anchor merged into several
-    # services, a matrix job's options) is one place to fix: its finding is
-    # reported once, the other launches that repeat it are related locations.
-    shared: dict[tuple[str, str, Span], Finding] = {}
-    # Each container launch and the findings its rules reported (shared ones too).
-    launches: list[tuple[Any, list[Finding]]] = []
-    repeated: set[tuple[str, str, Span, str]] = set()
-    for target_name, target in analysis.targets:
-        mine: list[Finding] = []
-        if target_name == "container":
-            launches.append((target, mine))
-        for rule, setting, ctx in active.by_target.get(target_name, ()):
-            if not _in_scope(src.path, setting):
-                continue
-            try:
-                for v in rule.check(target, ctx):
-                    path = v.path or src.path
-                    if target_name != "container" and kind is not Kind.DOCKERFILE:
-                        # An aliased step (``- *checkout``) is the anchored step again.
-                        same = (rule.id, path, v.span, v.message)
-                        if same in repeated:
-                            continue
-                        repeated.add(same)
-                    if target_name == "container":
-                        key = (rule.id, path, v.span)
-                        first = shared.get(key)
-                        if first is not None:
-                            also = Related(path, target.anchor_span, f"also for {target.label}")
-                            first.related = (*first.related, also)
-                            n = sum(1 for r in first.related if r.message.startswith("also for "))
-                            base = first.message.split(" [this line also serves ", 1)[0]
-                            more = f"{n} more launch{'es' if n > 1 else ''}"
-                            first.message = f"{base} [this line also serves {more}]"
-                            mine.append(first)
-                            continue
-                    result.findings.append(
-                        Finding(
-                            rule=rule.id,
-                            name=rule.meta.slug,
-                            severity=_severity(rule, setting, v),
-                            path=path,
-                            span=v.span,
-                            message=v.message,
-                            related=v.related,
-                            fixes=v.fixes,
-                            source_line=_source_line(src, v.span.line) if path == src.path else "",
-                        )
-                    )
-                    if target_name == "container":
-                        shared[(rule.id, path, v.span)] = result.findings[-1]
-                        mine.append(result.findings[-1])
-            except Exception as exc:
-                result.errors.append(InternalError(src.path, rule.id, _describe(exc)))
+            result.errors.append(InternalError.of(src.path, None, exc, "cross-file facts failed: "))
+    launches = _run_rules(src, kind, analysis.targets, active, result)
     if analysis.own_lines is not None:
         # Merged with another file laid after this one: its lines are its own.
         own = analysis.own_lines
@@ -316,10 +95,58 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
     return result
 
 
-def _in_scope(path: str, setting: RuleSetting) -> bool:
-    if setting.paths and not matches(path, setting.paths):
-        return False
-    return not (setting.exclude and matches(path, setting.exclude))
+def _run_rules(
+    src: SourceFile, kind: Kind, targets: list[tuple[str, Any]], active: ActiveRules, result: FileResult
+) -> list[tuple[Any, list[Finding]]]:
+    """Run every active rule on its targets and stamp what it finds; each container launch with its findings.
+
+    One line shared by several launches (a YAML anchor merged into several
+    services, a matrix job's options) is one place to fix: its finding is
+    reported once, the other launches that repeat it are related locations.
+    In a YAML file, a finding repeated word for word on another target (an
+    aliased step) is reported once; a Dockerfile has no aliases.
+    """
+    shared: dict[tuple[str, str, Span], Finding] = {}
+    launches: list[tuple[Any, list[Finding]]] = []
+    repeated: set[tuple[str, str, Span, str]] = set()
+    for target_name, target in targets:
+        mine: list[Finding] = []
+        if target_name == "container":
+            launches.append((target, mine))
+        for rule, setting, ctx in active.by_target.get(target_name, ()):
+            if not in_scope(src.path, setting):
+                continue
+            try:
+                for v in rule.check(target, ctx):
+                    path = v.path or src.path
+                    if target_name != "container" and kind is not Kind.DOCKERFILE:
+                        # An aliased step (``- *checkout``) is the anchored step again.
+                        same = (rule.id, path, v.span, v.message)
+                        if same in repeated:
+                            continue
+                        repeated.add(same)
+                    if target_name == "container":
+                        first = shared.get((rule.id, path, v.span))
+                        if first is not None:
+                            _also_serves(first, Related(path, target.anchor_span, f"also for {target.label}"))
+                            mine.append(first)
+                            continue
+                    line = clip_line(src.line_text(v.span.line)) if path == src.path else ""
+                    result.findings.append(stamp(rule, setting, v, path, line))
+                    if target_name == "container":
+                        shared[(rule.id, path, v.span)] = result.findings[-1]
+                        mine.append(result.findings[-1])
+            except Exception as exc:
+                result.errors.append(InternalError.of(src.path, rule.id, exc))
+    return launches
+
+
+def _also_serves(first: Finding, also: Related) -> None:
+    first.related = (*first.related, also)
+    n = sum(1 for r in first.related if r.message.startswith("also for "))
+    base = first.message.split(" [this line also serves ", 1)[0]
+    more = f"{n} more launch{'es' if n > 1 else ''}"
+    first.message = f"{base} [this line also serves {more}]"
 
 
 def apply_config_suppressions(findings: list[Finding], settings: Settings) -> None:
@@ -350,7 +177,7 @@ def _apply_suppressions(
     if "SE003" in active.enabled:
         for p in pragmas:
             for rid, span in zip(p.ids, p.id_spans, strict=True):
-                if rid != "ALL" and not is_known(rid):
+                if rid != "ALL" and not active.rules.is_known(rid):
                     result.findings.append(
                         _input_finding("SE003", src.path, span, f"suppression names unknown rule '{rid}'", src, active)
                     )
@@ -362,13 +189,10 @@ def _apply_suppressions(
         if f.path != src.path or f.rule == "SE003":
             continue
         lines = comment_lines(f.span.line) if comment_lines else [f.span.line]
-        hit = table.match(f.rule, lines)
+        hit = suppress_inline(f, table, lines)
         if hit is not None:
-            f.suppressed = True
-            f.suppression_kind = "inSource"
-            f.justification = hit.reason or None
-            used.add((hit.line, f.rule))
-            used.add((hit.line, "ALL"))
+            used.add((hit, f.rule))
+            used.add((hit, "ALL"))
     if "SE003" in active.enabled:
         _report_unused(src, pragmas, used, result, active)
 
@@ -383,27 +207,15 @@ def _report_unused(
     """
     for p in pragmas:
         for rid, span in zip(p.ids, p.id_spans, strict=True):
-            if rid == "ALL" or not is_known(rid) or rid not in active.enabled or rid.startswith("SE"):
+            if rid == "ALL" or not active.rules.is_known(rid) or rid not in active.enabled or rid.startswith("SE"):
                 continue
-            if target_of(rid) in ("repository", "input") or (p.line, rid) in used:
+            if active.rules.target_of(rid) in ("repository", "input") or (p.line, rid) in used:
                 continue
-            if not any(rule.id == rid for rule, _, _ in active.by_target.get(target_of(rid), ())):
+            if not active.runs(rid):
                 continue
             result.findings.append(
                 _input_finding("SE003", src.path, span, f"suppression of {rid} matches no finding here", src, active)
             )
-
-
-def describe_exception(exc: BaseException) -> str:
-    return _describe(exc)
-
-
-def _describe(exc: BaseException) -> str:
-    import traceback
-
-    tb = traceback.extract_tb(exc.__traceback__)
-    where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
-    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
@@ -462,31 +274,9 @@ def _init_worker(settings: Settings, kinds: list[Kind], cwd: str) -> None:
     _WORKER = (select_rules(settings, kinds), settings, cwd)
 
 
-# What linting a kind imports: loaded before the pool forks, so the workers
-# share these modules instead of each importing them again.
-_PARSERS: dict[Kind, tuple[str, ...]] = {
-    Kind.DOCKERFILE: ("sentra_lint.analysis", "sentra_lint.dockerfile", "sentra_lint.shell.parser"),
-    Kind.WORKFLOW: (
-        "sentra_lint.analysis",
-        "sentra_lint.yamlmodel",
-        "sentra_lint.yamlmodel.scalarmap",
-        "sentra_lint.workflow.model",
-        "sentra_lint.container.adapters",
-        "sentra_lint.shell.parser",
-    ),
-    Kind.COMPOSE: (
-        "sentra_lint.analysis",
-        "sentra_lint.yamlmodel",
-        "sentra_lint.compose",
-        "sentra_lint.container.adapters",
-    ),
-    Kind.DEVCONTAINER: ("sentra_lint.analysis", "sentra_lint.devcontainer", "sentra_lint.container.adapters"),
-}
-_PARSERS[Kind.ACTION] = _PARSERS[Kind.WORKFLOW]
-
-
 def _preload(kinds: Iterable[Kind]) -> None:
-    names = {name for k in kinds for name in _PARSERS.get(k, ())}
+    """What linting these kinds imports, loaded before the pool forks so the workers share it."""
+    names = preload_modules(kinds)
     for name in sorted(names):
         importlib.import_module(name)
     if "sentra_lint.shell.parser" in names:
@@ -558,7 +348,19 @@ def run(paths: list[str], settings: Settings) -> RunResult:
     apply_config_suppressions(findings, settings)
     finalize(findings)
     launches.sort(key=lambda la: (la.path, la.line, la.column))
-    return RunResult(findings, errors, len(candidates), active.all(), notes, launches)
+    return RunResult(findings, errors, len(candidates), _rules_of(active, findings), notes, launches=launches)
+
+
+def _rules_of(active: ActiveRules, findings: list[Finding]) -> list[Any]:
+    """Every rule that ran or reported (input rules report without running), in registry order."""
+    ran = active.all()
+    have = {r.id for r in ran}
+    for rid in sorted({f.rule for f in findings} - have):
+        rule = active.rules.load(rid) if active.rules.is_known(rid) else None
+        if rule is not None:
+            ran.append(rule)
+    order = {rid: i for i, rid in enumerate(active.rules.ids)}
+    return sorted(ran, key=lambda r: order.get(r.id, len(order)))
 
 
 # Line numbers inside messages ("on line 12", "Dockerfile:5") must not change fingerprints.

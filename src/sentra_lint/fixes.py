@@ -41,8 +41,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sentra_lint.engine import ActiveRules, Settings, lint_source
+from sentra_lint.engine import lint_source
 from sentra_lint.findings import Edit, Finding, Fix
+from sentra_lint.selection import ActiveRules, select_rules
+from sentra_lint.settings import Settings
 from sentra_lint.source import Kind, SourceFile, normalise_newlines
 
 MAX_PASSES = 10
@@ -363,7 +365,6 @@ def fix_paths(
     """Fix every file among ``paths`` whose findings carry fixes (display paths in ``files_with_fixes``)."""
     from sentra_lint import io as sio
     from sentra_lint.discover import discover
-    from sentra_lint.engine import select_rules
 
     wanted = set(files_with_fixes)
     if not wanted:

@@ -146,7 +146,9 @@ _ENGINE: dict[Kind, Any] = {}
 
 def lint_text(text: str, kind: Kind, path: str = "fuzz") -> Any:
     """Lint one text with every rule on (profile ``all``); raise if the engine reports an internal error."""
-    from sentra_lint.engine import Settings, lint_source, select_rules
+    from sentra_lint.engine import lint_source
+    from sentra_lint.selection import select_rules
+    from sentra_lint.settings import Settings
 
     if kind not in _ENGINE:
         settings = Settings(profile="all")

@@ -384,7 +384,13 @@ def compile_rule(raw: dict[str, Any]) -> tuple[Rule, str]:
 
 def load_policy_file(path: Path) -> list[tuple[Rule, str]]:
     """Validate and compile one policy file; raise :class:`PolicyError` naming file, line and key."""
-    from sentra_lint.config import ConfigError, _line_for, _load_yaml_with_marks
+    from sentra_lint.marked import (
+        MarkedError,
+        line_for,
+        load_yaml_with_marks,
+        narrowest,
+        schema_message,
+    )
     from sentra_lint.packs import data_dir
     from sentra_lint.rules import RULE_IDS
 
@@ -393,28 +399,24 @@ def load_policy_file(path: Path) -> list[tuple[Rule, str]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{path}: cannot read policy: {exc}") from None
     try:
-        data, lines = _load_yaml_with_marks(path, text)
-    except ConfigError as exc:
+        data, lines = load_yaml_with_marks(path, text)
+    except MarkedError as exc:
         raise PolicyError(str(exc)) from None
     import jsonschema
 
     schema = json.loads((data_dir("schemas") / "policy.schema.json").read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        from sentra_lint.config import _error_message
-
-        err = errors[0]
-        while err.context:
-            err = sorted(err.context, key=lambda e: -len(e.absolute_path))[0]
+        err = narrowest(errors[0])
         key = tuple(err.absolute_path)
         dotted = ".".join(map(str, key)) or "(top level)"
-        raise PolicyError(f"{path}:{_line_for(lines, key)}: {dotted}: {_error_message(err)}")
+        raise PolicyError(f"{path}:{line_for(lines, key)}: {dotted}: {schema_message(err)}")
     out: list[tuple[Rule, str]] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["rules"]):
         rid = raw["id"]
         if rid in RULE_IDS or rid in seen:
-            raise PolicyError(f"{path}:{_line_for(lines, ('rules', i, 'id'))}: rules.{i}.id: "
+            raise PolicyError(f"{path}:{line_for(lines, ('rules', i, 'id'))}: rules.{i}.id: "
                               f"'{rid}' is already a rule id")
         seen.add(rid)
         try:
@@ -422,7 +424,7 @@ def load_policy_file(path: Path) -> list[tuple[Rule, str]]:
         except ValueError as exc:
             msg = str(exc)
             key_path = msg.split(":", 1)[0].split(".")
-            line = _line_for(lines, ("rules", i, *key_path))
+            line = line_for(lines, ("rules", i, *key_path))
             raise PolicyError(f"{path}:{line}: rules.{i}.{msg}") from None
     return out
 

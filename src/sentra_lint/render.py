@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sentra_lint.container.posture import launch_from_dict
-from sentra_lint.engine import InternalError, RunResult
+from sentra_lint.result import InternalError, RunResult
 from sentra_lint.findings import Edit, Finding, Fix, Related, Severity
 from sentra_lint.source import Span
 
@@ -95,9 +95,23 @@ def load(doc: dict[str, Any], *, min_severity: str = "note", read_sources: bool 
     lines = _Lines() if read_sources else None
     findings = [finding_from_dict(d, lines) for d in doc["findings"] if RANK[d["severity"]] >= floor]
     errors = [InternalError(e["path"], e.get("rule"), e["message"]) for e in doc.get("errors", ())]
-    result = RunResult(findings=findings, errors=errors, files=int(doc.get("summary", {}).get("files", 0)), rules=[])
+    result = RunResult(
+        findings=findings, errors=errors, files=int(doc.get("summary", {}).get("files", 0)), rules=_rules(findings)
+    )
     result.launches = [launch_from_dict(d) for d in doc.get("launches", ())]
+    if read_sources:
+        from sentra_lint.sources import describe
+
+        result.sources = describe(findings)  # line hashes and line breaks, for SARIF
     return result
+
+
+def _rules(findings: list[Finding]) -> list[Any]:
+    """The metadata of the built-in rules that reported (the reporters read it from the result)."""
+    from sentra_lint.rules import BUILTIN
+
+    ids = sorted({f.rule for f in findings if BUILTIN.is_known(f.rule)})
+    return [r for r in map(BUILTIN.load, ids) if r is not None]
 
 
 def exit_code(result: RunResult, fail_on: str) -> int:

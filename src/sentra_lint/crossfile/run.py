@@ -25,7 +25,9 @@ from sentra_lint.source import Kind
 if TYPE_CHECKING:
     from sentra_lint.crossfile.facts import FileFacts
     from sentra_lint.discover import Candidate
-    from sentra_lint.engine import ActiveRules, FileResult, Settings
+    from sentra_lint.result import FileResult
+    from sentra_lint.selection import ActiveRules
+    from sentra_lint.settings import Settings
 
 _LAUNCH_KINDS = (Kind.WORKFLOW, Kind.ACTION, Kind.COMPOSE, Kind.DEVCONTAINER)
 
@@ -138,8 +140,8 @@ def repository_pass(
     from sentra_lint import io as sio
     from sentra_lint.crossfile.facts import config_builds
     from sentra_lint.crossfile.repository import Repository
-    from sentra_lint.engine import FileResult, InternalError, _in_scope, _severity
-    from sentra_lint.findings import Finding
+    from sentra_lint.result import FileResult, InternalError
+    from sentra_lint.stamp import in_scope, stamp, suppress_inline
     from sentra_lint.suppress import Suppressions
 
     if plan is None:
@@ -189,7 +191,7 @@ def repository_pass(
         try:
             for v in rule.check(repo, ctx):
                 path = v.path or ""
-                if not _in_scope(path, setting):
+                if not in_scope(path, setting):
                     continue
                 if path not in linted and not any(r.path in linted for r in v.related):
                     continue
@@ -198,33 +200,17 @@ def repository_pass(
                 lines: tuple[int, ...] = (v.span.line,)
                 if facts_of is not None and v.span.line in facts_of.lines:
                     text, lines = facts_of.lines[v.span.line]
-                finding = Finding(
-                    rule=rule.id,
-                    name=rule.meta.slug,
-                    severity=_severity(rule, setting, v),
-                    path=path,
-                    span=v.span,
-                    message=v.message,
-                    related=v.related,
-                    fixes=v.fixes,
-                    source_line=text,
-                )
+                finding = stamp(rule, setting, v, path, text)
                 if facts_of is not None and facts_of.pragmas and not settings.no_ignores:
-                    hit = Suppressions.build(list(facts_of.pragmas)).match(rule.id, list(lines))
-                    if hit is not None:
-                        finding.suppressed = True
-                        finding.suppression_kind = "inSource"
-                        finding.justification = hit.reason or None
+                    suppress_inline(finding, Suppressions.build(list(facts_of.pragmas)), lines)
                 out.findings.append(finding)
         except Exception as exc:
-            from sentra_lint.engine import describe_exception
-
-            out.errors.append(InternalError("(repository)", rule.id, describe_exception(exc)))
+            out.errors.append(InternalError.of("(repository)", rule.id, exc))
     return out, notes
 
 
 def collect_facts(src: Any, kind: Kind, analysis: Any) -> FileFacts:
-    """What the engine calls in ``lint_source`` (kept here so the engine imports nothing eagerly)."""
+    """The facts the repository rules need from one linted file (imported only when they run)."""
     from sentra_lint.crossfile.facts import collect
 
     return collect(src, kind, analysis)

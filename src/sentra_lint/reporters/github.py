@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
 from sentra_lint.reporters.text import safe
+from sentra_lint.result import RunResult
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -39,14 +39,12 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _title(f: Finding) -> str:
-    from sentra_lint.rules import is_known, load_rule
-
-    rule = load_rule(f.rule) if is_known(f.rule) else None
+def _title(f: Finding, result: RunResult | None) -> str:
+    rule = result.rule(f.rule) if result is not None else None
     return f"{f.rule} {rule.meta.title}" if rule is not None else f"{f.rule} {f.name}"
 
 
-def command(f: Finding) -> str:
+def command(f: Finding, result: RunResult | None = None) -> str:
     span = f.span
     props = [
         f"file={escape_property(f.path)}",
@@ -54,7 +52,7 @@ def command(f: Finding) -> str:
         f"col={span.column}",
         f"endLine={span.end_line}",
         f"endColumn={span.end_column}",
-        f"title={escape_property(_title(f))}",
+        f"title={escape_property(_title(f, result))}",
     ]
     message = f.message
     if f.related:
@@ -71,7 +69,7 @@ def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
             suppressed += 1
             continue
         counts[f.severity.value] += 1
-        out.write(command(f) + "\n")
+        out.write(command(f, result) + "\n")
     for e in result.errors:
         where = f" in rule {e.rule}" if e.rule else ""
         props = [f"title={escape_property('sentra-lint internal error' + where)}"]

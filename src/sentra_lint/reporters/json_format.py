@@ -7,8 +7,8 @@ from typing import IO, Any
 
 from sentra_lint._version import version
 from sentra_lint.container.posture import launch_to_dict
-from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
+from sentra_lint.result import RunResult
 
 HELP_URI = "https://github.com/sentra-lint/sentra-lint/blob/main/docs/rules/{id}.md"
 

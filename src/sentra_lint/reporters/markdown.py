@@ -28,7 +28,7 @@ from functools import cache
 from typing import IO, Any
 
 from sentra_lint.container.posture import CONTROL_RULES, CONTROLS, Launch
-from sentra_lint.engine import RunResult
+from sentra_lint.result import RunResult
 from sentra_lint.findings import Finding
 
 PER_RULE = 20

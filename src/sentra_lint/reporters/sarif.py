@@ -25,20 +25,17 @@ rule and at most 1,024 characters per description.
 
 from __future__ import annotations
 
-import array
 import json
 import os
 import re
-import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
 from sentra_lint._version import version
-from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
+from sentra_lint.linehash import line_hashes
 from sentra_lint.reporters.json_format import HELP_URI
+from sentra_lint.result import RunResult, SourceInfo
 from sentra_lint.rulebase import Rule
 from sentra_lint.source import Span
 
@@ -52,130 +49,25 @@ MAX_RELATED = 10
 MAX_TAGS = 20
 MAX_DESCRIPTION = 1024
 
-# How big a file may be for the reporter to read it again for line hashes.
-MAX_HASH_BYTES = 16 * 1024 * 1024
-
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
 
 
-# ---------------------------------------------------------------------------
-# primaryLocationLineHash
-
-
-_HASH_WINDOW = 100
-_HASH_BASE = 37
-_HASH_MASK = (1 << 64) - 1
-_HASH_EOF = 0xFFFF
-_HASH_POWERS = tuple(pow(_HASH_BASE, _HASH_WINDOW - 1 - k, 1 << 64) for k in range(_HASH_WINDOW))
-
-
-def line_hashes(text: str, upto: int | None = None) -> list[str]:
-    """``primaryLocationLineHash`` values for the lines of a file, first line first.
-
-    Code scanning tracks an alert across commits by this value. When a result
-    has none, ``github/codeql-action/upload-sarif`` fills it in from the file
-    on the runner, and when a result has one that differs from what it would
-    compute it logs a warning for every such result. So this computes the
-    same value, from the same definition:
-
-    * The file is read as a stream of UTF-16 code units. Spaces and tabs are
-      dropped everywhere; ``\\r\\n`` and a lone ``\\r`` both count as one
-      ``\\n``. After the last unit comes an end marker (``0xFFFF``), then
-      zeros.
-    * A line's hash is a polynomial hash, base 37 and modulo 2**64, of the 100
-      units of that stream starting at the line's first unit (so it covers
-      the start of the following lines too, when the line is short). It is
-      written in lowercase hexadecimal without leading zeros.
-    * The n-th line (in file order) whose hash equals an earlier line's gets
-      the suffix ``:n``; the first gets ``:1``.
-
-    The hash depends on the content of the line and the few lines after it,
-    never on its line number: inserting or deleting lines above a finding,
-    or re-indenting it, leaves the value unchanged, so the alert stays the
-    same alert. A file that ends with a line break has one more (empty) line
-    after it, as in the upload action.
-
-    ``upto`` stops after that many lines (occurrence counts only need the
-    lines up to the last finding).
-    """
-    flat = text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", "").replace("\t", "")
-    units = array.array("H")
-    units.frombytes(flat.encode("utf-16-le", "surrogatepass"))
-    if sys.byteorder == "big":
-        units.byteswap()
-    stream = units.tolist()
-    starts = [0]
-    starts.extend(i + 1 for i, unit in enumerate(stream) if unit == 10)
-    stream.append(_HASH_EOF)
-    stream.extend([0] * _HASH_WINDOW)
-    if upto is not None:
-        del starts[upto:]
-    counts: dict[str, int] = {}
-    out: list[str] = []
-    powers = _HASH_POWERS
-    for start in starts:
-        window = stream[start : start + _HASH_WINDOW]
-        value = format(sum(a * b for a, b in zip(window, powers, strict=True)) & _HASH_MASK, "x")
-        n = counts.get(value, 0) + 1
-        counts[value] = n
-        out.append(f"{value}:{n}")
-    return out
-
-
-@dataclass(slots=True)
-class _FileText:
-    """A file as the upload action reads it (for hashes) and as the engine reads it (for fixes)."""
-
-    raw: str | None
-    normalised: str | None
-
-
-def _read_for_hashes(path: str) -> _FileText:
-    if path == "-" or not path:
-        return _FileText(None, None)
-    try:
-        if not os.path.isfile(path) or os.path.getsize(path) > MAX_HASH_BYTES:
-            return _FileText(None, None)
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_HASH_BYTES + 1)
-    except OSError:
-        return _FileText(None, None)
-    from sentra_lint import io as sio
-    from sentra_lint.source import normalise_newlines
-
-    try:
-        normalised: str | None = normalise_newlines(sio.decode(data))
-    except sio.Skip:
-        normalised = None
-    return _FileText(data.decode("utf-8", "replace"), normalised)
-
-
 class _Hasher:
-    """Line hashes per file, computed once per file and only as far as needed."""
+    """``primaryLocationLineHash`` per finding, from the line hashes the run computed."""
 
-    def __init__(self, findings: Iterable[Finding]) -> None:
-        self._needed: dict[str, int] = {}
-        for f in findings:
-            self._needed[f.path] = max(self._needed.get(f.path, 0), f.span.line)
-        self._texts: dict[str, _FileText] = {}
-        self._hashes: dict[str, list[str] | None] = {}
+    def __init__(self, sources: dict[str, SourceInfo]) -> None:
+        self._sources = sources
         self._fallback: dict[tuple[str, str], int] = {}
 
-    def text(self, path: str) -> _FileText:
-        if path not in self._texts:
-            self._texts[path] = _read_for_hashes(path)
-        return self._texts[path]
+    def source(self, path: str) -> SourceInfo | None:
+        return self._sources.get(path)
 
     def hash_for(self, f: Finding) -> str:
-        if f.path not in self._hashes:
-            raw = self.text(f.path).raw
-            self._hashes[f.path] = (
-                line_hashes(raw, self._needed.get(f.path)) if raw is not None else None
-            )
-        hashes = self._hashes[f.path]
+        info = self._sources.get(f.path)
+        hashes = info.hashes if info is not None else None
         if hashes is not None and 1 <= f.span.line <= len(hashes):
             return hashes[f.span.line - 1]
-        # The file cannot be read again (standard input, vanished, too large):
+        # The file could not be read again (standard input, vanished, too large):
         # hash the reported line alone, numbering repeats in finding order.
         value = line_hashes(f.source_line, 1)[0].rsplit(":", 1)[0]
         key = (f.path, value)
@@ -373,21 +265,16 @@ def _fixes(f: Finding, hasher: _Hasher) -> list[dict[str, Any]]:
     """Fixes as line/column regions (edits are offsets into the newline-normalised text)."""
     if not f.fixes:
         return []
-    text = hasher.text(f.path).normalised
-    if text is None:
+    info = hasher.source(f.path)
+    if info is None or info.starts is None:
         return []
-    from sentra_lint.source import SourceFile
-
-    src = SourceFile(path=f.path, text=text)
-    raw = hasher.text(f.path).raw or ""
-    # Inserted line breaks in the file's own style, as --fix writes them.
-    newline = "\r\n" if raw.count("\r\n") * 2 > raw.count("\n") else "\n"
+    newline = info.newline
     out: list[dict[str, Any]] = []
     for fx in f.fixes:
         replacements = []
         for e in fx.edits:
-            line, col = src.position(e.start)
-            end_line, end_col = src.position(e.end)
+            line, col = info.position(e.start)
+            end_line, end_col = info.position(e.end)
             replacements.append(
                 {
                     "deletedRegion": {
@@ -423,18 +310,11 @@ def _src_root() -> str:
 
 
 def build(result: RunResult, opts: dict[str, Any]) -> dict[str, Any]:
-    from sentra_lint.rules import is_known, load_rule
-
     rules = {r.id: r for r in result.rules}
-    for f in result.findings:
-        if f.rule not in rules and is_known(f.rule):
-            rule = load_rule(f.rule)
-            if rule is not None:
-                rules[f.rule] = rule
     ordered = [rules[k] for k in sorted(rules)]
     rule_index = {r.id: i for i, r in enumerate(ordered)}
     kept, dropped = _keep_within_limit(result.findings)
-    hasher = _Hasher(kept)
+    hasher = _Hasher(result.sources)
     results = [result_object(f, rule_index, hasher) for f in kept]
     run: dict[str, Any] = {
         "tool": {

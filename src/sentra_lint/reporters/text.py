@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import IO, Any
 
-from sentra_lint.engine import RunResult
 from sentra_lint.findings import Finding
+from sentra_lint.result import RunResult
 
 # \udc80-\udcff: the bytes of a file name that is not UTF-8 (surrogate escapes), which
 # no strict UTF-8 stream can write.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 from sentra_lint.findings import Severity, Violation
@@ -87,37 +88,58 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
 RULE_IDS: tuple[str, ...] = tuple(r[0] for r in REGISTRY)
 _BY_ID = {r[0]: r for r in REGISTRY}
 
-# Organisation rules compiled from policy files for this run: id -> (rule, target).
-_DYNAMIC: dict[str, tuple[Rule, str]] = {}
-
-
-def register_dynamic(rule: Rule, target: str) -> None:
-    _DYNAMIC[rule.id] = (rule, target)
-
-
-def clear_dynamic() -> None:
-    _DYNAMIC.clear()
-
-
-def dynamic_ids() -> tuple[str, ...]:
-    return tuple(_DYNAMIC)
-
 
 def target_of(rule_id: str) -> str:
-    if rule_id in _DYNAMIC:
-        return _DYNAMIC[rule_id][1]
+    """What a built-in rule's ``check`` receives."""
     return _BY_ID[rule_id][2]
 
 
 def is_known(rule_id: str) -> bool:
-    return rule_id in _BY_ID or rule_id in _DYNAMIC
+    return rule_id in _BY_ID
 
 
 def load_rule(rule_id: str) -> Rule | None:
-    """A rule by id: built-in (imported on first use) or from a policy file."""
-    if rule_id in _DYNAMIC:
-        return _DYNAMIC[rule_id][0]
+    """A built-in rule by id, imported on first use; ``None`` if it is not implemented."""
     return _load_builtin(rule_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules one run may use: the built-ins and the organisation rules its config compiled.
+
+    Passed to a run through its settings, so two runs with different
+    configurations in one process never see each other's rules.
+    """
+
+    extra: tuple[tuple[Rule, str], ...] = ()
+    """Organisation rules (``policies:``), each with its target, in file order."""
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return (*RULE_IDS, *self.extra_ids)
+
+    @property
+    def extra_ids(self) -> tuple[str, ...]:
+        return tuple(rule.id for rule, _ in self.extra)
+
+    def is_known(self, rule_id: str) -> bool:
+        return rule_id in _BY_ID or rule_id in self.extra_ids
+
+    def target_of(self, rule_id: str) -> str:
+        for rule, target in self.extra:
+            if rule.id == rule_id:
+                return target
+        return target_of(rule_id)
+
+    def load(self, rule_id: str) -> Rule | None:
+        for rule, _ in self.extra:
+            if rule.id == rule_id:
+                return rule
+        return _load_builtin(rule_id)
+
+
+BUILTIN = RuleSet()
+"""The built-in rules alone (a run without organisation rules)."""
 
 
 @cache
