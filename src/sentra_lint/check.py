@@ -103,7 +103,7 @@ def build_settings(options: CheckOptions, cfg: Config | None) -> Settings:
     if options.timeout is not None:
         settings.timeout = max(0.0, options.timeout)
     if cfg is not None and cfg.policy is not None:
-        settings.policy = cfg.policy if options.profile is None else _rebase(cfg, options.profile)
+        settings.policy = cfg.policy if options.profile is None else rebase_policy(cfg, options.profile)
     return settings
 
 
@@ -111,7 +111,7 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(r.strip() for r in (value or "").split(",") if r.strip())
 
 
-def _rebase(cfg: Config, profile: str) -> Any:
+def rebase_policy(cfg: Config, profile: str) -> Any:
     """``--profile`` replaces the config's base profile; the config's own rule settings still apply."""
     from sentra_lint.packs import load_pack, merge_rules
 

@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from sentra_lint._version import version
 from sentra_lint.findings import Finding
-from sentra_lint.linehash import line_hashes
+from sentra_lint.linehash import line_hashes as line_hashes  # also for the verify report
 from sentra_lint.reporters.json_format import HELP_URI
 from sentra_lint.result import RunResult, SourceInfo
 from sentra_lint.rulebase import Rule

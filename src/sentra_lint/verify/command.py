@@ -31,7 +31,7 @@ def run_verify(values: Mapping[str, Any], env: Mapping[str, str] | None = None) 
 
 
 def _policy(values: Mapping[str, Any]) -> tuple[str, Any, Any]:
-    from sentra_lint.cli import _load_config, _rebase
+    from sentra_lint.check import load_configuration, rebase_policy
     from sentra_lint.config import ConfigError
     from sentra_lint.packs import PROFILES, PackError, load_pack
 
@@ -39,10 +39,10 @@ def _policy(values: Mapping[str, Any]) -> tuple[str, Any, Any]:
     if profile is not None and profile not in PROFILES:
         raise VerifyUsageError(f"--profile must be one of {', '.join(PROFILES)}, got '{profile}'")
     try:
-        cfg = _load_config(values.get("config"), bool(values.get("no_config")), False)
+        cfg = load_configuration(values.get("config"), bool(values.get("no_config")))
         name = profile or (cfg.profile if cfg else None) or "phase1"
         if cfg is not None and cfg.policy is not None:
-            policy = _rebase(cfg, profile) if profile is not None else cfg.policy
+            policy = rebase_policy(cfg, profile) if profile is not None else cfg.policy
         else:
             policy = load_pack(name)
     except (ConfigError, PackError) as exc:
@@ -51,8 +51,9 @@ def _policy(values: Mapping[str, Any]) -> tuple[str, Any, Any]:
 
 
 def _verify(values: Mapping[str, Any], env: Mapping[str, str]) -> int:
-    from sentra_lint.engine import UsageError, parse_id_list
     from sentra_lint.rules import load_rule
+    from sentra_lint.selection import parse_id_list
+    from sentra_lint.settings import UsageError
     from sentra_lint.verify.controls import Options, evaluate
     from sentra_lint.verify.render import RENDERERS
     from sentra_lint.verify.report import build_result
