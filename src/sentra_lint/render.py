@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from sentra_lint.container.posture import launch_from_dict
-from sentra_lint.result import InternalError, RunResult
 from sentra_lint.findings import Edit, Finding, Fix, Related, Severity
+from sentra_lint.result import InternalError, RunResult
 from sentra_lint.source import Span
 
 RANK = {"note": 1, "warning": 2, "error": 3}

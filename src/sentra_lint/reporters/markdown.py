@@ -28,8 +28,8 @@ from functools import cache
 from typing import IO, Any
 
 from sentra_lint.container.posture import CONTROL_RULES, CONTROLS, Launch
-from sentra_lint.result import RunResult
 from sentra_lint.findings import Finding
+from sentra_lint.result import RunResult
 
 PER_RULE = 20
 MAX_LAUNCHES = 200
