@@ -13,7 +13,7 @@ Findings are compared per *unit*, the place both tools can agree on:
 
 - SW004 / dangerous-triggers: the workflow file;
 - SW003 / excessive-permissions, SW007 / secrets-inherit,
-  SW010 / self-hosted-runner: the job (or the workflow level);
+  SW010 / self-hosted-runner, SW014 / cache-poisoning: the job (or the workflow level);
 - every other pair: the step (or the job, for a reusable workflow call),
   and for SW002 / template-injection the expression text within the step.
 
@@ -330,8 +330,9 @@ def classify(hit: Hit, index: FileIndex, ours_files: set[tuple[str, str]]) -> tu
             )
         if rule == "SW009":
             return (
-                "tainted value written to GITHUB_OUTPUT/GITHUB_ENV under a trigger zizmor does not consider",
-                "ours",
+                "comment text written to GITHUB_ENV after a [[ =~ ]] check sentra-lint does not "
+                "read (a false positive of ours; zizmor does not consider issue_comment)",
+                "theirs",
             )
         if rule == "SW014":
             return (
@@ -358,7 +359,7 @@ def classify(hit: Hit, index: FileIndex, ours_files: set[tuple[str, str]]) -> tu
             return ("matrix value with no tainted entry", "ours")
         if head in ("steps", "needs"):
             return (
-                "step or job output (sentra-lint follows run: outputs only, not actions' outputs)",
+                "step or job output no attacker text reaches (versions, results, ids)",
                 "judgement",
             )
         if head == "env":
@@ -416,12 +417,24 @@ def classify(hit: Hit, index: FileIndex, ours_files: set[tuple[str, str]]) -> tu
         return ("zizmor only, other", "judgement")
     if rule == "SW009":
         if job is not None and any("download-artifact" in (st.uses or "") for st in job.steps):
+            if ("SW004", hit.path) in ours_files:
+                return (
+                    "value read from a downloaded artifact into GITHUB_ENV: reported by SW004 "
+                    "(artifact content under workflow_run), not SW009",
+                    "judgement",
+                )
             return ("value read from a downloaded artifact (written by the fork's run)", "theirs")
         return (
             "write under pull_request_target/workflow_run of data no outsider sets",
             "judgement",
         )
     if rule == "SW010":
+        if "workflow_call" in triggers:
+            return (
+                "self-hosted runner in a reusable workflow: reachable when a caller is "
+                "(callers are in other files, which sentra-lint does not follow yet)",
+                "theirs",
+            )
         if not triggers & _FORK_REACHABLE:
             return ("self-hosted runner under triggers outsiders cannot cause", "judgement")
         if job is not None and not job_reach(wf, job).outsiders:
@@ -435,7 +448,11 @@ def classify(hit: Hit, index: FileIndex, ours_files: set[tuple[str, str]]) -> tu
             (st.uses or "").split("@")[0].lower() in _PUBLISHERS or _publish_run(st) for st in job.steps
         ):
             return ("cache in a job of a release/tag workflow that publishes nothing itself", "judgement")
-        return ("cache-poisoning sentra-lint misses", "theirs")
+        return (
+            "cache in a publishing job sentra-lint does not see publish (push: from an "
+            "expression, docker buildx --push)",
+            "theirs",
+        )
     if rule == "SW012":
         return ("bot condition sentra-lint does not report", "judgement")
     if rule == "SW013":
