@@ -418,3 +418,39 @@ def test_step_facts_one_shell_definition() -> None:
     assert steps[1].script is script  # parsed once
     assert [s.kind.value for s in steps] == ["script"] * 4 + ["action", "other"]
     assert [j.kind.value for j in w.jobs] == ["steps", "reusable-call"]
+
+
+PARALLEL = """\
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - parallel:
+          - name: db
+            run: docker run --rm postgres:16
+            background: true
+          - run: echo building
+      - wait-all: true
+      - cancel: db
+      - weird-key: ignored
+        run: echo ok
+"""
+
+
+def test_parallel_blocks_hold_steps_and_wait_cancel_are_neither() -> None:
+    w = wf(PARALLEL)
+    steps = w.jobs[0].steps
+    assert [s.kind.value for s in steps] == ["action", "script", "script", "wait", "cancel", "script"]
+    assert [s.group for s in steps] == [None, 0, 1, None, None, None]
+    assert steps[1].background and steps[1].in_parallel and steps[1].index == 1
+    assert steps[2].label == "step 2.2"
+    assert not w.problems
+
+
+def test_a_background_step_in_a_parallel_block_is_a_launch() -> None:
+    from sentra_lint.container.adapters import specs_from_workflow
+
+    specs, _problems = specs_from_workflow(wf(PARALLEL))
+    assert [s.image.value.raw if s.image.value else None for s in specs] == ["postgres:16"]
