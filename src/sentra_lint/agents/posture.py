@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sentra_lint.agents.inventory import AgentAction, AgentCli, Inventory
 from sentra_lint.filecache import file_cache
 from sentra_lint.source import Span
+from sentra_lint.workflow.reach import OUTSIDER_TRIGGERS as _REACH_OUTSIDER_TRIGGERS
 from sentra_lint.yamlmodel import MapNode, Node, ScalarNode, SeqNode
 
 if TYPE_CHECKING:
@@ -46,11 +47,8 @@ __all__ = [
     "outsider_reach",
 ]
 
-# The triggers people without write access can fire (the catalogue's SA section).
-OUTSIDER_TRIGGERS = frozenset({
-    "issues", "issue_comment", "pull_request_target", "pull_request", "pull_request_review",
-    "pull_request_review_comment", "discussion", "discussion_comment", "fork", "watch", "workflow_run",
-})
+# The triggers people without write access can fire: the workflow engine's one list.
+OUTSIDER_TRIGGERS = _REACH_OUTSIDER_TRIGGERS
 # Under these, a run started from a fork gets no secrets and a read-only token.
 LIMITED_TRIGGERS = frozenset({"pull_request"})
 # Events whose actor is the author of the text the run reads: a check of the actor's access is a gate.
@@ -456,90 +454,41 @@ class Reach:
         return ", ".join(dict.fromkeys(t.name for t in self.triggers))
 
 
-_MEMBER = re.compile(r"author_association", re.I)
-_OUTSIDER_ASSOC = re.compile(r"\b(CONTRIBUTOR|FIRST_TIME_CONTRIBUTOR|FIRST_TIMER|NONE|MANNEQUIN)\b")
-_ACTOR_EQ = re.compile(
-    r"github\.(?:actor|triggering_actor|event\.sender\.login)\s*==\s*'([^']*)'|"
-    r"'([^']*)'\s*==\s*github\.(?:actor|triggering_actor|event\.sender\.login)", re.I)
-_FORK_GATE = re.compile(
-    r"head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork|"
-    r"head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request"
-    r"\.head\.repo\.full_name", re.I)
 _RUN_EVENT_GATE = re.compile(r"workflow_run\.event\s*==\s*'(?:push|schedule|workflow_dispatch|release|merge_group)'",
                              re.I)
-_LABEL_GATE = re.compile(r"github\.event\.label\.name\s*==|contains\(\s*github\.event\.(?:pull_request|issue)"
-                         r"\.labels\.\*\.name", re.I)
-
-
 def _if_text(node: Node | None) -> str:
     s = _scalar(node)
     return s.value if s is not None else ""
 
 
-def _gate_of(text: str, triggers: Sequence[Any]) -> str | None:
-    if not text.strip():
-        return None
-    if _MEMBER.search(text) and re.search(r"OWNER|MEMBER|COLLABORATOR", text) and not _OUTSIDER_ASSOC.search(text) \
-            and "!=" not in text:
-        return "its `if:` admits only OWNER/MEMBER/COLLABORATOR authors"
-    for m in _ACTOR_EQ.finditer(text):
-        name = m.group(1) or m.group(2) or ""
-        if name and not name.lower().endswith("[bot]") and "||" not in text:
-            return f"its `if:` admits only the actor `{name}`"
-    if _FORK_GATE.search(text) and all(t.name in ("pull_request", "pull_request_target", "pull_request_review",
-                                                  "pull_request_review_comment") for t in triggers):
-        return "its `if:` skips pull requests from forks"
-    if _RUN_EVENT_GATE.search(text) and all(t.name == "workflow_run" for t in triggers):
-        return "its `if:` admits only runs that a push (or a maintainer) started"
-    if _LABEL_GATE.search(text):
-        return "its `if:` requires a label only maintainers can set"
-    return None
-
-
-def _shared_reach(wf: Workflow, job: Job, step: Step | None) -> Any:
-    """The workflow engine's reachability answer (``workflow/reach.py``), when this build has it."""
-    import importlib
-
-    try:
-        shared: Any = importlib.import_module("sentra_lint.workflow.reach")
-    except ImportError:
-        return None
-    if step is not None:
-        return shared.step_reach(wf, job, step)
-    return shared.job_reach(wf, job)
-
-
 def outsider_reach(wf: Workflow, job: Job | None, step: Step | None = None, run: AgentRun | None = None) -> Reach:
     """The triggers outside users can fire for this job (or step), and the gate that narrows them.
 
-    The workflow engine's reachability (gates in ``if:``, environments, permission-check steps) is the
-    one answer when present; on top of it come the gates only agent actions have: the action's own
-    refusal of actors without write access.
+    The workflow engine's reachability (:mod:`sentra_lint.workflow.reach`: gates in ``if:``,
+    environments, permission-check steps) is the one answer; on top of it come the gates only agent
+    actions have (the action's own refusal of actors without write access) and a ``workflow_run`` job
+    that admits only runs a push started.
     """
     if wf.is_action or job is None:
         return Reach(())
     triggers = tuple(t for t in wf.triggers if t.name in OUTSIDER_TRIGGERS)
     if not triggers:
         return Reach(())
-    shared = _shared_reach(wf, job, step)
-    if shared is not None:
-        if shared.disabled:
-            return Reach(())
-        open_names = set(shared.open_triggers)
-        if not open_names:
-            gates = shared.gates
-            return Reach(triggers, "gated by " + "; ".join(g.describe() for g in gates),
-                         gates[0].span if gates else None)
-        triggers = tuple(t for t in triggers if t.name in open_names)
-        run_gate = _RUN_EVENT_GATE.search(_if_text(job.if_))
-        if run_gate is not None and all(t.name == "workflow_run" for t in triggers) and job.if_ is not None:
-            return Reach(triggers, "its `if:` admits only runs that a push (or a maintainer) started",
-                         wf.span(job.if_))
-    else:
-        for node in (job.if_, step.if_ if step is not None else None):
-            gate = _gate_of(_if_text(node), triggers)
-            if gate is not None and node is not None:
-                return Reach(triggers, gate, wf.span(node))
+    from sentra_lint.workflow.reach import job_reach, step_reach
+
+    shared = step_reach(wf, job, step) if step is not None else job_reach(wf, job)
+    if shared.disabled:
+        return Reach(())
+    open_names = set(shared.open_triggers)
+    if not open_names:
+        gates = shared.gates
+        return Reach(triggers, "gated by " + "; ".join(g.describe() for g in gates),
+                     gates[0].span if gates else None)
+    triggers = tuple(t for t in triggers if t.name in open_names)
+    run_gate = _RUN_EVENT_GATE.search(_if_text(job.if_))
+    if run_gate is not None and all(t.name == "workflow_run" for t in triggers) and job.if_ is not None:
+        return Reach(triggers, "its `if:` admits only runs that a push (or a maintainer) started",
+                     wf.span(job.if_))
     if run is not None and run.action is not None and run.action.checks_actor:
         allow = [v for _, v in run.input(*run.action.allow_user_inputs) if v.value.strip()]
         opened = all(t.name in _AUTHOR_FIRES for t in triggers)
