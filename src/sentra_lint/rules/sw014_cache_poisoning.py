@@ -12,7 +12,8 @@ not to (`actions/setup-go` from v4, `actions/setup-node` from v5,
 `gradle/actions/setup-gradle`, `jdx/mise-action`). A job publishes when it
 uploads a package or image or makes a release (`npm publish`, `twine upload`, `cargo publish` (not
 `--dry-run`), `docker push`, `gh release`, `pypa/gh-action-pypi-publish`,
-`docker/build-push-action` with `push: true`, `softprops/action-gh-release`,
+`docker/build-push-action` or `docker/bake-action` with `push: true` (or an
+expression), `docker buildx … --push`, `softprops/action-gh-release`,
 `goreleaser`); the message adds when the workflow runs on `release` or tag
 pushes.
 
@@ -123,8 +124,11 @@ def _publishes(job: Job) -> str | None:
         path = action_path(step) or ""
         if path in _PUBLISH_ACTIONS:
             return f"{step.named} publishes ({path})"
-        if path == "docker/build-push-action" and as_bool(step.input("push")) is True:
-            return f"{step.named} pushes an image"
+        if path in ("docker/build-push-action", "docker/bake-action"):
+            push = step.input_scalar("push")
+            # `push: ${{ github.event_name != 'pull_request' }}`: it pushes on some runs.
+            if push is not None and (as_bool(push) is True or "${{" in push.value):
+                return f"{step.named} pushes an image"
         if step.script is None:
             continue
         for cmd in step.script.commands:
@@ -134,6 +138,8 @@ def _publishes(job: Job) -> str | None:
             words = (cmd.name, *words[1:])
             if "--dry-run" in words:
                 continue
+            if words[:2] == ("docker", "buildx") and "--push" in words:
+                return f"{step.named} runs 'docker buildx … --push'"
             for want in _PUBLISH_COMMANDS:
                 if words[: len(want)] == want:
                     return f"{step.named} runs '{' '.join(want)}'"
