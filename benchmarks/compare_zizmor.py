@@ -448,11 +448,13 @@ def classify(hit: Hit, index: FileIndex, ours_files: set[tuple[str, str]]) -> tu
             (st.uses or "").split("@")[0].lower() in _PUBLISHERS or _publish_run(st) for st in job.steps
         ):
             return ("cache in a job of a release/tag workflow that publishes nothing itself", "judgement")
-        return (
-            "cache in a publishing job sentra-lint does not see publish (push: from an "
-            "expression, docker buildx --push)",
-            "theirs",
-        )
+        if re.search(r"actions/setup-node@v[1-4]\b", text):
+            return (
+                "actions/setup-node before v5, which has no default cache (no "
+                "package-manager-cache input)",
+                "ours",
+            )
+        return ("cache in a publishing job sentra-lint does not see publish", "theirs")
     if rule == "SW012":
         return ("bot condition sentra-lint does not report", "judgement")
     if rule == "SW013":
