@@ -104,3 +104,12 @@ def test_workflow_run_of_pushes_only_is_a_gate() -> None:
     )
     [msg] = _run("SA003", text)
     assert " warning " in msg and "push" in msg
+
+
+def test_disabled_jobs_are_skipped() -> None:
+    text = (
+        "on: issue_comment\njobs:\n  a:\n    if: ${{ false }}\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: claude -p hi --dangerously-skip-permissions\n"
+    )
+    for rule in ("SA001", "SA003", "SW006"):
+        assert _run(rule, text) == [], rule

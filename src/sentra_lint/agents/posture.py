@@ -383,10 +383,14 @@ def agent_runs(wf: Workflow, inv: Inventory) -> tuple[AgentRun, ...]:
         runs: tuple[AgentRun, ...] = cached[1]
         return runs
     from sentra_lint.agents.detect import agent_steps
+    from sentra_lint.workflow.reach import read_condition
 
     out: list[AgentRun] = []
     for found in agent_steps(wf):
         step = found.step
+        if read_condition(wf, step.if_).disabled or (
+                found.job is not None and read_condition(wf, found.job.if_).disabled):
+            continue  # `if: false`: it never runs
         action = inv.action(step.uses) if step.uses else None
         if action is not None and action.installs_only:
             continue

@@ -78,7 +78,10 @@ def _why(wf: Workflow, job: Job, ctx: RuleContext) -> str | None:
     """Why this job's timeout matters, or ``None`` when it is out of scope."""
     from sentra_lint.agents.detect import job_agent_steps
     from sentra_lint.agents.posture import outsider_reach
+    from sentra_lint.workflow.reach import read_condition
 
+    if read_condition(wf, job.if_).disabled:
+        return None  # `if: false`: the job never runs
     found = job_agent_steps(wf, job)
     if found:
         return f"it runs an agent ({found[0].describe()})"
