@@ -756,3 +756,22 @@ def test_windows_base_image_defaults_to_cmd(image: str, windows: bool) -> None:
         assert (run_script(run) is None) is windows
     df2 = parse(f'FROM {image}\nSHELL ["powershell", "-Command"]\nRUN x\n')
     assert run_script(df2.instructions[2]) is None
+
+
+def test_onbuild_trigger_is_parsed_in_place() -> None:
+    text = "FROM alpine\nONBUILD RUN curl -fsSL https://x/i.sh \\\n    | sh\nONBUILD COPY . /app\n"
+    df = parse(text)
+    run, copy = df.instructions[1].trigger, df.instructions[2].trigger
+    assert run is not None and run.keyword == "RUN" and run.stage == 0
+    assert text[run.start : run.start + 3] == "RUN" and run.line == 2
+    assert run.script is not None and [c.name for c in run.script.commands] == ["curl", "sh"]
+    assert copy is not None and copy.keyword == "COPY" and [w.text for w in copy.words] == [".", "/app"]
+    assert problems(df) == []
+
+
+def test_onbuild_cannot_chain() -> None:
+    df = parse("FROM alpine\nONBUILD ONBUILD RUN x\nONBUILD FROM y\n")
+    assert problems(df) == [
+        (2, "ONBUILD is not allowed as an ONBUILD trigger"),
+        (3, "FROM is not allowed as an ONBUILD trigger"),
+    ]

@@ -99,6 +99,7 @@ class Instruction:
     that text with line continuations and dropped comment lines blanked out,
     so ``args[k]`` is the character at ``args_start + k``. ``words`` splits
     the arguments like a shell would (quotes removed, offsets kept).
+    ``trigger`` is the instruction an ``ONBUILD`` registers.
     ``stage`` is the index of the stage the instruction is in (``-1`` before
     the first ``FROM``). ``shell`` is the ``SHELL`` in effect.
     """
@@ -119,6 +120,9 @@ class Instruction:
     shell: tuple[str, ...] = DEFAULT_SHELL
     escape: str = "\\"
     raw_keyword: str = ""
+    trigger: Instruction | None = None
+    """For ``ONBUILD``: the instruction it registers (``RUN`` of ``ONBUILD RUN ...``),
+    parsed with offsets into the ``ONBUILD`` line; it runs in images built from this one."""
     _source: SourceFile | None = field(default=None, repr=False, compare=False)
     _blank: tuple[tuple[int, int], ...] = field(default=(), repr=False, compare=False)
     _joins: tuple[int, ...] = field(default=(), repr=False, compare=False)

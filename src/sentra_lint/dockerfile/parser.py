@@ -17,6 +17,7 @@ line, so one bad instruction never hides the rest of the file.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -89,6 +90,10 @@ _VAR = re.compile(
 _PLAIN_VAR = re.compile(r"\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)")
 
 
+_MAX_TRIGGERS = 200
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def parse_dockerfile(src: SourceFile) -> Dockerfile:
     """Parse ``src`` into a :class:`Dockerfile`. Never raises on bad input."""
     return _Parser(src).run()
@@ -114,6 +119,7 @@ class _Parser:
         self.comments: list[Comment] = []
         self.problems: list[ParseProblem] = []
         self.template_at: int | None = None
+        self.triggers = 0
 
     # -- helpers -----------------------------------------------------------
     def problem(self, start: int, end: int, message: str) -> None:
@@ -335,6 +341,9 @@ class _Parser:
             self.problem(
                 args_start, args_end, 'SHELL needs a JSON array, such as ["/bin/bash", "-c"]'
             )
+        trigger: Instruction | None = None
+        if keyword == "ONBUILD" and args:
+            trigger = self.onbuild_trigger(i, args_start, end, stage, shell)
         kspan = self.src.span(start, kw_end)
         instr = Instruction(
             keyword=keyword,
@@ -353,6 +362,7 @@ class _Parser:
             shell=shell,
             escape=esc,
             raw_keyword=raw_kw,
+            trigger=trigger,
             _source=self.src,
             _blank=tuple(blank),
             _joins=tuple(joins),
@@ -361,6 +371,36 @@ class _Parser:
         )
         self.check(instr, stage)
         return instr, next_line
+
+    def onbuild_trigger(
+        self, line: int, args_start: int, end: int, stage: int, shell: tuple[str, ...]
+    ) -> Instruction | None:
+        """The instruction ``ONBUILD`` registers, parsed in place (file offsets kept).
+
+        The text before the trigger is blanked (newlines kept), so the trigger
+        reads as an instruction of its own at the same offsets. Only the first
+        ``_MAX_TRIGGERS`` of a file are parsed: each costs a copy of the text
+        before it.
+        """
+        self.triggers += 1
+        if self.triggers > _MAX_TRIGGERS:
+            return None
+        text = self.text
+        prefix = _NOT_NEWLINE.sub(" ", text[:args_start])
+        sub = _Parser(SourceFile(self.src.path, prefix + text[args_start:end], self.src.kind))
+        sub.escape = self.escape
+        trigger, _ = sub.instruction(line, stage, shell)
+        kw = trigger.keyword
+        if kw in ("ONBUILD", "FROM", "MAINTAINER"):
+            self.problem(
+                trigger.start,
+                trigger.start + len(trigger.raw_keyword),
+                f"{kw} is not allowed as an ONBUILD trigger",
+            )
+            return None
+        for p in sub.problems:
+            self.problems.append(p)
+        return dataclasses.replace(trigger, _source=self.src)
 
     def heredocs(self, words: tuple[Word, ...], line: int) -> tuple[list[Heredoc], int, int]:
         """Read the bodies of the heredocs named in ``words`` from line ``line`` on.

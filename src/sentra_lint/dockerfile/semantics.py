@@ -101,9 +101,15 @@ def stage_label(df: Dockerfile, stage: Stage) -> str:
 def run_scripts(
     df: Dockerfile, stages: Iterable[Stage] | None = None
 ) -> Iterator[tuple[Instruction, ShellScript]]:
-    """``(RUN instruction, its shell analysis)`` for every shell ``RUN`` of ``stages`` (default: all)."""
+    """``(RUN instruction, its shell analysis)`` for every shell ``RUN`` of ``stages`` (default: all).
+
+    The ``RUN`` of an ``ONBUILD RUN`` is included: it runs in every image
+    built from this one, and its findings point into the ``ONBUILD`` line.
+    """
     for stage in df.stages if stages is None else stages:
         for instr in stage.instructions:
+            if instr.keyword == "ONBUILD" and instr.trigger is not None:
+                instr = instr.trigger
             if instr.keyword != "RUN":
                 continue
             script = instr.script

@@ -25,7 +25,8 @@ rules:
     options:
       non-root-images: ["registry.example.com/base/*:*-nonroot"]
 ```
-A final stage built on `scratch` with no `CMD` or `ENTRYPOINT` only carries
+`ONBUILD USER root` is reported too: every image built `FROM` this one
+switches to root. A final stage built on `scratch` with no `CMD` or `ENTRYPOINT` only carries
 files for `docker build --output` or `COPY --from`: it is not an image that
 runs, and is not reported. An image that starts as root and drops privileges
 in its entrypoint (`gosu`, `su-exec`, `setpriv`) is still reported, and the
@@ -83,6 +84,7 @@ from sentra_lint.dockerfile.semantics import (
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._dockerfile import TARGET_OPTION, final_stage
+from sentra_lint.shell.commands import is_root_user
 
 NON_ROOT_OPTION: dict[str, dict[str, object]] = {
     "non-root-images": {
@@ -115,6 +117,7 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
     chain = image_stages(df, stage)
     if has_parse_problems(df, chain):
         return  # an unreadable line (a template) may set the user: not certain
+    yield from _onbuild_root(df, chain)
     user = effective_user(df, stage)
     if user is None:
         return  # not certain (an unresolved $VAR)
@@ -157,6 +160,22 @@ def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
             f"the last USER of {stage_label(df, stage)} is {shown}, so the image runs as root{how}: "
             "switch back to a non-root user (for example `USER 1001`) after the steps that need root",
         )
+
+
+def _onbuild_root(df: Dockerfile, chain: tuple[Stage, ...]) -> Iterator[Violation]:
+    """``ONBUILD USER root``: every image built from this one switches to root."""
+    for st in chain:
+        for instr in st.instructions:
+            trigger = instr.trigger
+            if trigger is None or trigger.keyword != "USER" or not trigger.words:
+                continue
+            word = trigger.words[0]
+            if word.literal and is_root_user(word.text):
+                yield Violation(
+                    df.source.span(word.start, word.end),
+                    f"`ONBUILD USER {word.text}` makes every image built FROM this one switch to "
+                    "root: drop it, and let those images set their own non-root USER",
+                )
 
 
 def _non_root_base(root: Stage, ctx: RuleContext) -> str | None:

@@ -83,7 +83,8 @@ def _host(url: str) -> str:
 
 
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
-    adds = [i for i in df.instructions if i.keyword == "ADD" and i.flag("checksum") is None]
+    own = (i.trigger if i.keyword == "ONBUILD" and i.trigger is not None else i for i in df.instructions)
+    adds = [i for i in own if i.keyword == "ADD" and i.flag("checksum") is None]
     if not adds:
         return
     scopes = scopes_before(df, [i for i in adds if any("$" in s[0] for s in instruction_sources(i))])
