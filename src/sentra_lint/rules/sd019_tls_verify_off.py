@@ -26,7 +26,8 @@ Also reported: `yum-config-manager --setopt=<repo>.sslverify=0` and
 `dnf config-manager [--]setopt <repo>.gpgcheck=0`, which switch checks off
 for every later install. Not reported: `apk --allow-untrusted` and
 `rpm --nosignature` on package files named by path (built in this build or
-copied from the build context), unless the same `RUN` downloads that file
+copied from the build context; package names beside them come from the
+signed repository index), unless the same `RUN` downloads that file
 without checking it (`sha256sum -c`, `gpg --verify`, `rpm -K`) before the
 install. Values are read after shell unquoting: `"0\""` is `0"`, not `0`.
 
@@ -393,12 +394,14 @@ def _local_verified(script: ShellScript, cmd: Command) -> bool:
     when a checksum or signature check (``sha256sum -c``, ``gpg --verify``)
     comes between the download and the install.
     """
-    files = [w for w in cmd.args if not w.text.startswith("-") and w.literal]
+    files = [w for w in cmd.args if not w.text.startswith("-")]
     if cmd.name == "apk":
         files = [w for w in files if w.text not in ("add", "fix")]
-    if not files or not all(
-        "://" not in w.text and ("/" in w.text or _PACKAGE_FILE.search(w.text)) for w in files
-    ):
+    if any("://" in w.raw for w in files):
+        return False  # downloaded by the package manager itself
+    # package names next to the files come from the signed repository index
+    files = [w for w in files if "/" in w.text or _PACKAGE_FILE.search(w.text)]
+    if not files:
         return False
     names = {w.text.rsplit("/", 1)[-1] for w in files}
     downloaded: int | None = None
