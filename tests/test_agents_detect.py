@@ -37,7 +37,7 @@ def _steps(run: str) -> list[tuple[str, str, str]]:
         (["npx", "-p", "@anthropic-ai/claude-code", "claude", "-p", "x"], "claude", "npx -p @anthropic-ai/claude-code claude"),
         (["pipx", "run", "aider-chat", "--yes-always"], "aider", "pipx run aider-chat"),
         (["uvx", "--from", "aider-chat", "aider", "--message", "x"], "aider", "uvx --from aider-chat aider"),
-        (["uv", "tool", "run", "llm", "hello"], "llm", "uv tool run llm"),
+        (["uv", "tool", "run", "llm", "prompt", "hello"], "llm", "uv tool run llm"),
         (["python", "-m", "openhands.core.main", "-t", "x"], "openhands", "python -m openhands.core.main"),
         (["timeout", "600", "claude", "-p", "x"], "claude", "claude"),
         (["goose", "run", "-t", "x"], "goose", "goose"),
@@ -90,7 +90,7 @@ def test_curl_to_model_endpoint_is_inference_only() -> None:
     steps = agent_steps(wf)  # type: ignore[arg-type]
     assert len(steps) == 1 and steps[0].inference_only
     e = steps[0].primary
-    assert (e.kind, e.agent, e.span.line, e.span.column) == ("model-api", "anthropic-api", 6, 22)
+    assert (e.kind, e.agent, e.span.line, e.span.column) == ("model-api", "claude", 6, 22)
 
 
 def test_known_actions_by_prefix() -> None:
@@ -111,7 +111,7 @@ def test_known_actions_by_prefix() -> None:
         ("claude", "anthropics/claude-code-base-action", False),
         ("gemini", "google-github-actions/run-gemini-cli", False),
         ("codex", "openai/codex-action", False),
-        ("ai-inference", "actions/ai-inference", True),
+        ("github-models", "actions/ai-inference", True),
     ]
     assert agent_steps(wf)[0].primary.span.column == 15  # type: ignore[arg-type]
 
@@ -213,13 +213,109 @@ def test_image_agent(name: str, agent: str | None) -> None:
 @pytest.mark.parametrize(
     ("url", "api"),
     [
-        ("https://api.openai.com/v1/responses", "openai-api"),
-        ("https://acme.openai.azure.com/openai/deployments/x", "azure-openai-api"),
-        ("https://generativelanguage.googleapis.com/v1beta/models", "gemini-api"),
-        ("https://models.github.ai/inference/chat/completions", "github-models-api"),
+        ("https://api.openai.com/v1/responses", "codex"),
+        ("https://acme.openai.azure.com/openai/deployments/x", "codex"),
+        ("https://generativelanguage.googleapis.com/v1beta/models", "gemini"),
+        ("https://models.github.ai/inference/chat/completions", "github-models"),
+        ("https://api.x.ai/v1/chat/completions", "model-api"),
         ("https://example.com/api.openai.com", None),
         ("https://api.openai.com.evil.example/x", None),
     ],
 )
 def test_model_endpoint(url: str, api: str | None) -> None:
     assert model_endpoint(url) == api
+
+
+MCP_STEP = """\
+on: issues
+jobs:
+  agent:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Setup MCPs
+        run: |
+          cat > /tmp/mcp.json << 'EOF'
+          {
+            "mcpServers": {
+              "github": {
+                "command": "docker",
+                "args": ["run", "-i", "--rm", "-e", "GITHUB_PERSONAL_ACCESS_TOKEN", "ghcr.io/github/github-mcp-server:v1"],
+                "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}
+              },
+              "gh": {"container": "ghcr.io/github/github-mcp-server:v1", "approval": ${{ steps.x.outputs.y }}},
+              "fetch": {"command": "uvx", "args": ["mcp-server-fetch"]}
+            }
+          }
+          EOF
+      - uses: anthropics/claude-code-action@v1
+        with:
+          mcp_config: |
+            {"mcpServers": {"t": {"command": "docker", "args": ["run", "--rm", "acme/tool:1"]}}}
+"""
+
+
+def test_mcp_servers_in_workflow_steps_are_agent_launches() -> None:
+    _, specs = _analyse(MCP_STEP)
+    mcp = [s for s in specs if s.source_kind == "mcp"]
+    assert [(s.label, s.role, s.job) for s in mcp] == [
+        ("MCP server 'github' in step 'Setup MCPs' of job 'agent'", "agent", "agent"),
+        ("MCP server 'gh' in step 'Setup MCPs' of job 'agent'", "agent", "agent"),
+        ("MCP server 't' in step 'anthropics/claude-code-action@v1' of job 'agent'", "agent", "agent"),
+    ]
+    github = mcp[0]
+    assert github.image.value is not None and github.image.value.name == "ghcr.io/github/github-mcp-server"
+    assert (github.anchor_span.line, github.anchor_span.column) == (12, 28)
+    names = {e.name for e in github.env}
+    assert names == {"GITHUB_PERSONAL_ACCESS_TOKEN"} and any(e.from_secret for e in github.env)
+    assert mcp[1].unknown_options  # the host adds its own flags to a `container:` server
+
+
+def test_mcp_file_kind(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".mcp.json").write_text(
+        '{"mcpServers": {"pg": {"command": "docker", "args": ["run", "-i", "--rm", "-e", "PGPASSWORD", "mcp/postgres"]},\n'
+        ' "local": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "."]}}}\n'
+    )
+    (tmp_path / "mcp.json").write_text('{"mcpServers": {')
+    from tests.conftest import run_cli
+
+    res = run_cli("check", ".", "--format", "json", "--fail-on", "never", cwd=tmp_path)
+    import json
+
+    found = json.loads(res.out)["findings"]
+    assert {(f["path"], f["rule"]) for f in found} >= {(".mcp.json", "SC001"), ("mcp.json", "SE001")}
+    assert all("MCP server 'pg'" in f["message"] for f in found if f["rule"] == "SC001")
+
+
+def test_reusable_workflow_calls_that_run_an_agent() -> None:
+    from sentra_lint.agents.detect import agent_calls
+
+    text = (
+        "on: issue_comment\njobs:\n"
+        "  review:\n    uses: docker/docker-agent-action/.github/workflows/review-pr.yml@v2\n"
+        "  claude:\n    uses: pytorch/test-infra/.github/workflows/_claude-code.yml@main\n"
+        "  other:\n    uses: acme/ci/.github/workflows/build.yml@v1\n"
+    )
+    wf, _ = _analyse(text)
+    found = [(job.id, e.agent, e.text, e.span.line) for job, e in agent_calls(wf)]  # type: ignore[arg-type]
+    assert found == [
+        ("review", "cagent", "docker/docker-agent-action/.github/workflows/review-pr.yml", 4),
+        ("claude", "claude", "pytorch/test-infra/.github/workflows/_claude-code.yml", 6),
+    ]
+
+
+def test_mcp_heredoc_with_shell_variables_and_a_sandboxed_agent() -> None:
+    text = (
+        "on: issues\njobs:\n  agent:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: |\n"
+        "          cat << EOF | node gateway.cjs\n"
+        '          {"mcpServers": {"github": {"container": "ghcr.io/github/github-mcp-server:v1",\n'
+        '            "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${GITHUB_MCP_SERVER_TOKEN}"}}},\n'
+        '           "gateway": {"port": $MCP_GATEWAY_PORT, "apiKey": "${MCP_GATEWAY_API_KEY}"}}\n'
+        "          EOF\n"
+        "          sudo -E awf --config x.json -- /bin/bash -c 'export A=1; claude -p \"$(cat prompt.txt)\"'\n"
+    )
+    wf, specs = _analyse(text)
+    assert [s.label for s in specs if s.source_kind == "mcp"] == ["MCP server 'github' in step 'step 1' of job 'agent'"]
+    (step,) = agent_steps(wf)  # type: ignore[arg-type]
+    assert [(e.kind, e.agent, e.span.line) for e in step.evidence] == [("cli", "claude", 12)]

@@ -23,6 +23,8 @@ from sentra_lint.rules import all_rules
 from tests.conftest import REPO, run_cli
 
 FIXES = REPO / "tests" / "fixes"
+# Hardening fixes are offered on target launches only: the fixtures' config makes every launch one.
+TARGETS_ALL = ("--config", str(FIXES / "targets.yaml"))
 KINDS = {".workflow.yml": "workflow", ".compose.yml": "compose", ".Dockerfile": "dockerfile"}
 FIXABLE = sorted(r.id for r in all_rules() if r.meta.fixable)
 
@@ -39,7 +41,7 @@ def _inputs(rule_id: str) -> list[Path]:
 def _lint_json(path: Path, rule_id: str) -> Any:
     res = run_cli(
         "check", path.name, "--kind", _kind(path.name), "--select", f"{rule_id},SE001",
-        "--profile", "all", "--format", "json", "--fail-on", "never", cwd=path.parent,
+        "--profile", "all", "--format", "json", "--fail-on", "never", *TARGETS_ALL, cwd=path.parent,
     )
     assert res.code == 0, res.err
     return json.loads(res.out)
@@ -50,7 +52,7 @@ def _fix(tmp_path: Path, source: Path, rule_id: str, *extra: str) -> Path:
     shutil.copyfile(source, target)
     res = run_cli(
         "check", target.name, "--kind", _kind(source.name), "--select", rule_id,
-        "--profile", "all", "--fail-on", "never", "--fix=unsafe", *extra, cwd=tmp_path,
+        "--profile", "all", "--fail-on", "never", "--fix=unsafe", *TARGETS_ALL, *extra, cwd=tmp_path,
     )
     assert res.code == 0, res.out + res.err
     return target
@@ -113,7 +115,7 @@ def test_safe_fix_only_applies_safe_fixes(tmp_path: Path) -> None:
     target = tmp_path / source.name
     shutil.copyfile(source, target)
     res = run_cli("check", target.name, "--kind", "workflow", "--select", "SC001,SC003",
-                  "--fix", "--fail-on", "never", cwd=tmp_path)
+                  "--fix", "--fail-on", "never", *TARGETS_ALL, cwd=tmp_path)
     assert res.code == 0
     text = target.read_text()
     assert "no-new-privileges" in text and "--cap-drop=ALL" not in text
@@ -131,7 +133,7 @@ def test_all_launch_fixes_combine_in_rule_order(tmp_path: Path) -> None:
     # A container without options gets one options key, one flag a line.
     assert text.count("options: >-\n") == 2
     res = run_cli("check", fixed.name, "--kind", "workflow", "--select", "SC001,SC003,SC004,SC005,SC006,SC007,SC008,SC009,SE001",
-                  "--fail-on", "never", "--format", "json", cwd=tmp_path)
+                  "--fail-on", "never", "--format", "json", *TARGETS_ALL, cwd=tmp_path)
     assert json.loads(res.out)["findings"] == []
 
 

@@ -25,6 +25,7 @@ KIND_BY_SUFFIX = {
     ".action.yml": "action",
     ".compose.yml": "compose",
     ".devcontainer.json": "devcontainer",
+    ".mcp.json": "mcp",
 }
 # Rules whose findings the engine makes from input problems rather than a check function.
 INPUT_RULES = {"SE001", "SE002", "SE003"}

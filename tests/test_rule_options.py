@@ -17,9 +17,9 @@ jobs:
       image: ghcr.io/acme/agent:1@sha256:DIGEST
       options: >-
         --cap-drop=ALL --security-opt=no-new-privileges --read-only --tmpfs /tmp:size=64m
-        --memory={mem} --memory-swap={swap} --cpus={cpus} --pids-limit={pids}
+        --memory={mem} --memory-swap={swap} --cpus={cpus} --pids-limit={pids} --user 1001
     steps:
-      - run: echo hi
+      - run: claude -p "review the change"
 """.replace("DIGEST", "a" * 64)
 
 
@@ -53,7 +53,7 @@ def test_maximums_at_the_limit_are_fine(tmp_path: Path) -> None:
 
 def test_required_tmpfs_paths(tmp_path: Path) -> None:
     found = lint(tmp_path, "rules:\n  SC005: {options: {required-tmpfs: [/home/agent/.cache]}}\n")
-    assert found == [("SC005", "job 'agent' container: the root filesystem is read-only but /home/agent/.cache "
+    assert found == [("SC005", "job 'agent' container (runs `claude`): the root filesystem is read-only but /home/agent/.cache "
                                "is not writable; add --tmpfs /home/agent/.cache:rw,size=512m")]
 
 

@@ -64,7 +64,7 @@ def analyse(src: SourceFile, kind: Kind) -> Analysis:
     if row is None:
         return Analysis()
     out = row.analyse(src, kind)
-    if out.template is None and kind is not Kind.DEVCONTAINER:
+    if out.template is None and kind not in (Kind.DEVCONTAINER, Kind.MCP):
         out.template = _template_by_name(src)
     if out.template is not None:
         out.targets, out.problems = [], []
@@ -128,6 +128,7 @@ def _yaml_comment_lines(src: SourceFile) -> Callable[[int], list[int]]:
 
 def _workflow(src: SourceFile, kind: Kind) -> Analysis:
     from sentra_lint.agents.detect import assign_roles
+    from sentra_lint.agents.mcp import specs_from_workflow_mcp
     from sentra_lint.container.adapters import specs_from_workflow
     from sentra_lint.workflow.model import build_workflow
     from sentra_lint.yamlmodel import load_yaml
@@ -141,6 +142,7 @@ def _workflow(src: SourceFile, kind: Kind) -> Analysis:
     out.problems.extend(_problems(wf.problems))
     out.targets.append(("workflow", wf))
     specs, problems = specs_from_workflow(wf)
+    specs.extend(specs_from_workflow_mcp(wf))
     specs = assign_roles(specs, wf)
     out.problems.extend(_problems(problems))
     out.targets.extend(("container", s) for s in specs)
@@ -189,6 +191,20 @@ def _devcontainer(src: SourceFile, kind: Kind) -> Analysis:
     return out
 
 
+def _mcp(src: SourceFile, kind: Kind) -> Analysis:
+    from sentra_lint.agents.detect import assign_roles
+    from sentra_lint.agents.mcp import specs_from_mcp_file
+    from sentra_lint.yamlmodel.jsonc import load_jsonc
+
+    doc = load_jsonc(src)
+    out = Analysis(problems=_problems(doc.problems), comment_lines=_yaml_comment_lines(src))
+    if doc.root is None:
+        return out
+    specs = assign_roles(specs_from_mcp_file(src, doc.root))
+    out.targets.extend(("container", s) for s in specs)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class FileKind:
     """How one kind of file is analysed, what it yields, and what its analysis imports."""
@@ -218,5 +234,8 @@ KINDS: dict[Kind, FileKind] = {
         _devcontainer,
         ("devcontainer", "container"),
         ("sentra_lint.analysis", "sentra_lint.devcontainer", "sentra_lint.container.adapters"),
+    ),
+    Kind.MCP: FileKind(
+        _mcp, ("container",), ("sentra_lint.analysis", "sentra_lint.agents.mcp", "sentra_lint.container.adapters")
     ),
 }

@@ -104,6 +104,10 @@ def build_settings(options: CheckOptions, cfg: Config | None) -> Settings:
         settings.timeout = max(0.0, options.timeout)
     if cfg is not None and cfg.policy is not None:
         settings.policy = cfg.policy if options.profile is None else rebase_policy(cfg, options.profile)
+    if cfg is not None and cfg.targets is not None:
+        from sentra_lint.agents.targets import Targets
+
+        settings.targets = Targets.from_config(cfg.targets)
     return settings
 
 

@@ -99,7 +99,12 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule id such as SC001
     if rule is None:
         raise _fail(f"unknown rule id '{rule_id}' (see 'sentra-lint rules')")
     m = rule.meta
-    sys.stdout.write(f"{m.id} {m.slug} [{m.severity.value}]\n\n{rule.doc}\n")
+    family = ""
+    if m.family:
+        from sentra_lint.agents.targets import FAMILY_TEXT
+
+        family = f"Family: {FAMILY_TEXT.get(m.family, m.family)}\n\n"
+    sys.stdout.write(f"{m.id} {m.slug} [{m.severity.value}]\n\n{family}{rule.doc}\n")
 
 
 def _verify_command() -> Any:

@@ -17,7 +17,7 @@ from sentra_lint.reporters import FORMATS as _REPORTERS
 
 FORMATS = tuple(_REPORTERS)
 FAIL_ON = ("error", "warning", "note", "never")
-KINDS = ("dockerfile", "workflow", "action", "compose", "devcontainer")
+KINDS = ("dockerfile", "workflow", "action", "compose", "devcontainer", "mcp")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ CHECK_PARAMS: tuple[Param, ...] = (
     Param("paths", (), list, None, "Files and directories (default: .). '-' reads standard input."),
     Param("fmt", ("--format", "-f"), str, "text", f"{', '.join(FORMATS[:-1])} or {FORMATS[-1]}."),
     Param("output", ("--output", "-o"), str, None, "Write the report to FILE."),
-    Param("profile", ("--profile",), str, None, "phase1, phase2, phase3 or all (default: the config's, else phase1)."),
+    Param("profile", ("--profile",), str, None, "phase1, phase2, phase3, all or audit (default: the config's, else phase1)."),
     Param("config", ("--config",), str, None, "Use this config file instead of discovering one."),
     Param("no_config", ("--no-config",), bool, False, "Ignore every config file."),
     Param("select", ("--select",), str, None, "Only these rule ids (comma-separated; prefixes like SC work)."),

@@ -57,6 +57,8 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict)
     rules: RuleSet = BUILTIN
     """The built-in rules and the organisation rules of ``policies:``."""
+    targets: Any = None
+    """``targets:`` as written (``"all"`` or a mapping of globs); see ``agents.targets``."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -269,6 +271,7 @@ def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
         agents=dict(data.get("agents") or {}),
         raw=data,
         rules=ruleset,
+        targets=data.get("targets"),
     )
 
 
@@ -276,8 +279,18 @@ STARTER = """\
 # yaml-language-server: $schema=https://raw.githubusercontent.com/sentra-lint/sentra-lint/main/schemas/config.schema.json
 # sentra-lint configuration. `sentra-lint schema` prints the full schema.
 
-# Start from a built-in profile: phase1 (default), phase2, phase3 or all.
+# Start from a built-in profile: phase1 (default), phase2, phase3, all or audit
+# (audit aims the hardening rules at every container launch).
 extends: phase1
+
+# The hardening rules (a missing --cap-drop=ALL, --read-only, limits...) run on
+# the launches that run an AI agent. Aim them at more launches here:
+# targets:
+#   images: ["ghcr.io/acme/sandbox*"]
+#   labels: ["ai.acme.role=agent"]
+#   jobs: ["review"]
+#   files: ["deploy/agent-compose.yml"]
+#   sources: [devcontainer]
 
 # Registries (or registry/path prefixes) images may come from (SD020, SC020).
 # trusted-registries:

@@ -72,6 +72,8 @@ def _classify_in(name: str, parent: Path, workflows: bool | None = None) -> Kind
         return Kind.DEVCONTAINER
     if name == ".devcontainer.json":
         return Kind.DEVCONTAINER
+    if name in (".mcp.json", "mcp.json"):
+        return Kind.MCP
     return None
 
 
@@ -89,6 +91,8 @@ def sniff_kind(path: Path) -> Kind | None:
         return Kind.DOCKERFILE
     if lower.endswith(".json") and "devcontainer" in lower:
         return Kind.DEVCONTAINER
+    if lower.endswith("mcp.json"):
+        return Kind.MCP
     if not _YAML.search(name):
         return None
     try:

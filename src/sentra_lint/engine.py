@@ -12,6 +12,7 @@ import importlib
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sentra_lint import filecache
@@ -73,6 +74,13 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
             span, message = analysis.template
             result.findings.append(_input_finding("SE002", src.path, span, message, src, active, Severity.NOTE))
         return result
+    if any(name == "container" for name, _ in analysis.targets):
+        aims = settings.resolved_targets()
+        analysis.targets = [
+            (name, aims.aim(t) if name == "container" else t) for name, t in analysis.targets
+        ]
+    else:
+        aims = None
     if "SE001" in active.enabled:
         for span, message in analysis.problems:
             result.findings.append(_input_finding("SE001", src.path, span, message, src, active))
@@ -83,7 +91,7 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
             result.facts = collect_facts(src, kind, analysis)
         except Exception as exc:
             result.errors.append(InternalError.of(src.path, None, exc, "cross-file facts failed: "))
-    launches = _run_rules(src, kind, analysis.targets, active, result)
+    launches = _run_rules(src, kind, analysis.targets, active, result, aims)
     if analysis.own_lines is not None:
         # Merged with another file laid after this one: its lines are its own.
         own = analysis.own_lines
@@ -91,12 +99,20 @@ def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Sett
         launches = [(spec, found) for spec, found in launches if spec.path != src.path or spec.anchor_span.line <= own]
     _apply_suppressions(src, analysis.comment_lines, result, active, settings)
     kept = {id(f) for f in result.findings}
-    result.launches = [launch_of(spec, [f for f in found if id(f) in kept]) for spec, found in launches]
+    result.launches = [
+        launch_of(
+            spec,
+            [f for f in found if id(f) in kept],
+            checked=aims is None or aims.runs("hardening", spec),  # the ADR controls ran on it
+        )
+        for spec, found in launches
+    ]
     return result
 
 
 def _run_rules(
-    src: SourceFile, kind: Kind, targets: list[tuple[str, Any]], active: ActiveRules, result: FileResult
+    src: SourceFile, kind: Kind, targets: list[tuple[str, Any]], active: ActiveRules, result: FileResult,
+    aims: Any = None,
 ) -> list[tuple[Any, list[Finding]]]:
     """Run every active rule on its targets and stamp what it finds; each container launch with its findings.
 
@@ -116,8 +132,16 @@ def _run_rules(
         for rule, setting, ctx in active.by_target.get(target_name, ()):
             if not in_scope(src.path, setting):
                 continue
+            # Hardening rules run on target launches (all of them under `audit`), and
+            # offer their fixes on targets only (`agents.targets`).
+            family = rule.meta.family
+            if aims is not None and target_name == "container" and not aims.runs(family, target):
+                continue
+            no_fix = family == "hardening" and target_name == "container" and target.target is None
             try:
                 for v in rule.check(target, ctx):
+                    if no_fix and v.fixes:
+                        v = replace(v, fixes=())
                     path = v.path or src.path
                     if target_name != "container" and kind is not Kind.DOCKERFILE:
                         # An aliased step (``- *checkout``) is the anchored step again.

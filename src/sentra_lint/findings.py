@@ -58,6 +58,11 @@ class Violation:
     related: tuple[Related, ...] = ()
     fixes: tuple[Fix, ...] = ()
     path: str | None = None
+    group: str | None = None
+    """The launch a missing control belongs to (its label and why it is a target):
+    the text report lists a launch's missing controls together."""
+    lacks: str | None = None
+    """The missing control in a word or two (``--cap-drop=ALL``), with :attr:`group`."""
 
 
 @dataclass(slots=True)
@@ -77,6 +82,8 @@ class Finding:
     justification: str | None = None
     fingerprint: str = ""
     source_line: str = field(default="", repr=False)
+    group: str | None = None
+    lacks: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.line, self.span.column, self.rule, self.message)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sentra_lint._sha import sha256
 
-PROFILES = ("phase1", "phase2", "phase3", "all")
+PROFILES = ("phase1", "phase2", "phase3", "all", "audit")
 
 
 class PackError(Exception):

@@ -39,6 +39,10 @@ class RuleMeta:
     options: Mapping[str, Any] = field(default_factory=dict)
     """JSON Schema ``properties`` of the rule's options."""
     fixable: bool = False
+    family: str | None = None
+    """For container launch rules: ``hardening`` (a control that is missing; runs on
+    targets only, see :mod:`sentra_lint.agents.targets`) or ``hazard`` (something
+    dangerous that is written; runs on every launch)."""
 
 
 @dataclass(frozen=True, slots=True)

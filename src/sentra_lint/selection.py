@@ -95,6 +95,9 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
         from sentra_lint.agents.inventory import inventory_from_config
 
         inventory = inventory_from_config(settings.agents)
+    from sentra_lint.agents.detect import use_inventory
+
+    use_inventory(inventory)  # detection in the analysis reads the same inventory
     for rid in ruleset.ids:
         setting = _setting(rid, settings)
         if setting is None:

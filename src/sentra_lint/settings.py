@@ -44,6 +44,19 @@ class Settings:
     config_path: str | None = None
     agents: dict[str, Any] = field(default_factory=dict)
     """The config's ``agents:`` section (additions to the agent inventory)."""
+    targets: Any = None
+    """The config's ``targets:`` (``agents.targets.Targets``); ``None``: the agents only."""
+
+    def resolved_targets(self) -> Any:
+        """The run's targets, with profile ``audit`` aiming the hardening rules at every launch."""
+        from sentra_lint.agents.targets import AUDIT_PROFILE, Targets
+
+        audit = self.profile == AUDIT_PROFILE
+        if self.targets is None:
+            self.targets = Targets(audit=audit)
+        elif self.targets.audit != audit:
+            self.targets = self.targets.with_audit(audit)
+        return self.targets
     rules: RuleSet = BUILTIN
     """The built-in rules and the organisation rules of this run's configuration."""
 

@@ -21,6 +21,8 @@ class Kind(StrEnum):
     ACTION = "action"
     COMPOSE = "compose"
     DEVCONTAINER = "devcontainer"
+    MCP = "mcp"
+    """An MCP server configuration (``.mcp.json``, ``mcp.json``)."""
     SCRIPT = "script"
 
 

@@ -53,6 +53,8 @@ def stamp(rule: Rule, setting: RuleSetting | None, v: Violation, path: str, sour
         related=v.related,
         fixes=v.fixes,
         source_line=source_line,
+        group=v.group,
+        lacks=v.lacks,
     )
 
 

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sentra_lint import filecache
-from sentra_lint.agents import _builtin as known
 from sentra_lint.agents.facts import Evidence, Role
 
 if TYPE_CHECKING:
+    from sentra_lint.agents.inventory import AgentAction, AgentCli, Inventory
     from sentra_lint.container.spec import ContainerSpec
     from sentra_lint.shell.model import Command, ShellScript
     from sentra_lint.source import SourceFile
@@ -42,23 +42,41 @@ if TYPE_CHECKING:
 __all__ = [
     "AgentStep",
     "ArgvMatch",
+    "agent_calls",
     "agent_steps",
     "argv_agent",
     "assign_roles",
     "job_agent_steps",
+    "known_action",
     "launch_evidence",
     "model_endpoint",
     "step_agent",
 ]
 
-_NOT_RUN_ARGS = frozenset(["--version", "-v", "-V", "--help", "-h", "version", "help"])
 _SHELL_WRAPPERS = frozenset(["sudo", "env", "nohup", "exec", "time", "nice", "stdbuf", "unbuffer"])
 _NPX_VALUE = frozenset(["-p", "--package", "-c", "--call", "--cache", "--registry", "--userconfig"])
 _PIPX_VALUE = frozenset(["--spec", "--python", "--pip-args", "--index-url", "-i"])
 _UVX_VALUE = frozenset(["--from", "--with", "--python", "-p", "--index", "--index-url", "-w", "--with-requirements"])
-_PIP_SPEC_END = re.compile(r"[=<>!~\[;\s]")
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
-_URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^/@\s]*@)?([A-Za-z0-9.-]+)", re.IGNORECASE)
+# Words of an image name that name an agent although no inventory image glob matches
+# (`acme/claude-runner`): generic words (`goose`, `llm`, `amp`, `copilot`) name other tools too.
+_GENERIC_WORDS = frozenset(["goose", "llm", "amp", "copilot"])
+
+_INVENTORY: list[Inventory] = []
+
+
+def use_inventory(inventory: Inventory | None) -> None:
+    """The inventory detection reads for this run (the config's ``agents:`` applied)."""
+    _INVENTORY[:] = [inventory] if inventory is not None else []
+
+
+def inventory() -> Inventory:
+    """The inventory of this run (the built-in one unless :func:`use_inventory` set another)."""
+    if _INVENTORY:
+        return _INVENTORY[0]
+    from sentra_lint.agents.inventory import builtin_inventory
+
+    return builtin_inventory()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,22 +130,29 @@ def _base(word: str) -> str:
     return word.rsplit("/", 1)[-1]
 
 
-def _package_name(spec: str, python: bool) -> str:
-    """``@scope/name@1.2`` -> ``@scope/name``; ``aider-chat==0.5`` -> ``aider-chat``."""
-    if python:
-        return _PIP_SPEC_END.split(spec, 1)[0].lower()
-    at = spec.find("@", 1)
-    return (spec[:at] if at > 0 else spec).lower()
+def _agent_name(cli: AgentCli) -> str:
+    agent = inventory().agent_of_cli(cli)
+    return agent.name if agent is not None else cli.name
 
 
-def package_agent(name: str) -> str | None:
-    """The agent a package (npm or PyPI) installs or runs, if any."""
-    if name in known.PACKAGES:
-        return known.PACKAGES[name]
-    for prefix, agent in known.PACKAGE_PREFIXES.items():
-        if name.startswith(prefix):
-            return agent
+def _first_operand(cli: AgentCli, texts: Sequence[str], i: int) -> str | None:
+    while i < len(texts):
+        word = texts[i]
+        if not word.startswith("-") or word == "-":
+            return word
+        i += 2 if "=" not in word and cli.takes_value(word) else 1
     return None
+
+
+def _cli_runs(cli: AgentCli, texts: Sequence[str], i: int) -> bool:
+    """Whether ``texts[i:]`` (the arguments of the program) run the agent."""
+    args = texts[i:]
+    if args and all(a in cli.idle_flags for a in args):
+        return False
+    first = _first_operand(cli, texts, i)
+    if first is not None and first in cli.idle_subcommands:
+        return False
+    return not cli.run_subcommands or (first is not None and first in cli.run_subcommands)
 
 
 def _skip_options(texts: Sequence[str], i: int, with_value: frozenset[str]) -> int:
@@ -141,28 +166,6 @@ def _skip_options(texts: Sequence[str], i: int, with_value: frozenset[str]) -> i
     return i
 
 
-def _first_operand(texts: Sequence[str], i: int) -> str | None:
-    while i < len(texts):
-        if not texts[i].startswith("-"):
-            return texts[i]
-        i += 1
-    return None
-
-
-def _is_run(agent: str, word: str, texts: Sequence[str], i: int) -> bool:
-    """Whether ``texts[i:]`` (the arguments of the agent CLI ``word``) run it."""
-    args = texts[i:]
-    if args and all(a in _NOT_RUN_ARGS for a in args):
-        return False
-    first = _first_operand(texts, i)
-    if first is not None and first in known.NOT_RUNS.get(agent, ()):
-        return False
-    only = known.ONLY_WITH.get(_base(word))
-    if only is not None and (first is None or first not in only):
-        return False
-    return not (_base(word) == "copilot" and first in known.AWS_COPILOT)
-
-
 def argv_agent(texts: Sequence[str]) -> ArgvMatch | None:
     """The agent that a command line runs, or ``None``.
 
@@ -170,6 +173,7 @@ def argv_agent(texts: Sequence[str]) -> ArgvMatch | None:
     (``sudo``, ``env``, ``timeout 600``, ``npx -y``, ``uvx --from aider-chat
     aider``, ``python -m openhands.core.main``) are looked through.
     """
+    inv = inventory()
     i = 0
     n = len(texts)
     while i < n:
@@ -188,38 +192,38 @@ def argv_agent(texts: Sequence[str]) -> ArgvMatch | None:
         return None
     start = i
     name = _base(texts[i])
-    if name in known.CLIS:
-        cli = known.CLIS[name]
-        if not _is_run(cli, texts[i], texts, i + 1):
+    cli = inv.cli_for_command(texts[i])
+    if cli is not None:
+        if not _cli_runs(cli, texts, i + 1):
             return None
-        return ArgvMatch(cli, start, start, name)
+        return ArgvMatch(_agent_name(cli), start, start, name)
     runner: str | None = None
     j = i + 1
     if name in ("npx", "bunx", "pnpx"):
-        runner = "node"
-    elif (name == "npm" and j < n and texts[j] == "exec") or (name in ("pnpm", "yarn", "bun") and j < n and texts[j] in ("dlx", "x")):
-        runner, j = "node", j + 1
+        runner = "npm"
+    elif j < n and (
+        (name == "npm" and texts[j] == "exec") or (name in ("pnpm", "yarn", "bun") and texts[j] in ("dlx", "x"))
+    ):
+        runner, j = "npm", j + 1
     elif name == "pipx" and j < n and texts[j] == "run":
-        runner, j = "python", j + 1
+        runner, j = "pypi", j + 1
     elif name == "uvx":
         runner = "uv"
     elif name == "uv" and j + 1 < n and texts[j] == "tool" and texts[j + 1] == "run":
         runner, j = "uv", j + 2
     elif _PYTHON.match(name) and j + 1 < n and texts[j] == "-m":
-        module = texts[j + 1].split(".", 1)[0].lower()
-        by_module = known.PACKAGES.get(module) or known.CLIS.get(module)
-        if by_module is None or not _is_run(by_module, module, texts, j + 2):
+        by_module = inv.cli_for_module(texts[j + 1])
+        if by_module is None or not _cli_runs(by_module, texts, j + 2):
             return None
-        return ArgvMatch(by_module, start, j + 1, f"{name} -m {texts[j + 1]}")
+        return ArgvMatch(_agent_name(by_module), start, j + 1, f"{name} -m {texts[j + 1]}")
     if runner is None:
         return None
     # A package given with -p/--package/--from/--spec names what runs; else the first operand.
     package: str | None = None
-    values = {"node": _NPX_VALUE, "python": _PIPX_VALUE, "uv": _UVX_VALUE}[runner]
+    values = {"npm": _NPX_VALUE, "pypi": _PIPX_VALUE, "uv": _UVX_VALUE}[runner]
     k = j
     while k < n and texts[k].startswith("-") and texts[k] != "--":
-        word = texts[k]
-        flag, eq, inline = word.partition("=")
+        flag, eq, inline = texts[k].partition("=")
         if flag in ("-p", "--package", "--from", "--spec") and not (runner == "uv" and flag == "-p"):
             package = inline if eq else (texts[k + 1] if k + 1 < n else None)
         k += 1 if eq or flag not in values else 2
@@ -228,30 +232,39 @@ def argv_agent(texts: Sequence[str]) -> ArgvMatch | None:
     if k >= n:
         return None
     command = texts[k]
-    agent: str | None = None
+    ecosystem = "npm" if runner == "npm" else "pypi"
+    found: AgentCli | None = None
     if package is not None:
-        agent = package_agent(_package_name(package, runner != "node"))
-    if agent is None:
-        agent = package_agent(_package_name(command, runner != "node"))
-    if agent is None and runner != "node":
-        agent = known.CLIS.get(_base(command))
-    if agent is None:
+        found = inv.cli_for_package(package, ecosystem)
+    if found is None:
+        found = inv.cli_for_package(command, ecosystem)
+    if found is None and runner != "npm":
+        found = inv.cli_for_command(command)
+    if found is None:
         return None
-    if not _is_run(known.CLIS.get(_base(command), agent), command, texts, k + 1):
+    if not _cli_runs(found, texts, k + 1):
         return None
-    return ArgvMatch(agent, start, k, " ".join(texts[start : k + 1]))
+    return ArgvMatch(_agent_name(found), start, k, " ".join(texts[start : k + 1]))
 
 
 def model_endpoint(url: str) -> str | None:
-    """The model API a URL points at (``https://api.openai.com/v1/...`` -> ``openai-api``)."""
-    m = _URL_HOST.match(url.strip().strip("'\""))
-    if m is None:
+    """The model API a URL points at (``https://api.openai.com/v1/...`` -> ``codex``), or ``None``.
+
+    The name is the agent whose endpoint it is, or ``model-api`` for an
+    endpoint no agent claims.
+    """
+    import fnmatch
+
+    inv = inventory()
+    if not inv.is_model_endpoint(url):
         return None
-    host = m.group(1).lower().rstrip(".")
-    for suffix, name in known.MODEL_ENDPOINTS.items():
-        if host == suffix or host.endswith("." + suffix):
-            return name
-    return None
+    from sentra_lint.agents.inventory import _host_of
+
+    host = _host_of(url)
+    for agent in inv.agents:
+        if any(fnmatch.fnmatchcase(host, p.lower()) for p in agent.endpoints):
+            return agent.name
+    return "model-api"
 
 
 # --------------------------------------------------------------------------
@@ -262,20 +275,29 @@ _IMAGE_WORD_SPLIT = re.compile(r"[-_.]")
 
 
 def image_agent(name: str) -> str | None:
-    """The agent an image (name without tag or digest) runs, if its name says so."""
-    lower = name.lower()
-    if lower in known.IMAGES:
-        return known.IMAGES[lower]
-    for prefix, agent in known.IMAGE_PREFIXES.items():
-        if lower.startswith(prefix):
-            return agent
-    last = lower.rsplit("/", 1)[-1]
-    for word, agent in known.IMAGE_WORDS.items():
-        if "-" in word:
-            if re.search(rf"(^|[-_.]){re.escape(word)}($|[-_.])", last):
-                return agent
-        elif word in _IMAGE_WORD_SPLIT.split(last):
-            return agent
+    """The agent an image (name without tag or digest) runs, if its name says so.
+
+    The inventory's image globs first; then the last path part of the name
+    holding an agent program's name as a whole word (``acme/claude-runner``)
+    or the word ``mcp`` (an MCP server).
+    """
+    inv = inventory()
+    agent = inv.agent_for_image(name)
+    if agent is not None:
+        return agent.name
+    last = name.lower().rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
+    words = _IMAGE_WORD_SPLIT.split(last)
+    for cli in inv.all_clis():
+        for command in cli.commands:
+            if command in _GENERIC_WORDS:
+                continue
+            if "-" in command:
+                if re.search(rf"(^|[-_.]){re.escape(command)}($|[-_.])", last):
+                    return _agent_name(cli)
+            elif command in words:
+                return _agent_name(cli)
+    if "mcp" in words:
+        return "mcp-server"
     return None
 
 
@@ -306,7 +328,7 @@ def launch_evidence(spec: ContainerSpec) -> list[Evidence]:
             span = argv[min(found.first, len(argv) - 1)].span or spec.anchor_span
             out.append(Evidence(kind, found.agent, found.text, span, spec.path))  # type: ignore[arg-type]
     for env in spec.env:
-        if env.name is not None and env.name.upper() in known.MODEL_CREDENTIALS:
+        if env.name is not None and inventory().is_model_credential(env.name):
             out.append(Evidence("credential", env.name, env.name, env.span or spec.anchor_span, spec.path))
             break
     return out
@@ -358,15 +380,6 @@ def assign_roles(specs: Sequence[ContainerSpec], wf: Workflow | None = None) -> 
 # --------------------------------------------------------------------------
 
 
-def _action_agent(uses: str) -> tuple[str, str] | None:
-    """``(prefix, agent)`` for a ``uses:`` value that names a known agent action."""
-    name = uses.split("@", 1)[0].strip().lower()
-    for prefix, agent in known.ACTIONS.items():
-        if name == prefix or name.startswith(prefix + "/"):
-            return prefix, agent
-    return None
-
-
 def _not_a_run(cmd: Command) -> bool:
     """``command -v claude`` asks where it is; it does not run it."""
     return "command" in cmd.wrappers and any(w.text in ("-v", "-V") for w in cmd.raw_argv)
@@ -413,6 +426,31 @@ def _run_evidence(
         if found is not None:
             first, last = words[found.first], words[found.last]
             yield Evidence("cli", found.agent, found.text, to_span(first.start, last.end), path, False, via)
+            continue
+        inner = _wrapped_script(words)
+        if inner is not None:
+            # `sudo -E awf --config x -- /bin/bash -c '... copilot --add-dir ...'`: a sandbox
+            # or firewall that runs a shell script; the span is the script argument.
+            from sentra_lint.shell import parse_shell
+
+            word = words[inner]
+            for sub in parse_shell(word.text).commands:
+                texts = [w.text for w in sub.argv] if all(w.literal for w in sub.argv[:1]) else []
+                hit = argv_agent(texts) if texts else None
+                if hit is not None:
+                    yield Evidence("cli", hit.agent, hit.text, to_span(word.start, word.end), path, False, via)
+                    break
+
+
+def _wrapped_script(words: Sequence[Any]) -> int | None:
+    """The index of the script of ``... -- bash -c SCRIPT`` after a command's ``--``, if any."""
+    texts = [w.text for w in words]
+    if "--" not in texts:
+        return None
+    k = texts.index("--") + 1
+    if k + 2 < len(words) and _base(texts[k]) in ("bash", "sh", "zsh", "dash") and texts[k + 1] == "-c":
+        return k + 2
+    return None
 
 
 _CACHE: dict[Any, Any] = filecache.file_cache()
@@ -444,12 +482,11 @@ def step_agent(wf: Workflow, job: Job | None, step: Step) -> AgentStep | None:
     src: SourceFile = wf.source
     evidence: list[Evidence] = []
     if step.uses is not None and step.uses_span is not None:
-        hit = _action_agent(step.uses)
-        if hit is not None:
-            prefix, agent = hit
-            inference = prefix in known.INFERENCE_ONLY_ACTIONS and not _has_mcp_input(step)
+        action = known_action(step.uses)
+        if action is not None and not action.installs_only:
+            inference = action.inference_only and not _has_mcp_input(step, action.mcp_inputs)
             evidence.append(
-                Evidence("action", agent, step.uses.split("@", 1)[0], step.uses_span, src.path, inference)
+                Evidence("action", action.agent, step.uses.split("@", 1)[0], step.uses_span, src.path, inference)
             )
     run = step.run
     if isinstance(run, ScalarNode) and not run.is_null and run.value.strip():
@@ -464,19 +501,44 @@ def step_agent(wf: Workflow, job: Job | None, step: Step) -> AgentStep | None:
     return AgentStep(job, step, tuple(evidence))
 
 
-def _has_mcp_input(step: Step) -> bool:
+def known_action(uses: str) -> AgentAction | None:
+    """The inventory's action for a ``uses:`` value: exact, or a sub-path of a known one
+    (``docker/docker-agent-action/.github/workflows/review-pr.yml``)."""
+    inv = inventory()
+    name = uses.split("@", 1)[0].strip().strip("'\"")
+    parts = name.split("/", 8)[:8]  # known actions have a handful of segments: bound the work
+    for k in range(len(parts), 1, -1):
+        found = inv.action("/".join(parts[:k]))
+        if found is not None:
+            return found
+    return None
+
+
+def agent_calls(wf: Workflow) -> tuple[tuple[Job, Evidence], ...]:
+    """Jobs that call a reusable workflow which runs an agent (``jobs.<id>.uses``)."""
+    out: list[tuple[Job, Evidence]] = []
+    for job in wf.jobs:
+        if job.uses is None or job.uses_span is None:
+            continue
+        action = known_action(job.uses)
+        if action is None or action.installs_only:
+            continue
+        out.append(
+            (job, Evidence("action", action.agent, job.uses.split("@", 1)[0], job.uses_span, wf.source.path,
+                           action.inference_only))
+        )
+    return tuple(out)
+
+
+def _has_mcp_input(step: Step, names: Sequence[str]) -> bool:
+    """Whether one of the action's MCP inputs is set (and not ``false``)."""
     from sentra_lint.yamlmodel import ScalarNode
 
-    with_ = step.with_
-    if with_ is None:
-        return False
-    for key, value in with_.pairs():
-        if (
-            isinstance(key, ScalarNode)
-            and "mcp" in key.value.lower()
-            and isinstance(value, ScalarNode)
-            and value.value.strip() not in ("", "false")
-        ):
+    for name in names:
+        value = step.input(name)
+        if value is None:
+            continue
+        if not isinstance(value, ScalarNode) or value.value.strip() not in ("", "false"):
             return True
     return False
 

@@ -69,7 +69,7 @@ class Evidence:
         if self.kind == "agent-step":
             return self.text
         if self.kind == "mcp-server":
-            return f"MCP server `{self.agent}`"
+            return "runs an MCP server"
         return f"runs `{self.text}`{where}"
 
 

@@ -274,7 +274,9 @@ COPILOT_CLI = AgentCli(
     name="copilot",
     commands=("copilot",),
     npm=("@github/copilot",),
-    idle_subcommands=("login", "logout", "mcp", "plugin", "update", "init"),
+    # AWS Copilot (`copilot svc deploy`) shares the command word: its subcommands are not runs.
+    idle_subcommands=("login", "logout", "mcp", "plugin", "update", "init", "app", "env", "svc", "job", "pipeline",
+                      "deploy", "storage", "task", "secret", "run"),
     prompt_flags=("-p", "--prompt"),
     prompt_positional=False,
     tool_flags=("--allow-tool",),
@@ -492,7 +494,8 @@ OPENCODE_ACTIONS = tuple(
         writes_github=True,
         note="Answers `/opencode` and `/oc` comments: it reads the comment and its thread itself.",
     )
-    for uses in ("sst/opencode/github", "anomalyco/opencode/github")
+    # ask-bonk runs opencode on `/bonk` and `@ask-bonk` mentions.
+    for uses in ("sst/opencode/github", "anomalyco/opencode/github", "ask-bonk/ask-bonk/github")
 )
 
 CAGENT_ACTIONS = tuple(
@@ -521,6 +524,13 @@ AI_LABELER_ACTION = AgentAction(
 )
 
 SETUP_COPILOT_ACTION = AgentAction(uses="actions/setup-copilot", agent="copilot", installs_only=True)
+
+PYTORCH_CLAUDE_WORKFLOW = AgentAction(
+    uses="pytorch/test-infra/.github/workflows/_claude-code.yml",
+    agent="claude",
+    own_mode_events=frozenset({"issues", "issue_comment"}),
+    note="A reusable workflow: it runs claude-code-action on the issue or comment that triggered it.",
+)
 
 OPENHANDS_ACTION = AgentAction(
     uses="all-hands-ai/openhands/.github/workflows/openhands-resolver.yml",
@@ -555,7 +565,8 @@ MODEL_ENDPOINTS: tuple[str, ...] = (
 """Host globs of model APIs: a ``curl`` to one of them is a direct model call."""
 
 BUILTIN_AGENTS: tuple[Agent, ...] = (
-    Agent("claude", "Claude Code", clis=(CLAUDE_CLI,), actions=(CLAUDE_CODE_ACTION, CLAUDE_CODE_BASE_ACTION),
+    Agent("claude", "Claude Code", clis=(CLAUDE_CLI,),
+          actions=(CLAUDE_CODE_ACTION, CLAUDE_CODE_BASE_ACTION, PYTORCH_CLAUDE_WORKFLOW),
           images=("ghcr.io/anthropics/claude-code*", "anthropics/claude-code*"),
           credentials=("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_AUTH_TOKEN"),
           endpoints=("api.anthropic.com",)),

@@ -86,6 +86,13 @@ class Launch:
     """A workflow job container: the runner sets ``HOME=/github/home`` and mounts a volume there."""
     key: Span | None = None
     """The ``container:`` key of a workflow job container."""
+    target: str | None = None
+    """Why the run aims the hardening rules at this launch (``ContainerSpec.target``)."""
+
+    @property
+    def subject(self) -> str:
+        """The label with the reason the launch is a target."""
+        return f"{self.label} ({self.target})" if self.target else self.label
 
 
 @dataclass(slots=True)
@@ -201,6 +208,7 @@ def launch_of(spec: Any, group: str, own: Build | None) -> Launch:
         mounts=tuple(mounts),
         unknown_options=spec.unknown_options,
         home_remapped=spec.source_kind == "workflow-container",
+        target=spec.target,
     )
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from sentra_lint.selection import ActiveRules
     from sentra_lint.settings import Settings
 
-_LAUNCH_KINDS = (Kind.WORKFLOW, Kind.ACTION, Kind.COMPOSE, Kind.DEVCONTAINER)
+_LAUNCH_KINDS = (Kind.WORKFLOW, Kind.ACTION, Kind.COMPOSE, Kind.DEVCONTAINER, Kind.MCP)
 
 
 class LinkPlan:

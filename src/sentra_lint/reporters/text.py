@@ -26,20 +26,47 @@ def _caret(f: Finding) -> str:
     return " " * (start - 1) + "^" * width
 
 
+def _launch_groups(findings: list[Finding], show_suppressed: bool) -> dict[int, list[Finding]]:
+    """Findings of missing controls of one launch (same file, place and launch), by the
+    index of the first: shown as one entry. Groups of one stay plain findings."""
+    groups: dict[int, list[Finding]] = {}
+    key_at: dict[tuple[str, int, int, str], int] = {}
+    for i, f in enumerate(findings):
+        if f.group is None or f.lacks is None or (f.suppressed and not show_suppressed) or f.suppressed:
+            continue
+        key = (f.path, f.span.line, f.span.column, f.group)
+        first = key_at.setdefault(key, i)
+        groups.setdefault(first, []).append(f)
+    return {i: members for i, members in groups.items() if len(members) > 1}
+
+
 def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
     color = bool(opts.get("color"))
     show_suppressed = bool(opts.get("show_suppressed"))
     counts = {"error": 0, "warning": 0, "note": 0}
     suppressed = 0
-    for f in result.findings:
+    groups = _launch_groups(result.findings, show_suppressed)
+    grouped = {id(m) for members in groups.values() for m in members[1:]}
+    for i, f in enumerate(result.findings):
         if f.suppressed:
             suppressed += 1
             if not show_suppressed:
                 continue
         else:
             counts[f.severity.value] += 1
+        if id(f) in grouped:
+            continue
         sev = f.severity.value
-        head = f"{safe(f.path)}:{f.span.line}:{f.span.column}: {f.rule} [{sev}] {safe(f.message)}"
+        members = groups.get(i)
+        if members is not None:
+            # One launch's missing controls together; JSON and SARIF keep one result per rule.
+            sev = max((m.severity for m in members), key=lambda s: s.rank).value
+            rules = " ".join(m.rule for m in members)
+            lacks = ", ".join(f"{m.lacks}" for m in members)
+            message = f"{f.group} lacks: {lacks}"
+            head = f"{safe(f.path)}:{f.span.line}:{f.span.column}: {rules} [{sev}] {safe(message)}"
+        else:
+            head = f"{safe(f.path)}:{f.span.line}:{f.span.column}: {f.rule} [{sev}] {safe(f.message)}"
         if f.suppressed:
             head += " (suppressed)"
         if color:

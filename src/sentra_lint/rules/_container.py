@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sentra_lint.container.sizes import parse_bytes, parse_cpus
@@ -49,9 +50,16 @@ def may_report_missing(spec: ContainerSpec, *fields: Field[Any]) -> bool:
     return not spec.unknown_options and all(f.missing for f in fields)
 
 
-def missing(spec: ContainerSpec, what: str, fix: str) -> Violation:
-    """A missing control, at the launch's anchor: ``<label>: <what>; <fix>``."""
-    return violation(spec, None, f"{spec.label}: {what}; {fix}")
+def missing(spec: ContainerSpec, what: str, fix: str, lacks: str | None = None) -> Violation:
+    """A missing control, at the launch's anchor: ``<label>: <what>; <fix>``.
+
+    ``lacks`` names the control in a word or two (``--cap-drop=ALL``): the text
+    report lists the controls one launch lacks together, under the launch.
+    """
+    v = violation(spec, None, f"{spec.subject}: {what}; {fix}")
+    if lacks is None:
+        return v
+    return replace(v, group=spec.subject, lacks=lacks)
 
 
 def option_size(value: Any) -> int | None:

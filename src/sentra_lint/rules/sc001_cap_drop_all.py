@@ -68,6 +68,7 @@ META = RuleMeta(
     area="container",
     precision="high",
     fixable=True,
+    family="hardening",
 )
 
 
@@ -92,6 +93,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             spec,
             "capabilities are not dropped",
             hint(spec, "add --cap-drop=ALL", "add cap_drop: [ALL]"),
+            lacks=hint(spec, "--cap-drop=ALL", "cap_drop: [ALL]"),
         )
         fixes = launch_fix(
             spec,
@@ -107,6 +109,6 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     yield violation(
         spec,
         last.span,
-        f"{spec.label}: only some capabilities are dropped ({names}); drop ALL and add back "
+        f"{spec.subject}: only some capabilities are dropped ({names}); drop ALL and add back "
         "what the workload needs",
     )

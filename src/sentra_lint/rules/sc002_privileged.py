@@ -64,6 +64,7 @@ META = RuleMeta(
             "description": "Capabilities that may be added (e.g. NET_BIND_SERVICE).",
         }
     },
+    family="hazard",
 )
 
 LOW_PORTS_ONLY = frozenset({"NET_BIND_SERVICE"})

@@ -57,6 +57,7 @@ META = RuleMeta(
     area="container",
     precision="high",
     fixable=True,
+    family="hardening",
 )
 
 
@@ -66,7 +67,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
         yield violation(
             spec,
             nnp.span,
-            f"{spec.label}: no-new-privileges is switched off; use "
+            f"{spec.subject}: no-new-privileges is switched off; use "
             "--security-opt=no-new-privileges",
         )
     elif may_report_missing(spec, nnp):
@@ -86,6 +87,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
                     "add --security-opt=no-new-privileges",
                     "add security_opt: [no-new-privileges:true]",
                 ),
+                lacks=hint(spec, "--security-opt=no-new-privileges", "no-new-privileges"),
             ),
             fixes=fixes,
         )

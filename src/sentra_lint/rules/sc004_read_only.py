@@ -54,6 +54,7 @@ META = RuleMeta(
     area="container",
     precision="high",
     fixable=True,
+    family="hardening",
 )
 
 
@@ -63,7 +64,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
         yield violation(
             spec,
             ro.span,
-            f"{spec.label}: the root filesystem is explicitly writable; use --read-only",
+            f"{spec.subject}: the root filesystem is explicitly writable; use --read-only",
         )
     elif may_report_missing(spec, ro):
         flags = ["--read-only"]
@@ -87,6 +88,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
                     "add --read-only with tmpfs mounts where the workload writes",
                     "add read_only: true with tmpfs mounts where the workload writes",
                 ),
+                lacks=hint(spec, "--read-only", "read_only: true"),
             ),
             fixes=fixes,
         )

@@ -67,6 +67,7 @@ META = RuleMeta(
         },
     },
     fixable=True,
+    family="hardening",
 )
 
 
@@ -85,7 +86,7 @@ def _required(spec: ContainerSpec, path: str) -> Iterator[Violation]:
     mount = spec.mount_at(path)
     if mount is not None:
         if mount.read_only:
-            yield violation(spec, mount.span, f"{spec.label}: {path} is mounted read-only; mount it rw")
+            yield violation(spec, mount.span, f"{spec.subject}: {path} is mounted read-only; mount it rw")
         return
     if spec.unknown_options or spec.has_unknown_mounts or spec.volumes_from:
         return
@@ -93,6 +94,7 @@ def _required(spec: ContainerSpec, path: str) -> Iterator[Violation]:
         spec,
         f"the root filesystem is read-only but {path} is not writable",
         hint(spec, f"add --tmpfs {path}:rw,size=512m", f"add tmpfs: [{path}:rw,size=512m]"),
+        lacks=f"a writable {path}",
     )
 
 
@@ -103,7 +105,7 @@ def _tmp(spec: ContainerSpec) -> Iterator[Violation]:
             yield violation(
                 spec,
                 mount.span,
-                f"{spec.label}: /tmp is mounted read-only on a read-only root; mount it rw",
+                f"{spec.subject}: /tmp is mounted read-only on a read-only root; mount it rw",
             )
         return
     if spec.unknown_options or spec.has_unknown_mounts or spec.volumes_from:
@@ -124,6 +126,7 @@ def _tmp(spec: ContainerSpec) -> Iterator[Violation]:
                 "add --tmpfs /tmp:rw,noexec,nosuid,size=256m",
                 "add tmpfs: [/tmp:rw,noexec,nosuid,size=256m]",
             ),
+            lacks="a writable /tmp",
         ),
         fixes=fixes,
     )

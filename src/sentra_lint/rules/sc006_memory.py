@@ -80,6 +80,7 @@ META = RuleMeta(
         },
     },
     fixable=True,
+    family="hardening",
 )
 
 DEFAULT_FIX = "2g"
@@ -103,7 +104,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             yield violation(
                 spec,
                 mem.span,
-                f"{spec.label}: memory limit {shown(mem)} means no limit; set a size such as 2g",
+                f"{spec.subject}: memory limit {shown(mem)} means no limit; set a size such as 2g",
             )
             return
         limit = option_size(ctx.option("max"))
@@ -111,7 +112,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             yield violation(
                 spec,
                 mem.span,
-                f"{spec.label}: memory limit {shown(mem)} is above the maximum of "
+                f"{spec.subject}: memory limit {shown(mem)} is above the maximum of "
                 f"{format_bytes(limit)}",
             )
         return
@@ -129,8 +130,11 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
                 spec,
                 "no memory limit",
                 hint(
-                    spec, "add --memory (for example --memory=2g)", "add mem_limit (for example 2g)"
+                    spec,
+                    "add --memory and an equal --memory-swap (for example --memory=2g --memory-swap=2g)",
+                    "add mem_limit and an equal memswap_limit (for example 2g)",
                 ),
+                lacks=hint(spec, "--memory", "mem_limit"),
             ),
             fixes=fixes,
         )

@@ -5,8 +5,9 @@ Checks that a container's swap is bounded: `--memory-swap` equal to
 `--memory` (`memswap_limit` equal to `mem_limit` in Compose) is the ADR_0001
 setting and means "no swap". It reports a launch where `--memory-swap` is
 missing, `-1` (unlimited swap), `0` (Docker's default again) or larger than
-the memory limit. When the memory limit itself is an expression or missing,
-only the missing or unlimited cases are reported.
+the memory limit. When the memory limit itself is an expression, only the
+missing or unlimited cases are reported. A launch without any memory limit
+is SC006's finding (which asks for both limits), not reported again here.
 
 ## Why is this bad?
 With a memory limit but no swap setting, Docker lets the container use as
@@ -70,6 +71,7 @@ META = RuleMeta(
         },
     },
     fixable=True,
+    family="hardening",
 )
 
 
@@ -83,19 +85,19 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     )
     if swap.certain:
         if swap.value is UNLIMITED:
-            yield violation(spec, swap.span, f"{spec.label}: swap is unlimited (-1); {fix}")
+            yield violation(spec, swap.span, f"{spec.subject}: swap is unlimited (-1); {fix}")
         elif swap.value == 0:
             yield violation(
                 spec,
                 swap.span,
-                f"{spec.label}: a swap limit of 0 leaves Docker's default (as much swap as "
+                f"{spec.subject}: a swap limit of 0 leaves Docker's default (as much swap as "
                 f"memory); {fix}",
             )
         elif isinstance(swap.value, int) and limit is not None and swap.value > limit:
             yield violation(
                 spec,
                 swap.span,
-                f"{spec.label}: memory-swap {shown(swap)} is above the maximum of "
+                f"{spec.subject}: memory-swap {shown(swap)} is above the maximum of "
                 f"{format_bytes(limit)}",
             )
         elif (
@@ -107,20 +109,14 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             yield violation(
                 spec,
                 swap.span,
-                f"{spec.label}: memory-swap {shown(swap)} is larger than the memory limit "
+                f"{spec.subject}: memory-swap {shown(swap)} is larger than the memory limit "
                 f"{shown(mem)}, so the container may swap; {fix}",
             )
         return
     if may_report_missing(spec, swap):
         if mem.missing:
-            what = "swap is not bounded (no memory or swap limit)"
-            fix = hint(
-                spec,
-                "add --memory and --memory-swap with the same size",
-                "add mem_limit and memswap_limit with the same size",
-            )
-        else:
-            what = "swap is not bounded (Docker allows as much swap as memory)"
+            return  # no memory limit at all: SC006 reports it, and asks for both limits
+        what = "swap is not bounded (Docker allows as much swap as memory)"
         fixes: tuple[Fix, ...] = ()
         if mem.certain and isinstance(mem.value, int) and mem.raw and mem.raw.strip():
             # Without a memory limit there is no size to match yet: SC006's fix adds
@@ -133,4 +129,4 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
                 [("memswap_limit", yaml_item(size), False)],
                 safe=True,
             )
-        yield replace(missing(spec, what, fix), fixes=fixes)
+        yield replace(missing(spec, what, fix, lacks=hint(spec, "--memory-swap", "memswap_limit")), fixes=fixes)

@@ -85,6 +85,7 @@ META = RuleMeta(
         },
     },
     fixable=True,
+    family="hardening",
 )
 
 DEFAULT_FIX = 2.0
@@ -122,7 +123,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             yield violation(
                 spec,
                 cpus.span,
-                f"{spec.label}: {shown(cpus)} CPUs is above the maximum of {limit:g}",
+                f"{spec.subject}: {shown(cpus)} CPUs is above the maximum of {limit:g}",
             )
         return
     if (
@@ -138,7 +139,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             yield violation(
                 spec,
                 quota.span,
-                f"{spec.label}: a CPU quota of {share:g} CPUs is above the maximum of {limit:g}",
+                f"{spec.subject}: a CPU quota of {share:g} CPUs is above the maximum of {limit:g}",
             )
         return
     cpuset = spec.cpuset_cpus
@@ -157,7 +158,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     if not cpus.known or not quota.known or not period.known:
         return
     if cpus.certain and cpus.value == 0:
-        yield violation(spec, cpus.span, f"{spec.label}: --cpus=0 means no CPU limit; {fix}")
+        yield violation(spec, cpus.span, f"{spec.subject}: --cpus=0 means no CPU limit; {fix}")
         return
     if quota.present or period.present:
         if spec.unknown_options:
@@ -166,7 +167,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
         yield violation(
             spec,
             written.span,
-            f"{spec.label}: a CPU quota needs both a positive quota and period to limit CPU; {fix}",
+            f"{spec.subject}: a CPU quota needs both a positive quota and period to limit CPU; {fix}",
         )
         return
     if may_report_missing(spec, cpus, quota, period):
@@ -178,4 +179,4 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             [("cpus", value, False)],
             safe=False,
         )
-        yield replace(missing(spec, "no CPU limit", fix), fixes=fixes)
+        yield replace(missing(spec, "no CPU limit", fix, lacks=hint(spec, "--cpus", "cpus")), fixes=fixes)

@@ -79,6 +79,7 @@ META = RuleMeta(
         },
     },
     fixable=True,
+    family="hardening",
 )
 
 DEFAULT_FIX = 100
@@ -102,7 +103,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     if pids.certain:
         if pids.value is UNLIMITED:
             yield violation(
-                spec, pids.span, f"{spec.label}: pids limit {shown(pids)} means unlimited; {fix}"
+                spec, pids.span, f"{spec.subject}: pids limit {shown(pids)} means unlimited; {fix}"
             )
             return
         limit = option_int(ctx.option("max"))
@@ -110,7 +111,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             yield violation(
                 spec,
                 pids.span,
-                f"{spec.label}: pids limit {pids.value} is above the maximum of {limit}",
+                f"{spec.subject}: pids limit {pids.value} is above the maximum of {limit}",
             )
         return
     if may_report_missing(spec, pids):
@@ -122,4 +123,4 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             [("pids_limit", str(value), False)],
             safe=False,
         )
-        yield replace(missing(spec, "no process limit", fix), fixes=fixes)
+        yield replace(missing(spec, "no process limit", fix, lacks=hint(spec, "--pids-limit", "pids_limit")), fixes=fixes)

@@ -51,6 +51,7 @@ META = RuleMeta(
     area="container",
     precision="very-high",
     fixable=True,
+    family="hazard",
 )
 
 

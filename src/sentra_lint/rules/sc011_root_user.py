@@ -45,6 +45,7 @@ META = RuleMeta(
     security_severity=6.0,
     area="container",
     precision="very-high",
+    family="hazard",
 )
 
 

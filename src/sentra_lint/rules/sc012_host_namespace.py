@@ -49,6 +49,7 @@ META = RuleMeta(
     security_severity=7.5,
     area="container",
     precision="very-high",
+    family="hazard",
 )
 
 _WHAT = {

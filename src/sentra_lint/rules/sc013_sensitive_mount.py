@@ -59,6 +59,7 @@ META = RuleMeta(
     security_severity=9.0,
     area="container",
     precision="high",
+    family="hazard",
 )
 
 SENSITIVE = frozenset(

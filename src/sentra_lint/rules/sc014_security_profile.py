@@ -48,6 +48,7 @@ META = RuleMeta(
     security_severity=7.0,
     area="container",
     precision="very-high",
+    family="hazard",
 )
 
 _DISABLED = {

@@ -43,6 +43,7 @@ META = RuleMeta(
     security_severity=5.0,
     area="container",
     precision="very-high",
+    family="hazard",
 )
 
 

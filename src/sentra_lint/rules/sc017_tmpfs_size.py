@@ -45,6 +45,7 @@ META = RuleMeta(
     security_severity=2.0,
     area="container",
     precision="very-high",
+    family="hardening",
 )
 
 
@@ -62,5 +63,5 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
         yield violation(
             spec,
             mount.span,
-            f"{spec.label}: the tmpfs at {where} has no size bound; add {key} (for example 256m)",
+            f"{spec.subject}: the tmpfs at {where} has no size bound; add {key} (for example 256m)",
         )

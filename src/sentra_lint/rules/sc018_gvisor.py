@@ -56,6 +56,7 @@ META = RuleMeta(
             "description": 'The required container runtime (default "runsc").',
         }
     },
+    family="hardening",
 )
 
 
@@ -67,9 +68,9 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             yield violation(
                 spec,
                 rt.span,
-                f"{spec.label} runs under {rt.value.strip()}, not gVisor; use --runtime={wanted}"
+                f"{spec.subject} runs under {rt.value.strip()}, not gVisor; use --runtime={wanted}"
                 if spec.source_kind != "compose"
-                else f"{spec.label} runs under {rt.value.strip()}, not gVisor; use runtime: {wanted}",
+                else f"{spec.subject} runs under {rt.value.strip()}, not gVisor; use runtime: {wanted}",
             )
         return
     if may_report_missing(spec, rt):
@@ -77,4 +78,5 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             spec,
             "not run under gVisor",
             hint(spec, f"add --runtime={wanted}", f"add runtime: {wanted}"),
+            lacks=hint(spec, f"--runtime={wanted}", f"runtime: {wanted}"),
         )

@@ -97,6 +97,7 @@ META = RuleMeta(
             "description": "Regular expressions for secret-looking variable names.",
         }
     },
+    family="hardening",
 )
 
 # A last word that says the variable is about a secret, not the secret itself
@@ -223,7 +224,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
         yield violation(
             spec,
             ev.span,
-            f"{spec.label} gets {what} in the environment variable {name}; hand it over "
+            f"{spec.subject} gets {what} in the environment variable {name}; hand it over "
             "through a credential proxy instead",
         )
     # An env file is how most Compose stacks keep secrets out of the file;

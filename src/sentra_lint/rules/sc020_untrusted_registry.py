@@ -55,6 +55,7 @@ META = RuleMeta(
             "description": "Registries or registry/path/ prefixes images may come from.",
         }
     },
+    family="hazard",
 )
 
 

@@ -73,6 +73,7 @@ META = RuleMeta(
     security_severity=5.0,
     area="crossfile",
     precision="high",
+    family="hazard",
 )
 
 _MAX_RELATED = 3

@@ -10,7 +10,8 @@ is not reported; neither is an image whose `USER` is a variable.
 
 ## Why is this bad?
 SD001 reports the Dockerfile; this rule reports the place where the root
-process actually starts. A container that runs as root owns every file
+process actually starts, and names SD001's line as a related location
+rather than explaining the same cause again. A container that runs as root owns every file
 inside it, can change what the read-only root filesystem does not protect,
 and is one kernel or runtime bug away from root on the host. ADR_0001 runs
 the agent as UID 1001.
@@ -55,6 +56,7 @@ META = RuleMeta(
     security_severity=6.0,
     area="crossfile",
     precision="high",
+    family="hardening",
 )
 
 
@@ -70,6 +72,8 @@ def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
         model = link.image
         user = model.user
         la = link.launch
+        if la.target is None and ctx.profile != "audit":
+            continue  # a hardening rule: aimed at target launches
         if not model.reliable or user is None or not user.is_root:
             continue
         if la.user_present:
@@ -82,17 +86,18 @@ def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
                 continue
             span = la.anchor
             launch_part = "the launch sets no non-root user"
+        at = where(model, user.line)
         if user.value is None:
-            image_part = f"has no USER in its final stage (`{where(model, user.line)}`)"
-            note = "the final stage sets no USER, so the image runs as root"
+            note = "SD001 reports this: the final stage sets no USER, so the image runs as root"
         else:
-            image_part = f"sets `USER {user.value}` (`{where(model, user.line)}`)"
-            note = f"USER {user.value}: the image runs as root"
+            note = f"SD001 reports this: USER {user.value}, so the image runs as root"
+        # The image's root user is SD001's finding on the Dockerfile: this one is about the
+        # launch, and points there instead of explaining the same cause again.
         yield Violation(
             span,
-            f"{la.label} runs {image_label(link)}, whose Dockerfile {image_part}, and "
-            f"{launch_part}: the container runs as root; add a non-root USER (such as UID 1001) "
-            "to the Dockerfile or start the container with a non-root --user",
+            f"{la.subject} starts {image_label(link)} as root: {launch_part}, and the image's "
+            f"user is root (SD001 at `{at}`); start the container with a non-root --user such "
+            "as 1001:1001, or fix the Dockerfile's USER",
             related=(Related(model.path, user.span, note), build_note(link)),
             path=la.path,
         )

@@ -57,6 +57,7 @@ META = RuleMeta(
     security_severity=3.0,
     area="crossfile",
     precision="high",
+    family="hardening",
 )
 
 
@@ -72,6 +73,8 @@ def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
         model = link.image
         user = model.user
         la = link.launch
+        if la.target is None and ctx.profile != "audit":
+            continue  # a hardening rule: aimed at target launches
         if not model.reliable or user is None or user.is_root or user.home is None:
             continue
         if not la.user_known or la.user is None or is_root_user(la.user):
@@ -91,7 +94,7 @@ def check(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
         owner = user.name or user.value
         yield Violation(
             la.user_span or la.anchor,
-            f"{la.label} runs {image_label(link)} as user `{la.user.strip()}`, not as the image's "
+            f"{la.subject} runs {image_label(link)} as user `{la.user.strip()}`, not as the image's "
             f"`USER {user.value}`{uid} set at `{where(model, user.line)}`: the image prepared "
             f"{shown} for '{owner}' (home {home}), and another user cannot use them as its own; "
             "run as the image's user or change the USER",
