@@ -56,6 +56,21 @@ def code(value: str) -> str:
     return f"{fence}{pad}{value}{pad}{fence}"
 
 
+def prose(value: str) -> str:
+    """A message: its `quoted` parts as code spans, the rest as escaped text."""
+    parts = value.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: all text
+        return text(value)
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            if part.strip():
+                out.append(code(part))
+        else:
+            out.append(_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", part)).replace("&", "&amp;"))
+    return "".join(out).strip()
+
+
 @cache
 def repository_of(path: str) -> str:
     """The repository a file is in: the nearest directory above it with a ``.git``, else ``.``."""
@@ -131,7 +146,7 @@ def _posture(result: RunResult, out: IO[str]) -> None:
             for i in shown[:MAX_LAUNCHES]:
                 la = launches[i]
                 found = _launch_findings(la, by_key, cross.get(i, ()))
-                label = text(la.label) + (f" ({text(la.target)})" if la.target else "")
+                label = prose(la.label) + (f" ({prose(la.target)})" if la.target else "")
                 if la.image:
                     label += " " + code(la.image)
                 cells = [label, la.role, code(f"{la.path}:{la.line}")]
@@ -173,7 +188,7 @@ def _findings(result: RunResult, out: IO[str]) -> None:
         out.write(f"#### {rule} {text(items[0].name)}\n\n")
         for f in items[:PER_RULE]:
             out.write(f"- {code(f'{f.path}:{f.span.line}:{f.span.column}')} **{f.severity.value}**: "
-                      f"{text(f.message)}\n")
+                      f"{prose(f.message)}\n")
         if len(items) > PER_RULE:
             out.write(f"- and {len(items) - PER_RULE} more\n")
         out.write("\n")
