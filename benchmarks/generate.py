@@ -10,6 +10,12 @@ Each generator takes a scale factor and returns the text of one file:
 - ``compose(scale)``: a Compose file with exactly ``20 * scale`` services
   (x100 is 2,000), each with the keys the container rules read.
 
+``monorepo(directory, files, corpus)`` lays out a synthetic monorepo of
+``files`` real files of mixed kinds, taken round-robin from the corpus
+(Dockerfiles, workflows and Compose files in the corpus's own proportions),
+50 files per service folder, each service with its own
+``.github/workflows`` folder, so a directory walk classifies every file.
+
 The output is deterministic (no randomness), so two runs time the same bytes.
 Run ``python benchmarks/generate.py DIR`` to write the x1, x10 and x100 files
 to DIR for profiling by hand.
@@ -231,6 +237,45 @@ def write_all(directory: Path, scales: tuple[int, ...] = SCALES) -> dict[tuple[s
             path.write_text(gen(scale), encoding="utf-8", newline="\n")
             out[(kind, scale)] = path
     return out
+
+
+# corpus sub-folder -> the name a file of that kind gets in the monorepo
+_MONOREPO_NAMES = {
+    "dockerfiles": "Dockerfile.{i}",
+    "workflows": ".github/workflows/w{i}.yml",
+    "compose": "compose.{i}.yml",
+}
+MONOREPO_FOLDER_FILES = 50
+
+
+def corpus_texts(corpus: Path) -> list[tuple[str, bytes]]:
+    """Every corpus file of the kinds a monorepo holds, interleaved by kind, as (name pattern, bytes)."""
+    by_kind = [
+        [(_MONOREPO_NAMES[sub], p.read_bytes()) for p in sorted((corpus / sub).iterdir()) if p.is_file()]
+        for sub in _MONOREPO_NAMES
+    ]
+    total = sum(len(k) for k in by_kind)
+    # Interleave so any prefix of the list has the corpus's mix of kinds.
+    keyed = [(n / len(items), k, item) for k, items in enumerate(by_kind) for n, item in enumerate(items)]
+    keyed.sort(key=lambda t: (t[0], t[1]))
+    assert len(keyed) == total
+    return [item for _, _, item in keyed]
+
+
+def monorepo(directory: Path, files: int, texts: list[tuple[str, bytes]]) -> Path:
+    """Write a monorepo of ``files`` files under ``directory``/repo-N and return its root."""
+    root = directory / f"repo-{files}"
+    made: set[Path] = set()
+    for i in range(files):
+        pattern, data = texts[i % len(texts)]
+        path = root / f"svc{i // MONOREPO_FOLDER_FILES}" / pattern.format(i=i)
+        parent = path.parent
+        if parent not in made:
+            parent.mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        with open(path, "wb") as fh:
+            fh.write(data)
+    return root
 
 
 if __name__ == "__main__":
