@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import sys
+from pathlib import Path
+
+import pytest
 
 from sentra_lint.progress import Progress, render
 
@@ -79,3 +83,44 @@ def test_the_line_is_erased_when_the_run_fails() -> None:
     except RuntimeError:
         pass
     assert stream.getvalue().endswith("\r\x1b[2K")
+
+
+def _tree(tmp_path: Path, n: int) -> Path:
+    for i in range(n):
+        (tmp_path / f"Dockerfile.{i}").write_text("FROM alpine:3.20\nUSER 1000\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_a_run_draws_on_a_terminal_and_erases_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sentra_lint import progress
+    from sentra_lint.engine import run
+    from sentra_lint.settings import Settings
+
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    result = run([str(_tree(tmp_path, 3))], Settings(jobs=1, progress=True))
+    assert result.files == 3
+    out = terminal.getvalue()
+    assert "linting 1/3 files" in out
+    assert out.endswith("\r\x1b[2K")
+
+
+def test_the_cli_writes_no_progress_to_a_non_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sentra_lint import progress
+    from sentra_lint.cli import main
+
+    # No delay: only the terminal check can keep this run quiet.
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setenv("TERM", "xterm")
+    folder = _tree(tmp_path, 30)
+    monkeypatch.setattr(sys, "argv", ["sentra-lint", "check", "--jobs", "1", "--format", "json", "--fail-on", "never", str(folder)])
+    try:
+        main()
+    except SystemExit as exc:
+        assert not exc.code
+    captured = capsys.readouterr()
+    assert '"files": 30' in captured.out
+    assert captured.err == ""

@@ -45,6 +45,8 @@ class CheckOptions:
     unsafe_fixes: bool = False
     diff: bool = False
     """Compute the fixes without writing them (``RunResult.fixed`` holds them)."""
+    progress: bool = False
+    """A progress line on a terminal (standard error) for long runs."""
     sources: bool = False
     """Read what the report needs from the files (line hashes: SARIF)."""
 
@@ -91,6 +93,7 @@ def build_settings(options: CheckOptions, cfg: Config | None) -> Settings:
         exclude=cfg.exclude if cfg else (),
         config_suppressions=tuple(cfg.suppressions) if cfg else (),
         verbose=options.verbose,
+        progress=options.progress,
         images=dict(cfg.images) if cfg else {},
         agents=dict(cfg.agents) if cfg else {},
         config_dir=str(cfg.path.parent) if cfg and cfg.path else None,

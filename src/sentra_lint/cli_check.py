@@ -67,6 +67,7 @@ def _options(values: Mapping[str, Any]) -> Any:
         unsafe_fixes=values["unsafe_fixes"],
         diff=values["diff"],
         sources=values["fmt"] in NEEDS_SOURCES,
+        progress=True,
     )
 
 

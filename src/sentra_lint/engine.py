@@ -332,29 +332,7 @@ def run(paths: list[str], settings: Settings) -> RunResult:
 
         plan = plan_links(candidates, settings, cwd)
         active.linkable = plan.linkable
-    jobs = settings.jobs or os.cpu_count() or 1
-    results: list[FileResult]
-    if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not any(str(c.path) == "-" for c in candidates):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        global _WORKER
-        if ctx is not None:
-            _preload(kinds)
-            _WORKER = (active, settings, cwd)
-            gc.freeze()  # the forked workers then share these pages instead of copying them
-        try:
-            with ProcessPoolExecutor(
-                max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings, kinds, cwd)
-            ) as pool:
-                chunk = max(1, len(candidates) // (jobs * 8))
-                results = list(pool.map(_work, candidates, chunksize=chunk))
-        finally:
-            _WORKER = None
-            gc.unfreeze()
-    else:
-        results = [lint_candidate(c, active, settings, cwd) for c in candidates]
+    results = _lint_all(candidates, active, settings, cwd, kinds)
     findings: list[Finding] = []
     errors: list[InternalError] = []
     launches: list[Launch] = []
@@ -373,6 +351,42 @@ def run(paths: list[str], settings: Settings) -> RunResult:
     finalize(findings)
     launches.sort(key=lambda la: (la.path, la.line, la.column))
     return RunResult(findings, errors, len(candidates), _rules_of(active, findings), notes, launches=launches)
+
+
+def _lint_all(
+    candidates: list[Candidate], active: ActiveRules, settings: Settings, cwd: str, kinds: list[Kind]
+) -> list[FileResult]:
+    """Lint the files, in their order; in a process pool when there are enough of them."""
+    progress = None
+    if settings.progress:
+        import sys
+
+        from sentra_lint.progress import Progress
+
+        progress = Progress(len(candidates), sys.stderr)
+    jobs = settings.jobs or os.cpu_count() or 1
+    if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not any(str(c.path) == "-" for c in candidates):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        global _WORKER
+        if ctx is not None:
+            _preload(kinds)
+            _WORKER = (active, settings, cwd)
+            gc.freeze()  # the forked workers then share these pages instead of copying them
+        try:
+            with ProcessPoolExecutor(
+                max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings, kinds, cwd)
+            ) as pool:
+                chunk = max(1, len(candidates) // (jobs * 8))
+                mapped = pool.map(_work, candidates, chunksize=chunk)
+                return list(progress.track(mapped) if progress is not None else mapped)
+        finally:
+            _WORKER = None
+            gc.unfreeze()
+    each = (lint_candidate(c, active, settings, cwd) for c in candidates)
+    return list(progress.track(each) if progress is not None else each)
 
 
 def _rules_of(active: ActiveRules, findings: list[Finding]) -> list[Any]:

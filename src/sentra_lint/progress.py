@@ -49,7 +49,7 @@ class Progress:
         total: int,
         stream: IO[str],
         *,
-        delay: float = DELAY,
+        delay: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         width: int | None = None,
     ) -> None:
@@ -59,8 +59,7 @@ class Progress:
         self.enabled = wanted(stream)
         self._clock = clock
         self._start = clock()
-        self._delay = delay
-        self._next = self._start + delay
+        self._next = self._start + (DELAY if delay is None else delay)
         self._shown = False
         self._width = width
         # The rate over the last few seconds, not since the start: (time, done) marks.
