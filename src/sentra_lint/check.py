@@ -45,6 +45,10 @@ class CheckOptions:
     unsafe_fixes: bool = False
     diff: bool = False
     """Compute the fixes without writing them (``RunResult.fixed`` holds them)."""
+    cache_dir: str | None = None
+    """Keep per-file results in this folder and reuse them while nothing they depend on changes."""
+    no_cache: bool = False
+    """Neither read nor write the result cache (wins over ``cache_dir``)."""
     progress: bool = False
     """A progress line on a terminal (standard error) for long runs."""
     sources: bool = False
@@ -94,6 +98,7 @@ def build_settings(options: CheckOptions, cfg: Config | None) -> Settings:
         config_suppressions=tuple(cfg.suppressions) if cfg else (),
         verbose=options.verbose,
         progress=options.progress,
+        cache_dir=None if options.no_cache else options.cache_dir,
         images=dict(cfg.images) if cfg else {},
         agents=dict(cfg.agents) if cfg else {},
         config_dir=str(cfg.path.parent) if cfg and cfg.path else None,

@@ -68,6 +68,8 @@ def _options(values: Mapping[str, Any]) -> Any:
         diff=values["diff"],
         sources=values["fmt"] in NEEDS_SOURCES,
         progress=True,
+        cache_dir=values["cache_dir"],
+        no_cache=values["no_cache"],
     )
 
 

@@ -79,6 +79,11 @@ CHECK_PARAMS: tuple[Param, ...] = (
         "With --fix or --diff: include unsafe fixes (same as --fix=unsafe).",
     ),
     Param("diff", ("--diff",), bool, False, "Print the fixes as a unified diff; write nothing."),
+    Param(
+        "cache_dir", ("--cache-dir",), str, None,
+        "Reuse the results of unchanged files from this folder (e.g. .sentra-lint-cache).",
+    ),
+    Param("no_cache", ("--no-cache",), bool, False, "Do not read or write the result cache."),
 )
 
 

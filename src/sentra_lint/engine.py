@@ -243,6 +243,18 @@ def _report_unused(
 
 
 def lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
+    """Read and lint one file; with the result cache, what the lint read is recorded on the result."""
+    if settings.cache_dir is None:
+        return _lint_in_budget(cand, active, settings, cwd)
+    from sentra_lint.cache import recording
+
+    with recording() as reads:
+        res = _lint_in_budget(cand, active, settings, cwd)
+    res.reads = tuple(reads)
+    return res
+
+
+def _lint_in_budget(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
     """Read and lint one file within ``settings.timeout``; over it, the file gets SE002.
 
     The cyclic garbage collector waits while one file is linted: the models
@@ -332,7 +344,15 @@ def run(paths: list[str], settings: Settings) -> RunResult:
 
         plan = plan_links(candidates, settings, cwd)
         active.linkable = plan.linkable
-    results = _lint_all(candidates, active, settings, cwd, kinds)
+    if settings.cache_dir is not None:
+        from sentra_lint.cache import run_cached
+
+        results = run_cached(
+            candidates, settings, active, lambda c: sio.display_path(c.path, cwd),
+            lambda todo: _lint_all(todo, active, settings, cwd, kinds),
+        )
+    else:
+        results = _lint_all(candidates, active, settings, cwd, kinds)
     findings: list[Finding] = []
     errors: list[InternalError] = []
     launches: list[Launch] = []

@@ -49,6 +49,8 @@ class FileResult:
     """What the repository rules need from this file (``crossfile.facts.FileFacts``), when they run."""
     launches: list[Any] = field(default_factory=list)
     """The container launches in this file (``container.posture.Launch``), for posture reports."""
+    reads: tuple[str, ...] = ()
+    """What linting this file read besides it (``cache.recording``), when the run uses the result cache."""
 
 
 @dataclass(frozen=True, slots=True)

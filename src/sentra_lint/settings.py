@@ -44,6 +44,8 @@ class Settings:
     config_path: str | None = None
     agents: dict[str, Any] = field(default_factory=dict)
     """The config's ``agents:`` section (additions to the agent inventory)."""
+    cache_dir: str | None = None
+    """The result cache's folder (``cache.py``); ``None``: no cache."""
     progress: bool = False
     """Show a progress line on standard error when it is a terminal and the run is long."""
     targets: Any = None
