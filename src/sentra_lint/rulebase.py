@@ -74,6 +74,10 @@ class Rule:
     meta: RuleMeta
     doc: str
     check: CheckFn
+    check_repository: CheckFn | None = None
+    """A second check over the repository's joined files (a rule whose findings
+    may need two files, such as an input a caller fills in another file);
+    it runs in the repository pass, next to the cross-file rules."""
 
     @property
     def id(self) -> str:

@@ -117,4 +117,8 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
             options["trusted-registries"] = list(settings.trusted_registries)
         ctx = RuleContext(options=options, profile=settings.profile, inventory=inventory)
         by_target.setdefault(target, []).append((rule, setting, ctx))
+        if rule.check_repository is not None:
+            # Its cross-file half runs in the repository pass, stamped like the SX rules.
+            joined = Rule(rule.meta, rule.doc, rule.check_repository)
+            by_target.setdefault("repository", []).append((joined, setting, ctx))
     return ActiveRules(by_target, enabled, {r: policy.rules.get(r) or RuleSetting() for r in enabled}, ruleset)

@@ -34,6 +34,7 @@ from sentra_lint.suppress import Pragma
 
 if TYPE_CHECKING:
     from sentra_lint.crossfile.image import ImageModel
+    from sentra_lint.workflow.calls import InputSink, LocalCall
 
 _EXPR = re.compile(r"\$\{\{|\$\{?[A-Za-z_(]|`")
 
@@ -108,6 +109,10 @@ class FileFacts:
     """Line -> (its text, the lines whose comment may suppress a finding there)."""
     scripts: tuple[str, ...] = ()
     """Repository scripts read for builds (absolute paths)."""
+    calls: tuple[LocalCall, ...] = ()
+    """Calls of the repository's own actions and reusable workflows (``uses: ./...``)."""
+    sinks: tuple[InputSink, ...] = ()
+    """Inputs expanded into ``run:`` scripts (a composite action, a reusable workflow)."""
 
     def stage(self, target: str | None) -> ImageModel | None:
         if not self.images:
@@ -138,6 +143,7 @@ def collect(src: SourceFile, kind: Kind, analysis: Any) -> FileFacts:
             builds, scripts = workflow_builds(target)
             facts.builds += tuple(builds)
             facts.scripts = tuple(scripts)
+            _collect_calls(facts, target)
         elif name == "compose":
             facts.builds += tuple(compose_builds(target))
     compose_own = {b.span: b for b in facts.builds if b.how.startswith("the build of compose")}
@@ -165,9 +171,16 @@ def collect(src: SourceFile, kind: Kind, analysis: Any) -> FileFacts:
             la = replace(la, key=job_keys[la.label])
         launches.append(la)
     facts.launches = tuple(launches)
-    if facts.launches:
+    call_spans = [p.span for c in facts.calls for p in c.passed]
+    if facts.launches or call_spans:
         facts.pragmas = tuple(scan(src))
         comment_lines = analysis.comment_lines
+        for call_span in call_spans:
+            line = call_span.line
+            facts.lines[line] = (
+                src.line_text(line),
+                tuple(comment_lines(line) if comment_lines else [line]),
+            )
         for la in facts.launches:
             if la.path != src.path:
                 continue
@@ -178,6 +191,15 @@ def collect(src: SourceFile, kind: Kind, analysis: Any) -> FileFacts:
                 lines = comment_lines(sp.line) if comment_lines else [sp.line]
                 facts.lines[sp.line] = (src.line_text(sp.line), tuple(lines))
     return facts
+
+
+def _collect_calls(facts: FileFacts, wf: Any) -> None:
+    """Local calls a workflow makes, and the inputs an action expands into scripts."""
+    from sentra_lint.workflow.calls import input_sinks, local_calls
+
+    facts.calls = tuple(c for c in local_calls(wf) if c.passed and c.outsiders)
+    if wf.is_action:
+        facts.sinks = tuple(input_sinks(wf))
 
 
 # ---------------------------------------------------------------------------

@@ -116,6 +116,30 @@ class Repository:
             if link is not None:
                 yield link
 
+    def called(self, caller: FileFacts, target: str, kind: str) -> FileFacts | None:
+        """The file a local ``uses:`` of ``caller`` names, when it is among the files read."""
+        for path in called_paths(caller.abspath, target, kind):
+            found = self._by_abspath().get(os.path.normcase(path))
+            if found is not None:
+                return found
+        return None
+
+    def missing_callees(self) -> list[tuple[str, str]]:
+        """``(absolute path, kind)`` of called files that are not among the files read."""
+        have = self._by_abspath()
+        wanted: dict[str, str] = {}
+        for f in self.files:
+            for call in f.calls:
+                paths = called_paths(f.abspath, call.target, call.kind)
+                if any(os.path.normcase(p) in have for p in paths):
+                    continue
+                for p in paths:
+                    wanted.setdefault(p, call.kind)
+        return list(wanted.items())
+
+    def _by_abspath(self) -> dict[str, FileFacts]:
+        return {os.path.normcase(f.abspath): f for f in self.files}
+
     def missing_dockerfiles(self) -> list[str]:
         """Dockerfiles that builds name but that are not among the files read (absolute paths)."""
         wanted: list[str] = []
@@ -135,3 +159,23 @@ class Repository:
             seen.add(b.dockerfile)
             wanted.append(b.dockerfile)
         return wanted
+
+
+def called_paths(caller: str, target: str, kind: str) -> list[str]:
+    """Where a local ``uses:`` of the file at ``caller`` points (absolute paths to try).
+
+    ``./x`` and ``$/x`` are relative to the repository root, the folder that
+    holds the caller's ``.github``; a reference that leaves it is not followed.
+    """
+    parts = os.path.abspath(caller).split(os.sep)
+    if ".github" not in parts[:-1]:
+        return []
+    at = len(parts) - 1 - parts[:-1][::-1].index(".github") - 1
+    root = os.sep.join(parts[:at]) or os.sep
+    rel = target[2:] if target.startswith(("./", "$/")) else target
+    full = os.path.normpath(os.path.join(root, rel))
+    if full != root and not full.startswith(root.rstrip(os.sep) + os.sep):
+        return []
+    if kind == "action":
+        return [os.path.join(full, "action.yml"), os.path.join(full, "action.yaml")]
+    return [full]

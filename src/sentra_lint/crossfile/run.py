@@ -184,6 +184,16 @@ def repository_pass(
         notes.append(
             f"cross-file rules: read {facts.path}, built by {', '.join(users) or 'a launch'}"
         )
+    for callee, kind in repo.missing_callees():
+        if not Path(callee).is_file():
+            continue
+        facts = load_facts(
+            Path(callee), Kind.ACTION if kind == "action" else Kind.WORKFLOW, settings, cwd
+        )
+        if facts is None:
+            continue
+        files.append(facts)
+        notes.append(f"cross-file rules: read {facts.path}, called by a workflow of the run")
     repo = Repository(files, extra)
     by_path = {f.path: f for f in files}
     linted = {sio.display_path(c.path, cwd) for c in candidates}

@@ -157,7 +157,12 @@ def _load_builtin(rule_id: str) -> Rule | None:
     meta: RuleMeta = module.META
     if meta.id != rule_id:
         raise RuntimeError(f"{qualified}: META.id is {meta.id}, registry says {rule_id}")
-    return Rule(meta=meta, doc=(module.__doc__ or "").strip(), check=getattr(module, "check", _no_check))
+    return Rule(
+        meta=meta,
+        doc=(module.__doc__ or "").strip(),
+        check=getattr(module, "check", _no_check),
+        check_repository=getattr(module, "check_repository", None),
+    )
 
 
 def all_rules() -> list[Rule]:

@@ -20,6 +20,14 @@ workflow sends is not reported. By default only high-confidence sources
 `repository_dispatch` payloads, `low` adds caller inputs of reusable
 workflows and composite actions, label names and unknown event fields.
 
+Across files: a workflow step that passes attacker text through `with:`
+to a composite action of the repository (`uses: ./.github/actions/x` or
+`$/...`), whose `run:` expands that input (`${{ inputs.title }}`), is
+reported at the caller's `with:` value, with the expansion in the action
+as a related location, when outsiders can start the calling job (its
+triggers and `if:` gates). The action alone, without such a caller, is
+reported only at `min-confidence: low`.
+
 A malformed expression in a sink (`${{ unclosed`, `${{ a b }}`) is
 reported by this rule as malformed, with the parser's reason: GitHub
 rejects such a workflow, and what it would expand to cannot be known.
@@ -57,8 +65,9 @@ In `actions/github-script`, read `process.env.TITLE` or
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from sentra_lint.findings import Severity, Violation
+from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.workflow.analysis import (
     LocatedExpr,
@@ -69,6 +78,10 @@ from sentra_lint.workflow.analysis import (
 from sentra_lint.workflow.model import Workflow
 from sentra_lint.workflow.taint import Confidence
 from sentra_lint.yamlmodel import ScalarNode
+
+if TYPE_CHECKING:
+    from sentra_lint.crossfile import Repository
+    from sentra_lint.workflow.taint import TaintSource
 
 META = RuleMeta(
     id="SW002",
@@ -130,3 +143,47 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             if script is not None:
                 found = scalar_expressions(wf, script, scope.ctx)
                 yield from _sink(wf, script, "a github-script script", found, minimum)
+
+
+def _chain(source: TaintSource) -> str:
+    return " -> ".join((source.path, *reversed(source.via)))
+
+
+def check_repository(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
+    """A caller's ``with:`` value that carries attacker text into an input
+    the called action expands into a ``run:`` script."""
+    minimum = Confidence.parse(ctx.option("min-confidence"))
+    for caller in repo.files:
+        for call in caller.calls:
+            if not call.outsiders:
+                continue
+            callee = repo.called(caller, call.target, call.kind)
+            if callee is None or not callee.sinks:
+                continue
+            shown = f"{call.target.rstrip('/')}/{callee.abspath.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+            for passed in call.passed:
+                sources = [s for s in passed.sources if s.confidence >= minimum]
+                sinks = [s for s in callee.sinks if s.name == passed.name.lower()]
+                if not sources or not sinks:
+                    continue
+                first = sinks[0]
+                chains = list(dict.fromkeys(_chain(s) for s in sources))
+                where = f"inputs.{passed.name} in {shown}:{first.span.line}"
+                path = " | ".join(f"{c} -> with: {passed.name} -> {where}" for c in chains[:2])
+                more = (
+                    f" (and {len(sinks) - 1} more place(s) in the action)" if len(sinks) > 1 else ""
+                )
+                yield Violation(
+                    passed.span,
+                    f"{path} is expanded into a run: script{more} ({sources[0].reason}); "
+                    f'{call.reach}; in the action, pass the input through env: and use "$VAR"',
+                    related=tuple(
+                        Related(
+                            callee.path,
+                            s.span,
+                            f"inputs.{passed.name} is expanded into a run: script ({s.label})",
+                        )
+                        for s in sinks
+                    ),
+                    path=caller.path,
+                )
