@@ -66,18 +66,36 @@ def test_a_workflow_named_alone_reads_the_action_it_calls() -> None:
     assert "note: .github/actions/greet/action.yml:17:22:" in out
 
 
-def test_the_action_alone_keeps_its_own_behaviour(tmp_path: Path) -> None:
-    case = CASES / "composite-attack"
-    action = ".github/actions/greet/action.yml"
-    assert ": SW002 [" not in lint(case, action)
+def test_reusable_workflow_inputs_are_followed() -> None:
+    out = lint(CASES / "reusable-attack")
+    assert (
+        ".github/workflows/pr.yml:9:14: SW002 [error] github.event.pull_request.title -> "
+        "with: title -> inputs.title -> env.TITLE in ./.github/workflows/label.yml:20 "
+    ) in out
+    assert "note: .github/workflows/label.yml:20:31: inputs.title is expanded" in out
+    # a `type: number` input cannot carry text
+    assert "with: number" not in out
+
+
+@pytest.mark.parametrize(
+    ("case", "callee", "low"),
+    [
+        ("composite-attack", ".github/actions/greet/action.yml", 2),
+        ("reusable-attack", ".github/workflows/label.yml", 1),
+    ],
+)
+def test_the_called_file_alone_keeps_its_own_behaviour(
+    tmp_path: Path, case: str, callee: str, low: int
+) -> None:
+    assert ": SW002 [" not in lint(CASES / case, callee)
     config = tmp_path / "low.yaml"
     config.write_text("rules:\n  SW002: {options: {min-confidence: low}}\n")
     res = run_cli(
-        "check", action, "--select", "SW002", "--config", str(config),
-        "--fail-on", "never", "--color", "never", cwd=case,
+        "check", callee, "--select", "SW002", "--config", str(config),
+        "--fail-on", "never", "--color", "never", cwd=CASES / case,
     )
-    assert res.out.count(": SW002 [") == 2, res.out
-    assert "'inputs.title' is expanded into a run: script" in res.out
+    assert res.out.count(": SW002 [") == low, res.out
+    assert "inputs.title" in res.out and " -> with: " not in res.out
 
 
 def test_json_carries_the_action_as_related_location() -> None:

@@ -195,10 +195,10 @@ def collect(src: SourceFile, kind: Kind, analysis: Any) -> FileFacts:
 
 def _collect_calls(facts: FileFacts, wf: Any) -> None:
     """Local calls a workflow makes, and the inputs an action expands into scripts."""
-    from sentra_lint.workflow.calls import input_sinks, local_calls
+    from sentra_lint.workflow.calls import input_sinks, is_callable, local_calls
 
     facts.calls = tuple(c for c in local_calls(wf) if c.passed and c.outsiders)
-    if wf.is_action:
+    if is_callable(wf):
         facts.sinks = tuple(input_sinks(wf))
 
 

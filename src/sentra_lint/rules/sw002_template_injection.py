@@ -25,8 +25,11 @@ to a composite action of the repository (`uses: ./.github/actions/x` or
 `$/...`), whose `run:` expands that input (`${{ inputs.title }}`), is
 reported at the caller's `with:` value, with the expansion in the action
 as a related location, when outsiders can start the calling job (its
-triggers and `if:` gates). The action alone, without such a caller, is
-reported only at `min-confidence: low`.
+triggers and `if:` gates). The same holds for a job that calls a reusable
+workflow of the repository (`jobs.<id>.uses: ./.github/workflows/x.yml`)
+whose `run:` expands a `workflow_call` string input. The action or called
+workflow alone, without such a caller, is reported only at
+`min-confidence: low`.
 
 A malformed expression in a sink (`${{ unclosed`, `${{ a b }}`) is
 reported by this rule as malformed, with the parser's reason: GitHub
@@ -160,7 +163,11 @@ def check_repository(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
             callee = repo.called(caller, call.target, call.kind)
             if callee is None or not callee.sinks:
                 continue
-            shown = f"{call.target.rstrip('/')}/{callee.abspath.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+            shown = call.target.rstrip("/")
+            what = "the called workflow"
+            if call.kind == "action":
+                shown += "/" + callee.abspath.replace("\\", "/").rsplit("/", 1)[-1]
+                what = "the action"
             for passed in call.passed:
                 sources = [s for s in passed.sources if s.confidence >= minimum]
                 sinks = [s for s in callee.sinks if s.name == passed.name.lower()]
@@ -168,15 +175,14 @@ def check_repository(repo: Repository, ctx: RuleContext) -> Iterator[Violation]:
                     continue
                 first = sinks[0]
                 chains = list(dict.fromkeys(_chain(s) for s in sources))
-                where = f"inputs.{passed.name} in {shown}:{first.span.line}"
+                hops = "".join(f" -> {v}" for v in reversed(first.via))
+                where = f"inputs.{passed.name}{hops} in {shown}:{first.span.line}"
                 path = " | ".join(f"{c} -> with: {passed.name} -> {where}" for c in chains[:2])
-                more = (
-                    f" (and {len(sinks) - 1} more place(s) in the action)" if len(sinks) > 1 else ""
-                )
+                more = f" (and {len(sinks) - 1} more place(s) in {what})" if len(sinks) > 1 else ""
                 yield Violation(
                     passed.span,
                     f"{path} is expanded into a run: script{more} ({sources[0].reason}); "
-                    f'{call.reach}; in the action, pass the input through env: and use "$VAR"',
+                    f'{call.reach}; in {what}, pass the input through env: and use "$VAR"',
                     related=tuple(
                         Related(
                             callee.path,

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sentra_lint.source import Span
-from sentra_lint.workflow.analysis import all_scopes, scalar_expressions
-from sentra_lint.workflow.model import Workflow
+from sentra_lint.workflow.analysis import all_scopes, job_contexts, scalar_expressions
+from sentra_lint.workflow.model import Workflow, parse_uses
 from sentra_lint.workflow.reach import job_reach
-from sentra_lint.workflow.taint import TaintKind, TaintSource, taint_of_template
-from sentra_lint.yamlmodel import ScalarNode
+from sentra_lint.workflow.taint import TaintContext, TaintKind, TaintSource, taint_of_template
+from sentra_lint.yamlmodel import MapNode, ScalarNode
 
 _INPUT = re.compile(r"^inputs\.([A-Za-z_][A-Za-z0-9_-]*)$")
 
@@ -57,19 +57,40 @@ class LocalCall:
 
 @dataclass(frozen=True, slots=True)
 class InputSink:
-    """``${{ inputs.<name> }}`` (directly or through ``env``/outputs) expanded into a ``run:``."""
+    """``${{ inputs.<name> }}`` (directly or through ``env``/outputs) expanded into a ``run:``
+    of a composite action or of a reusable workflow (its ``workflow_call`` string inputs)."""
 
     name: str
     """The input name, lower case (input names are case-insensitive)."""
     span: Span
     label: str
     """``step 'Greet'``, for related-location messages."""
+    via: tuple[str, ...] = ()
+    """Names the input travelled through in the called file, nearest first (``env.TITLE``)."""
 
 
 def local_calls(wf: Workflow) -> Iterator[LocalCall]:
     """Every call of a repository action or reusable workflow, with the tainted values passed."""
     if wf.is_action:
         return
+    contexts: dict[str, TaintContext] | None = None
+    for caller in wf.jobs:
+        if caller.uses is None or caller.uses_span is None:
+            continue
+        if parse_uses(caller.uses).kind != "local":
+            continue
+        if contexts is None:
+            contexts = job_contexts(wf)
+        reach = job_reach(wf, caller)
+        yield LocalCall(
+            caller.uses.strip(),
+            "workflow",
+            caller.uses_span,
+            f"job '{caller.id}'",
+            tuple(_passed(wf, caller.with_, contexts.get(caller.id))),
+            reach.outsiders,
+            reach.describe(),
+        )
     for scope in all_scopes(wf):
         step, job = scope.step, scope.job
         ref = step.uses_ref
@@ -88,11 +109,8 @@ def local_calls(wf: Workflow) -> Iterator[LocalCall]:
         )
 
 
-def _passed(wf: Workflow, with_: object, ctx: object) -> Iterator[PassedValue]:
-    from sentra_lint.workflow.taint import TaintContext
-    from sentra_lint.yamlmodel import MapNode
-
-    if not isinstance(with_, MapNode) or not isinstance(ctx, TaintContext):
+def _passed(wf: Workflow, with_: MapNode | None, ctx: TaintContext | None) -> Iterator[PassedValue]:
+    if with_ is None or ctx is None:
         return
     for name, _key, value in with_.str_items():
         if not isinstance(value, ScalarNode) or "${{" not in value.value:
@@ -102,6 +120,11 @@ def _passed(wf: Workflow, with_: object, ctx: object) -> Iterator[PassedValue]:
             yield PassedValue(name, value.span(wf.source), taint.sources)
 
 
+def is_callable(wf: Workflow) -> bool:
+    """A composite action, or a workflow other workflows can call."""
+    return wf.is_action or any(t.name == "workflow_call" for t in wf.triggers)
+
+
 def input_sinks(wf: Workflow) -> Iterator[InputSink]:
     """Every place an input reaches a ``run:`` script as an expanded expression."""
     for scope in all_scopes(wf):
@@ -109,13 +132,14 @@ def input_sinks(wf: Workflow) -> Iterator[InputSink]:
         if run is None:
             continue
         for found in scalar_expressions(wf, run, scope.ctx):
-            names = {
-                m.group(1).lower()
-                for s in found.taint.sources
-                if s.kind is TaintKind.CALLER and (m := _INPUT.match(s.path)) is not None
-            }
+            names: dict[str, tuple[str, ...]] = {}
+            for source in found.taint.sources:
+                m = _INPUT.match(source.path)
+                if source.kind is TaintKind.CALLER and m is not None:
+                    names.setdefault(m.group(1).lower(), source.via)
+            job = f"job '{scope.job.id}' " if scope.job is not None else ""
             for name in sorted(names):
-                yield InputSink(name, found.span, scope.step.named)
+                yield InputSink(name, found.span, f"{job}{scope.step.named}", names[name])
 
 
-__all__ = ["InputSink", "LocalCall", "PassedValue", "input_sinks", "local_calls"]
+__all__ = ["InputSink", "LocalCall", "PassedValue", "input_sinks", "is_callable", "local_calls"]
