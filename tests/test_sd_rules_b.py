@@ -361,3 +361,12 @@ def test_sd020_needs_a_list() -> None:
         "quay.io/x/y:1",
         "gcr.io/a/b:1",
     ]
+
+
+def test_sd001_non_root_images_option_extends_the_table() -> None:
+    text = "FROM registry.example.com/base/python:3.12-slim\nCOPY app /app\nCMD [\"/app\"]\n"
+    assert _tokens(_lint("SD001", text)) == ["registry.example.com/base/python:3.12-slim"]
+    opts = {"non-root-images": ["registry.example.com/base/*"]}
+    assert _lint("SD001", text, **opts) == []
+    # the option does not hide an explicit USER root
+    assert _tokens(_lint("SD001", text + "USER root\n", **opts)) == ["root"]
