@@ -142,7 +142,7 @@ def test_text_output_has_caret_and_summary(tmp_path: Path) -> None:
     assert lines[0].startswith("Dockerfile:1:")
     assert "SE001 [error]" in lines[0]
     assert "^" in lines[2]
-    assert lines[-1].startswith("Found 1 finding(s)")
+    assert lines[-1].startswith("Found 1 finding ")
 
 
 def test_text_output_escapes_control_sequences(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def test_one_command_per_finding_with_all_properties() -> None:
         "::error file=docker/Dockerfile,line=3,col=5,endLine=3,endColumn=9,"
         "title=SE001 File could not be parsed::unterminated heredoc"
     )
-    assert lines[1] == "sentra-lint: 1 finding(s) (1 error(s), 0 warning(s), 0 note(s)) in 2 file(s)."
+    assert lines[1] == "sentra-lint: 1 finding (1 error, 0 warnings, 0 notes) in 2 files."
     assert len(lines) == 2
 
 

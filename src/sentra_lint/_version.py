@@ -34,13 +34,15 @@ def _checkout_version() -> str | None:
         text = pyproject.read_text(encoding="utf-8")
     except OSError:
         return None
+    from sentra_lint._compat import load_toml, toml_error
+
     try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10: the installed metadata it is
+        error = toml_error()
+    except ModuleNotFoundError:  # no tomli on Python 3.10: the installed metadata it is
         return None
     try:
-        project = tomllib.loads(text).get("project", {})
-    except tomllib.TOMLDecodeError:
+        project = load_toml(text).get("project", {})
+    except error:
         return None
     value = project.get("version") if project.get("name") == DISTRIBUTION else None
     return value if isinstance(value, str) else None

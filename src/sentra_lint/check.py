@@ -11,6 +11,7 @@ baseline errors), which the command line turns into exit code 2.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,9 @@ class CheckOptions:
     """A progress line on a terminal (standard error) for long runs."""
     sources: bool = False
     """Read what the report needs from the files (line hashes: SARIF)."""
+    stdin_filename: str | None = None
+    """The path standard input is shown by (and whose name gives its kind)."""
+    respect_gitignore: bool = True
 
 
 @dataclass(slots=True)
@@ -88,8 +92,8 @@ def build_settings(options: CheckOptions, cfg: Config | None) -> Settings:
     rules = cfg.rules if cfg else BUILTIN
     settings = Settings(
         profile=options.profile or (cfg.profile if cfg else None) or "phase1",
-        select=parse_id_list(options.select, rules),
-        ignore=parse_id_list(options.ignore, rules) or frozenset(),
+        select=_select(options, cfg, rules),
+        ignore=(parse_id_list(options.ignore, rules) or frozenset()) | frozenset(cfg.ignore if cfg else ()),
         trusted_registries=_split(options.trusted_registries) or (cfg.trusted_registries if cfg else ()),
         no_ignores=options.no_ignores,
         jobs=max(0, options.jobs),
@@ -104,6 +108,8 @@ def build_settings(options: CheckOptions, cfg: Config | None) -> Settings:
         config_dir=str(cfg.path.parent) if cfg and cfg.path else None,
         config_path=str(cfg.path) if cfg and cfg.path else None,
         rules=rules,
+        stdin_filename=options.stdin_filename,
+        respect_gitignore=options.respect_gitignore,
     )
     max_bytes = options.max_file_size if options.max_file_size is not None else (cfg.max_file_size if cfg else None)
     if max_bytes is not None:
@@ -117,6 +123,15 @@ def build_settings(options: CheckOptions, cfg: Config | None) -> Settings:
 
         settings.targets = Targets.from_config(cfg.targets)
     return settings
+
+
+def _select(options: CheckOptions, cfg: Config | None, rules: Any) -> frozenset[str] | None:
+    """``--select`` when given, else the config's ``select:``, else the profile decides (``None``)."""
+    from sentra_lint.selection import parse_id_list
+
+    if options.select is not None:
+        return parse_id_list(options.select, rules)
+    return frozenset(cfg.select) if cfg is not None and cfg.select is not None else None
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -136,6 +151,10 @@ def run_check(options: CheckOptions, cfg: Config | None) -> RunResult:
     """Lint, apply the baseline, fix and lint again when asked, record a baseline when asked."""
     if (options.fix or options.diff) and "-" in options.paths:
         raise UsageError("--fix and --diff need files, not standard input")
+    missing = next((p for p in options.paths if p != "-" and not os.path.lexists(p)), None)
+    if missing is not None:
+        # A typo in a path must never look like a clean run.
+        raise UsageError(f"{missing}: no such file or directory")
     settings = build_settings(options, cfg)
     result = _lint(options, settings)
     if options.fix or options.diff:

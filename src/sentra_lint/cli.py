@@ -53,20 +53,30 @@ class _CheckParser:
                 parser.add_argument(p.name, nargs="*", default=p.default)
             elif p.type is bool:
                 parser.add_argument(*p.flags, dest=p.name, action="store_true", default=p.default)
+            elif p.repeat:
+                parser.add_argument(*p.flags, dest=p.name, action="append", type=p.type, default=p.default)
             else:
                 parser.add_argument(*p.flags, dest=p.name, type=p.type, default=p.default)
         self.parser = parser
 
     def parse(self, args: Sequence[str]) -> dict[str, Any] | None:
+        """The values of a command line; everything after ``--`` is a path, never an option.
+
+        ``parse_intermixed_args`` reads words after ``--`` as options on
+        CPython 3.11-3.13, so the paths after it are split off first.
+        """
         import argparse
 
+        head, tail = list(args), []
+        if "--" in head:
+            cut = head.index("--")
+            head, tail = head[:cut], head[cut + 1 :]
         try:
-            ns = self.parser.parse_intermixed_args(rewrite_fix(args))
+            ns = self.parser.parse_intermixed_args(rewrite_fix(head))
         except (_ParseFailed, argparse.ArgumentError, ValueError, TypeError):
             return None
         values = vars(ns)
-        if not values.get("paths"):
-            values["paths"] = None
+        values["paths"] = [*(values.get("paths") or []), *tail] or None
         return values
 
 
@@ -95,10 +105,30 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _version_flag(argv: Sequence[str]) -> bool:
+    if list(argv) not in (["--version"], ["-V"]):
+        return False
+    from sentra_lint._version import version
+
+    sys.stdout.write(f"sentra-lint {version()}\n")
+    return True
+
+
+def _quiet_broken_pipe() -> None:
+    """A reader that goes away (``| head``) ends the program quietly, as it ends any Unix tool."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
 def main() -> None:
     import os
 
+    _quiet_broken_pipe()
     try:
+        if _version_flag(sys.argv[1:]):
+            return
         code = _fast_check(sys.argv[1:])
         if code is None:
             from sentra_lint.cli_app import app

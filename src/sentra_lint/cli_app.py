@@ -23,7 +23,32 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from sentra_lint._version import version
+
+        sys.stdout.write(f"sentra-lint {version()}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", help="Print the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Lint Dockerfiles, GitHub Actions workflows and Compose files for container hardening."""
+
+
+@app.command("version")
+def version_cmd() -> None:
+    """Print the version."""
+    _print_version(True)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -75,13 +100,16 @@ def rules_cmd(
 
     packs = {p: set(load_pack(p).enabled_ids()) for p in PROFILES}
     rows = []
+    fixable: dict[str, bool] = {}
     for rule in all_rules():
         first = next((p for p in PROFILES if rule.id in packs[p]), "-")
         profile = {"phase1": "P1", "phase2": "P2", "phase3": "P3", "all": "opt-in"}.get(first, "-")
         rows.append((rule.id, rule.meta.slug, rule.meta.severity.value, profile, rule.meta.title))
+        fixable[rule.id] = rule.meta.fixable
     if fmt == "json":
         keys = ("id", "name", "severity", "profile", "title")
-        json.dump([dict(zip(keys, r, strict=True)) for r in rows], sys.stdout, indent=2)
+        doc = [{**dict(zip(keys, r, strict=True)), "fixable": fixable[r[0]]} for r in rows]
+        json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return
     width = max((len(r[1]) for r in rows), default=10)
@@ -90,12 +118,12 @@ def rules_cmd(
 
 
 @app.command()
-def explain(rule_id: Annotated[str, typer.Argument(help="A rule id such as SC001.")]) -> None:
+def explain(rule_id: Annotated[str, typer.Argument(help="A rule id (SC001) or name (cap-drop-all).")]) -> None:
     """Print a rule's documentation: what it does, why, an example and the fix."""
-    from sentra_lint.rules import is_known, load_rule
+    from sentra_lint.rules import BUILTIN, load_rule
 
-    rid = rule_id.strip().upper()
-    rule = load_rule(rid) if is_known(rid) else None
+    rid = BUILTIN.resolve(rule_id)
+    rule = load_rule(rid) if rid is not None else None
     if rule is None:
         raise _fail(f"unknown rule id '{rule_id}' (see 'sentra-lint rules')")
     m = rule.meta
@@ -116,14 +144,27 @@ def _verify_command() -> Any:
 app.command("verify")(_verify_command())
 
 
+SCHEMAS = ("config", "output", "policy")
+
+
 @app.command()
-def schema() -> None:
-    """Print the configuration JSON Schema (with every rule's options), for editors."""
+def schema(
+    which: Annotated[str, typer.Argument(help="config (with every rule's options), output (--format json) or policy.")]
+    = "config",
+) -> None:
+    """Print a JSON Schema: the configuration's (for editors), the JSON report's, or a policy file's."""
     import json
 
     from sentra_lint.config import composed_schema
+    from sentra_lint.packs import data_dir
 
-    json.dump(composed_schema(), sys.stdout, indent=2)
+    if which not in SCHEMAS:
+        raise _fail(f"schema must be one of {', '.join(SCHEMAS)}, got '{which}'")
+    if which == "config":
+        doc = composed_schema()
+    else:
+        doc = json.loads((data_dir("schemas") / f"{which}.schema.json").read_text(encoding="utf-8"))
+    json.dump(doc, sys.stdout, indent=2)
     sys.stdout.write("\n")
 
 

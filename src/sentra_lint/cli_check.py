@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from typing import IO, Any
 
-from sentra_lint.cli_options import FAIL_ON, FORMATS, KINDS
+from sentra_lint.cli_options import COLORS, FAIL_ON, FORMATS, KINDS, SEVERITIES
 
 _THRESHOLD = {"error": 3, "warning": 2, "note": 1}
 
@@ -40,20 +40,28 @@ def _options(values: Mapping[str, Any]) -> Any:
     from sentra_lint.packs import PROFILES
     from sentra_lint.source import Kind
 
-    _choice("--format", values["fmt"], FORMATS)
+    _choice("--output-format", values["fmt"], FORMATS)
     _choice("--fail-on", values["fail_on"], FAIL_ON)
+    _choice("--min-severity", values["min_severity"], SEVERITIES)
+    _choice("--color", values["color"], COLORS)
     _choice("--profile", values["profile"], PROFILES)
     _choice("--kind", values["kind"], KINDS)
     paths: list[str] = values["paths"] or ["."]
-    if "-" in paths and values["kind"] is None:
-        raise _Failure("reading standard input needs --kind")
+    if "-" in paths and values["kind"] is None and _stdin_kind(values["stdin_filename"]) is None:
+        raise _Failure(
+            "reading standard input needs --kind, or a --stdin-filename whose name says the kind"
+            if values["stdin_filename"] is None
+            else f"--stdin-filename {values['stdin_filename']}: the name does not say the kind; add --kind"
+        )
     from sentra_lint.reporters import NEEDS_SOURCES
 
     return CheckOptions(
         paths=paths,
         profile=values["profile"],
-        select=values["select"],
-        ignore=values["ignore"],
+        select=_joined(values["select"]),
+        ignore=_joined(values["ignore"]),
+        stdin_filename=values["stdin_filename"],
+        respect_gitignore=not values["no_respect_gitignore"],
         trusted_registries=values["trusted_registries"],
         no_ignores=values["no_ignores"],
         max_file_size=values["max_file_size"],
@@ -71,6 +79,23 @@ def _options(values: Mapping[str, Any]) -> Any:
         cache_dir=values["cache_dir"],
         no_cache=values["no_cache"],
     )
+
+
+def _joined(value: Any) -> str | None:
+    """A repeated option's values as one comma-separated list (``None`` when not given)."""
+    if value is None or isinstance(value, str):
+        return value
+    return ",".join(value) if value else None
+
+
+def _stdin_kind(name: str | None) -> Any:
+    if name is None:
+        return None
+    from pathlib import Path
+
+    from sentra_lint.discover import classify_name
+
+    return classify_name(Path(name))
 
 
 def _run(values: Mapping[str, Any]) -> Any:
@@ -93,18 +118,59 @@ def _run(values: Mapping[str, Any]) -> Any:
 
 def _check(values: Mapping[str, Any]) -> int:
     result = _run(values)
+    quiet = values["quiet"]
     if values["verbose"]:
-        for note in result.notes:
-            sys.stderr.write(f"sentra-lint: {note}\n")
+        _say_verbose(result)
     if result.fixed is not None:
-        _say_fixed(result.fixed)
+        if not quiet:
+            _say_fixed(result.fixed)
         if values["diff"]:
             _write(values["output"], lambda out: _print_diff(result.fixed.files, out))
             return 1 if any(f.changed for f in result.fixed.files) else 0
-    if result.baseline_recorded is not None:
-        sys.stderr.write(f"sentra-lint: recorded {result.baseline_recorded} finding(s) in {values['write_baseline']}\n")
-    _render(result, values)
-    return _exit_code(result, values["fail_on"])
+    if result.baseline_recorded is not None and not quiet:
+        sys.stderr.write(f"sentra-lint: recorded {_count(result.baseline_recorded, 'finding')} in {values['write_baseline']}\n")
+    if values["min_severity"]:
+        rank = _THRESHOLD[values["min_severity"]]
+        result.findings = [f for f in result.findings if f.severity.rank >= rank]
+    if values["statistics"]:
+        _write(values["output"], lambda out: _statistics(result, out, values["unsafe_fixes"]))
+    else:
+        _render(result, values)
+    code = _exit_code(result, values["fail_on"])
+    if code == 1 and (values["exit_zero"] or result.baseline_recorded is not None):
+        return 0  # writing a baseline succeeds: `--write-baseline b.json && git add b.json`
+    return code
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _say_verbose(result: Any) -> None:
+    for note in result.notes:
+        sys.stderr.write(f"sentra-lint: {note}\n")
+    for path in result.linted:
+        sys.stderr.write(f"sentra-lint: linted {path}\n")
+    ran = ", ".join(r.id for r in result.rules) or "none"
+    sys.stderr.write(f"sentra-lint: {_count(len(result.linted), 'file')} linted; rules: {ran}\n")
+
+
+def _statistics(result: Any, out: IO[str], unsafe: bool) -> None:
+    """Findings per rule, most frequent first, with how many ``--fix`` fixes (``ruff --statistics``)."""
+    from sentra_lint.reporters.text import fixable
+
+    counts: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for f in result.findings:
+        if f.suppressed:
+            continue
+        row = counts.setdefault(f.rule, [0, 0])
+        row[0] += 1
+        row[1] += 1 if fixable(f, unsafe) else 0
+        names[f.rule] = f.name
+    for rule, (count, fixes) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        mark = f"[*] {fixes} fixable" if fixes else ""
+        out.write(f"{count:>6}  {rule:<7} {names[rule]:<32} {mark}".rstrip() + "\n")
 
 
 def _render(result: Any, values: Mapping[str, Any]) -> None:
@@ -112,12 +178,27 @@ def _render(result: Any, values: Mapping[str, Any]) -> None:
 
     fmt = values["fmt"]
     reporter = get_reporter(fmt)
-    opts: dict[str, Any] = {"sarif_category": values["sarif_category"], "show_suppressed": values["show_suppressed"]}
-    color = values["color"]
-    opts["color"] = values["output"] is None and (
-        color == "always" or (color == "auto" and fmt == "text" and sys.stdout.isatty())
-    )
+    opts: dict[str, Any] = {
+        "sarif_category": values["sarif_category"],
+        "show_suppressed": values["show_suppressed"],
+        "quiet": values["quiet"],
+        "unsafe_fixes": values["unsafe_fixes"],
+    }
+    opts["color"] = values["output"] is None and fmt == "text" and _color(values["color"])
     _write(values["output"], lambda out: reporter(result, out, opts))
+
+
+def _color(choice: str) -> bool:
+    """``--color``, else ``FORCE_COLOR`` / ``NO_COLOR`` (https://no-color.org), else whether stdout is a terminal."""
+    import os
+
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
 
 
 def _write(output: str | None, emit: Any) -> None:
@@ -157,7 +238,7 @@ def _say_fixed(report: Any) -> None:
         if f.skipped:
             sys.stderr.write(f"sentra-lint: {f.path}: {f.skipped}\n")
     note = f" ({report.unsafe_left} more with --fix=unsafe)" if report.unsafe_left else ""
-    sys.stderr.write(f"sentra-lint: {verb} {count} finding(s) in {len(done)} file(s){note}\n")
+    sys.stderr.write(f"sentra-lint: {verb} {_count(count, 'finding')} in {_count(len(done), 'file')}{note}\n")
 
 
 def _print_diff(files: list[Any], out: IO[str]) -> None:

@@ -17,6 +17,8 @@ from sentra_lint.reporters import FORMATS as _REPORTERS
 
 FORMATS = tuple(_REPORTERS)
 FAIL_ON = ("error", "warning", "note", "never")
+SEVERITIES = ("note", "warning", "error")
+COLORS = ("auto", "always", "never")
 KINDS = ("dockerfile", "workflow", "action", "compose", "devcontainer", "mcp")
 
 
@@ -31,11 +33,13 @@ class Param:
     """``str``, ``int``, ``float``, ``bool`` (a flag), or ``list`` (the paths)."""
     default: Any
     help: str
+    repeat: bool = False
+    """May be given several times; the values add up (``--select SC --select SD``)."""
 
     @property
     def annotation(self) -> Any:
         """The Python type the typer command declares for it."""
-        if self.type is list:
+        if self.type is list or self.repeat:
             return list[str] | None
         if self.default is None:
             return self.type | None
@@ -44,15 +48,36 @@ class Param:
 
 CHECK_PARAMS: tuple[Param, ...] = (
     Param("paths", (), list, None, "Files and directories (default: .). '-' reads standard input."),
-    Param("fmt", ("--format", "-f"), str, "text", f"{', '.join(FORMATS[:-1])} or {FORMATS[-1]}."),
+    Param(
+        "fmt", ("--output-format", "--format", "-f"), str, "text",
+        f"{', '.join(FORMATS[:-1])} or {FORMATS[-1]}.",
+    ),
     Param("output", ("--output", "-o"), str, None, "Write the report to FILE."),
     Param("profile", ("--profile",), str, None, "phase1, phase2, phase3, all or audit (default: the config's, else phase1)."),
     Param("config", ("--config",), str, None, "Use this config file instead of discovering one."),
     Param("no_config", ("--no-config",), bool, False, "Ignore every config file."),
-    Param("select", ("--select",), str, None, "Only these rule ids (comma-separated; prefixes like SC work)."),
-    Param("ignore", ("--ignore",), str, None, "Skip these rule ids (comma-separated)."),
-    Param("fail_on", ("--fail-on",), str, "error", "error, warning, note or never."),
-    Param("kind", ("--kind",), str, None, "Treat explicit paths as this kind."),
+    Param(
+        "select", ("--select",), str, None,
+        "Only these rules: ids, names or prefixes like SC, comma-separated; may be repeated.", repeat=True,
+    ),
+    Param("ignore", ("--ignore",), str, None, "Skip these rules (ids, names or prefixes); may be repeated.", repeat=True),
+    Param("fail_on", ("--fail-on",), str, "error", "Exit 1 on a finding at or above: error, warning, note or never."),
+    Param("exit_zero", ("--exit-zero",), bool, False, "Exit 0 even when there are findings (2 still means an error)."),
+    Param(
+        "min_severity", ("--min-severity",), str, None,
+        "Report only findings at or above: note, warning or error (they alone count for --fail-on).",
+    ),
+    Param("statistics", ("--statistics",), bool, False, "Show how many findings each rule has, instead of the findings."),
+    Param("quiet", ("--quiet", "-q"), bool, False, "Print the findings and nothing else (no summary, no hints)."),
+    Param("kind", ("--kind",), str, None, "Treat explicit paths (and standard input) as this kind."),
+    Param(
+        "stdin_filename", ("--stdin-filename",), str, None,
+        "The name standard input is shown by; its kind comes from the name unless --kind says.",
+    ),
+    Param(
+        "no_respect_gitignore", ("--no-respect-gitignore",), bool, False,
+        "Also lint files .gitignore (or .git/info/exclude) excludes when walking folders.",
+    ),
     Param(
         "trusted_registries", ("--trusted-registries",), str, None,
         "Comma-separated registries (or prefixes) images may come from (SD020, SC020).",
@@ -69,8 +94,8 @@ CHECK_PARAMS: tuple[Param, ...] = (
         "timeout_per_file", ("--timeout-per-file",), float, None,
         "Skip a file (SE002) that takes longer than this many seconds (default: 10; 0: no limit).",
     ),
-    Param("color", ("--color",), str, "auto", "auto, always or never."),
-    Param("verbose", ("--verbose", "-v"), bool, False, "Say which config and files were used."),
+    Param("color", ("--color",), str, "auto", "auto, always or never (auto honours NO_COLOR and FORCE_COLOR)."),
+    Param("verbose", ("--verbose", "-v"), bool, False, "Say which config, files and rules were used."),
     Param("baseline", ("--baseline",), str, None, "Report only findings not recorded in this baseline."),
     Param("write_baseline", ("--write-baseline",), str, None, "Record the current findings in FILE."),
     Param("fix", ("--fix",), bool, False, "Apply safe fixes (--fix=unsafe: unsafe ones too), then report what is left."),

@@ -59,6 +59,10 @@ class Config:
     """The built-in rules and the organisation rules of ``policies:``."""
     targets: Any = None
     """``targets:`` as written (``"all"`` or a mapping of globs); see ``agents.targets``."""
+    select: tuple[str, ...] | None = None
+    """``select:``: only these rules (ids and prefixes), unless ``--select`` says otherwise."""
+    ignore: tuple[str, ...] = ()
+    """``ignore:``: never these rules (ids and prefixes), with ``--ignore``'s."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -93,11 +97,11 @@ def _yaml(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
 
 
 def _load_toml(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    import tomllib
+    from sentra_lint._compat import load_toml, toml_error
 
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = load_toml(text)
+    except toml_error() as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     section = data.get("tool", {}).get("sentra-lint", {})
     # TOML has no positions in the standard parser: point at the key's line by search.
@@ -116,8 +120,9 @@ def _load_toml(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     def walk(obj: Any, key: tuple[Any, ...]) -> None:
         if isinstance(obj, dict):
             for k, v in obj.items():
-                lines[(*key, k)] = locate((*key, k))
-                walk(v, (*key, k))
+                sub = (*key, k)
+                lines[sub] = locate(sub)
+                walk(v, sub)
 
     walk(section, ())
     return section, lines
@@ -249,12 +254,13 @@ def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
         m = re.fullmatch(r"(.*):(\d+)", target)
         if m:
             target, line = m.group(1), int(m.group(2))
-        rules = tuple(str(r).upper() for r in item.get("rules", []))
-        for r in rules:
-            if not ruleset.is_known(r):
-                raise ConfigError(f"{path}:{line_for(lines, ('suppressions', i, 'rules'))}: "
-                                  f"suppressions.{i}.rules: unknown rule id '{r}'")
+        rules = _ids(ruleset, item.get("rules", []), f"{path}:{line_for(lines, ('suppressions', i, 'rules'))}: "
+                     f"suppressions.{i}.rules")
         sups.append(ConfigSuppression(target, line, rules, str(item.get("reason", ""))))
+    for glob, ids in (data.get("per-file-ignores") or {}).items():
+        where = f"{path}:{line_for(lines, ('per-file-ignores', glob))}: per-file-ignores.{glob}"
+        sups.append(ConfigSuppression(str(glob), None, _ids(ruleset, ids, where), "per-file-ignores"))
+    select = data.get("select")
     max_size = data.get("max-file-size")
     from sentra_lint.container.sizes import parse_bytes
 
@@ -272,7 +278,21 @@ def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
         raw=data,
         rules=ruleset,
         targets=data.get("targets"),
+        select=_ids(ruleset, select, f"{path}:{line_for(lines, ('select',))}: select") if select is not None else None,
+        ignore=_ids(ruleset, data.get("ignore") or [], f"{path}:{line_for(lines, ('ignore',))}: ignore"),
     )
+
+
+def _ids(ruleset: RuleSet, items: Any, where: str) -> tuple[str, ...]:
+    """Rule ids, prefixes (``SC``) or names (``cap-drop-all``) as ids and prefixes; ``where`` names a bad one."""
+    from sentra_lint.selection import parse_id_list
+    from sentra_lint.settings import UsageError
+
+    try:
+        found = parse_id_list(",".join(str(i) for i in items), ruleset) or frozenset()
+    except UsageError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return tuple(sorted(found))
 
 
 STARTER = """\

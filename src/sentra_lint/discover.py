@@ -112,13 +112,18 @@ def sniff_kind(path: Path) -> Kind | None:
     return None
 
 
-def discover(paths: list[str], kind: Kind | None = None) -> list[Candidate]:
-    """Expand paths into candidates, sorted for deterministic output."""
+def discover(paths: list[str], kind: Kind | None = None, stdin_name: str | None = None) -> list[Candidate]:
+    """Expand paths into candidates, sorted for deterministic output.
+
+    Standard input (``-``) has the kind ``kind``, else the kind its
+    ``stdin_name`` (``--stdin-filename``) says.
+    """
     out: list[Candidate] = []
     seen: set[str] = set()
     for raw in paths:
         if raw == "-":
-            out.append(Candidate(Path("-"), kind, explicit=True))
+            named = classify_name(Path(stdin_name)) if stdin_name else None
+            out.append(Candidate(Path("-"), kind or named, explicit=True))
             continue
         p = Path(raw)
         try:

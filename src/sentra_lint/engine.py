@@ -174,10 +174,13 @@ def _also_serves(first: Finding, also: Related) -> None:
 
 
 def apply_config_suppressions(findings: list[Finding], settings: Settings) -> None:
-    """Config-level suppressions by ``path[:line]`` (SARIF kind ``external``)."""
+    """Config-level suppressions by ``path[:line]`` and ``per-file-ignores`` (SARIF kind ``external``).
+
+    Rules are named by id or prefix (``SC`` covers every SC rule).
+    """
     for sup in settings.config_suppressions:
         for f in findings:
-            if f.suppressed or f.rule not in sup.rules:
+            if f.suppressed or not any(f.rule.startswith(r) for r in sup.rules):
                 continue
             if not matches(f.path, [sup.path]):
                 continue
@@ -237,9 +240,10 @@ def _report_unused(
                 continue
             if not active.runs(rid):
                 continue
-            result.findings.append(
-                _input_finding("SE003", src.path, span, f"suppression of {rid} matches no finding here", src, active)
-            )
+            message = f"suppression of {rid} matches no finding here"
+            if src.kind is Kind.DOCKERFILE and not p.full_line:
+                message += "; in a Dockerfile it goes on a line of its own, directly above the instruction"
+            result.findings.append(_input_finding("SE003", src.path, span, message, src, active))
 
 
 def lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
@@ -273,7 +277,7 @@ def _lint_in_budget(cand: Candidate, active: ActiveRules, settings: Settings, cw
         if "SE002" in active.enabled:
             message = f"linting took longer than {exc.seconds:g} s; skipped (see --timeout-per-file)"
             res.findings.append(
-                _input_finding("SE002", sio.display_path(cand.path, cwd), Span.point(1), message, None, active)
+                _input_finding("SE002", _shown(cand, settings, cwd), Span.point(1), message, None, active)
             )
         return res
     finally:
@@ -283,7 +287,7 @@ def _lint_in_budget(cand: Candidate, active: ActiveRules, settings: Settings, cw
 
 
 def _lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cwd: str) -> FileResult:
-    display = sio.display_path(cand.path, cwd)
+    display = _shown(cand, settings, cwd)
     if cand.kind is None:
         res = FileResult()
         if "SE002" in active.enabled:
@@ -333,7 +337,12 @@ def _work(cand: Candidate) -> FileResult:
 
 def run(paths: list[str], settings: Settings) -> RunResult:
     cwd = os.getcwd()
-    candidates = discover(paths, settings.kind)
+    candidates = discover(paths, settings.kind, settings.stdin_filename)
+    if settings.respect_gitignore and any(not c.explicit for c in candidates):
+        from sentra_lint.gitignore import ignored
+
+        dropped = ignored(c.path for c in candidates if not c.explicit)
+        candidates = [c for c in candidates if c.explicit or c.path not in dropped]
     if settings.exclude:
         candidates = [c for c in candidates if not matches(sio.display_path(c.path, cwd), settings.exclude)]
     kinds = sorted({c.kind for c in candidates if c.kind is not None}, key=lambda k: k.value)
@@ -370,7 +379,17 @@ def run(paths: list[str], settings: Settings) -> RunResult:
     apply_config_suppressions(findings, settings)
     finalize(findings)
     launches.sort(key=lambda la: (la.path, la.line, la.column))
-    return RunResult(findings, errors, len(candidates), _rules_of(active, findings), notes, launches=launches)
+    result = RunResult(findings, errors, len(candidates), _rules_of(active, findings), notes, launches=launches)
+    if settings.verbose:
+        result.linted = [_shown(c, settings, cwd) for c in candidates]
+    return result
+
+
+def _shown(cand: Candidate, settings: Settings, cwd: str) -> str:
+    """The path a file is reported by (standard input: its ``--stdin-filename``, else ``-``)."""
+    if str(cand.path) == "-" and settings.stdin_filename:
+        return settings.stdin_filename
+    return sio.display_path(cand.path, cwd)
 
 
 def _lint_all(

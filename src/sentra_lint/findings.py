@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from sentra_lint._compat import StrEnum
 from sentra_lint.source import Span
 
 

@@ -49,8 +49,9 @@ def load_yaml_with_marks(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ..
             out: dict[str, Any] = {}
             for k, v in n.value:
                 name = str(k.value)
-                lines[(*key, name)] = k.start_mark.line + 1
-                out[name] = convert(v, (*key, name), depth + 1)
+                sub = (*key, name)
+                lines[sub] = k.start_mark.line + 1
+                out[name] = convert(v, sub, depth + 1)
             return out
         if isinstance(n, SequenceNode):
             return [convert(v, (*key, i), depth + 1) for i, v in enumerate(n.value)]

@@ -47,18 +47,28 @@ class ActiveRules:
 
 
 def parse_id_list(value: str | None, rules: RuleSet | None = None) -> frozenset[str] | None:
-    """``SC001,sd`` as ids; prefixes such as ``SC`` are kept as they are."""
+    """``SC001,sd,cap-drop-all`` as ids: ids in any case, prefixes such as ``SC``, and rule names."""
     from sentra_lint.rules import BUILTIN
 
     if value is None:
         return None
     known = rules or BUILTIN
-    ids = frozenset(p.strip().upper() for p in value.split(",") if p.strip())
     every = known.ids
-    unknown = sorted(i for i in ids if not known.is_known(i) and not any(r.startswith(i) for r in every))
+    ids: set[str] = set()
+    unknown: list[str] = []
+    for token in (p.strip() for p in value.split(",")):
+        if not token:
+            continue
+        upper = token.upper()
+        if known.is_known(upper) or any(r.startswith(upper) for r in every):
+            ids.add(upper)
+        elif (named := known.resolve(token)) is not None:
+            ids.add(named)
+        else:
+            unknown.append(upper)
     if unknown:
-        raise UsageError(f"unknown rule id(s): {', '.join(unknown)} (see 'sentra-lint rules')")
-    return ids
+        raise UsageError(f"unknown rule id(s): {', '.join(sorted(unknown))} (see 'sentra-lint rules')")
+    return frozenset(ids)
 
 
 def _matches(rule_id: str, ids: frozenset[str]) -> bool:

@@ -50,6 +50,10 @@ class Settings:
     """Show a progress line on standard error when it is a terminal and the run is long."""
     targets: Any = None
     """The config's ``targets:`` (``agents.targets.Targets``); ``None``: the agents only."""
+    stdin_filename: str | None = None
+    """The path standard input is shown by (``--stdin-filename``)."""
+    respect_gitignore: bool = True
+    """Leave out the files git ignores when walking folders (named files are always linted)."""
 
     def resolved_targets(self) -> Any:
         """The run's targets, with profile ``audit`` aiming the hardening rules at every launch."""

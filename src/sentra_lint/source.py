@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from enum import StrEnum
+
+from sentra_lint._compat import StrEnum
 
 
 class Kind(StrEnum):

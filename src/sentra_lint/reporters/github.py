@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from sentra_lint.findings import Finding
-from sentra_lint.reporters.text import safe
+from sentra_lint.reporters.text import safe, summary
 from sentra_lint.result import RunResult
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
@@ -76,11 +76,5 @@ def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
         if e.path and e.path != "-":
             props.insert(0, f"file={escape_property(e.path)}")
         out.write(f"::error {','.join(props)}::{escape_data(e.message)}\n")
-    total = sum(counts.values())
-    summary = (
-        f"sentra-lint: {total} finding(s) ({counts['error']} error(s), {counts['warning']} warning(s), "
-        f"{counts['note']} note(s)) in {result.files} file(s)"
-    )
-    if suppressed:
-        summary += f"; {suppressed} suppressed"
-    out.write(summary + ".\n")
+    text = summary(result, counts, suppressed).removeprefix("Found ")
+    out.write(f"sentra-lint: {text[0].lower()}{text[1:]}\n")

@@ -132,6 +132,13 @@ class RuleSet:
                 return target
         return target_of(rule_id)
 
+    def resolve(self, token: str) -> str | None:
+        """``token`` as an id: an id as it is (any case), a rule's name as its id; ``None`` if neither."""
+        upper = token.strip().upper()
+        if self.is_known(upper):
+            return upper
+        return resolve(token, tuple(rule for rule, _ in self.extra))
+
     def load(self, rule_id: str) -> Rule | None:
         for rule, _ in self.extra:
             if rule.id == rule_id:
@@ -163,6 +170,23 @@ def _load_builtin(rule_id: str) -> Rule | None:
         check=getattr(module, "check", _no_check),
         check_repository=getattr(module, "check_repository", None),
     )
+
+
+@cache
+def _by_slug() -> dict[str, str]:
+    return {r.meta.slug: r.id for r in all_rules()}
+
+
+def resolve(token: str, extra: tuple[Rule, ...] = ()) -> str | None:
+    """The id a name stands for (``cap-drop-all`` -> ``SC001``), or ``None``.
+
+    Imports every rule module the first time a name (not an id) is looked up.
+    """
+    name = token.strip().lower()
+    for rule in extra:
+        if rule.meta.slug == name:
+            return rule.id
+    return _by_slug().get(name)
 
 
 def all_rules() -> list[Rule]:

@@ -29,9 +29,10 @@ container:
 
 ## Fix
 Adds `--security-opt=no-new-privileges` (Compose: appends
-`no-new-privileges:true` to `security_opt`, or adds the key). Safe: only
-setuid and file-capability privilege gains stop working. An explicit
-`no-new-privileges=false` is not changed.
+`no-new-privileges:true` to `security_opt`, or adds the key). Unsafe
+(`--fix=unsafe`): setuid binaries and file capabilities stop granting
+privileges, so an image that uses `sudo` or another setuid helper at
+start-up breaks. An explicit `no-new-privileges=false` is not changed.
 
 """
 
@@ -76,7 +77,7 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             "set no-new-privileges",
             ["--security-opt=no-new-privileges"],
             [("security_opt", "no-new-privileges:true", True)],
-            safe=True,
+            safe=False,
         )
         yield replace(
             missing(

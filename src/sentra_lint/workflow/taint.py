@@ -83,8 +83,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from typing import Final, TypeAlias
+
+from sentra_lint._compat import StrEnum
 
 from .expressions import (
     STAR,
