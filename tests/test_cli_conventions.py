@@ -243,3 +243,18 @@ def test_config_select_ignore_and_per_file_ignores(tree: Path) -> None:
     (tree / ".sentra-lint.yaml").write_text("select: [no-such-rule]\n", encoding="utf-8")
     res = cli("check", ".", cwd=tree)
     assert res.code == 2 and ".sentra-lint.yaml:1: select: unknown rule id(s): NO-SUCH-RULE" in res.err
+
+
+def test_profile_names_a_newcomer_understands(tree: Path) -> None:
+    by_name = cli("check", ".", "--format", "json", "--profile", "gvisor", cwd=tree).out
+    by_phase = cli("check", ".", "--format", "json", "--profile", "phase3", cwd=tree).out
+    assert json.loads(by_name)["findings"] == json.loads(by_phase)["findings"]
+    (tree / ".sentra-lint.yaml").write_text("extends: hardening\n", encoding="utf-8")
+    assert cli("check", ".", cwd=tree).code in (0, 1)
+
+
+def test_rules_show_every_level_a_rule_reports(tree: Path) -> None:
+    rows = {line.split()[0]: line.split()[2] for line in cli("rules", cwd=tree).out.splitlines()}
+    assert rows["SD014"] == "error/note" and rows["SW001"] == "error/warning" and rows["SD001"] == "error"
+    doc = {r["id"]: r for r in json.loads(cli("rules", "--format", "json", cwd=tree).out)}
+    assert doc["SD014"]["severity"] == "error" and doc["SD014"]["severities"] == ["error", "note"]

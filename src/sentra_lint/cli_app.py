@@ -92,7 +92,7 @@ app.command("check", cls=_CheckCommand)(_check_function())
 def rules_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
-    """List every rule: id, name, severity, profiles."""
+    """List every rule: id, name, the levels its findings may have (error/note), profile."""
     import json
 
     from sentra_lint.packs import PROFILES, load_pack
@@ -104,17 +104,23 @@ def rules_cmd(
     for rule in all_rules():
         first = next((p for p in PROFILES if rule.id in packs[p]), "-")
         profile = {"phase1": "P1", "phase2": "P2", "phase3": "P3", "all": "opt-in"}.get(first, "-")
-        rows.append((rule.id, rule.meta.slug, rule.meta.severity.value, profile, rule.meta.title))
+        levels = "/".join(level.value for level in rule.meta.levels)
+        rows.append((rule.id, rule.meta.slug, levels, profile, rule.meta.title))
         fixable[rule.id] = rule.meta.fixable
     if fmt == "json":
         keys = ("id", "name", "severity", "profile", "title")
-        doc = [{**dict(zip(keys, r, strict=True)), "fixable": fixable[r[0]]} for r in rows]
+        doc = [
+            {**dict(zip(keys, r, strict=True)), "severity": r[2].split("/")[0], "severities": r[2].split("/"),
+             "fixable": fixable[r[0]]}
+            for r in rows
+        ]
         json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return
     width = max((len(r[1]) for r in rows), default=10)
+    sev_width = max((len(r[2]) for r in rows), default=7)
     for rid, name, sev, prof, title in rows:
-        sys.stdout.write(f"{rid}  {name:<{width}}  {sev:<7}  {prof:<6}  {title}\n")
+        sys.stdout.write(f"{rid}  {name:<{width}}  {sev:<{sev_width}}  {prof:<6}  {title}\n")
 
 
 @app.command()

@@ -37,14 +37,14 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
 
 def _options(values: Mapping[str, Any]) -> Any:
     from sentra_lint.check import CheckOptions
-    from sentra_lint.packs import PROFILES
+    from sentra_lint.packs import PROFILE_NAMES, PROFILES, canonical_profile
     from sentra_lint.source import Kind
 
     _choice("--output-format", values["fmt"], FORMATS)
     _choice("--fail-on", values["fail_on"], FAIL_ON)
     _choice("--min-severity", values["min_severity"], SEVERITIES)
     _choice("--color", values["color"], COLORS)
-    _choice("--profile", values["profile"], PROFILES)
+    _choice("--profile", values["profile"], (*PROFILES, *PROFILE_NAMES))
     _choice("--kind", values["kind"], KINDS)
     paths: list[str] = values["paths"] or ["."]
     if "-" in paths and values["kind"] is None and _stdin_kind(values["stdin_filename"]) is None:
@@ -57,7 +57,7 @@ def _options(values: Mapping[str, Any]) -> Any:
 
     return CheckOptions(
         paths=paths,
-        profile=values["profile"],
+        profile=canonical_profile(values["profile"]) if values["profile"] else None,
         select=_joined(values["select"]),
         ignore=_joined(values["ignore"]),
         stdin_filename=values["stdin_filename"],

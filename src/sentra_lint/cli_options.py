@@ -53,7 +53,10 @@ CHECK_PARAMS: tuple[Param, ...] = (
         f"{', '.join(FORMATS[:-1])} or {FORMATS[-1]}.",
     ),
     Param("output", ("--output", "-o"), str, None, "Write the report to FILE."),
-    Param("profile", ("--profile",), str, None, "phase1, phase2, phase3, all or audit (default: the config's, else phase1)."),
+    Param(
+        "profile", ("--profile",), str, None,
+        "hardening (phase1), credential-proxy (phase2), gvisor (phase3), all or audit (default: the config's, else phase1).",
+    ),
     Param("config", ("--config",), str, None, "Use this config file instead of discovering one."),
     Param("no_config", ("--no-config",), bool, False, "Ignore every config file."),
     Param(

@@ -23,7 +23,15 @@ from sentra_lint.marked import (
     narrowest,
     schema_message,
 )
-from sentra_lint.packs import PROFILES, Policy, RuleSetting, data_dir, load_pack, merge_rules
+from sentra_lint.packs import (
+    PROFILES,
+    Policy,
+    RuleSetting,
+    canonical_profile,
+    data_dir,
+    load_pack,
+    merge_rules,
+)
 from sentra_lint.rulebase import Rule
 from sentra_lint.rules import BUILTIN, RuleSet
 
@@ -201,7 +209,7 @@ def load_config(path: Path) -> Config:
 def _policy_from(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], int],
                  seen: tuple[str, ...] = ()) -> Policy:
     parent = data.get("extends") or data.get("profile") or "phase1"
-    parent = str(parent)
+    parent = canonical_profile(str(parent))
     if parent in PROFILES:
         base = load_pack(parent)
     else:
@@ -267,7 +275,7 @@ def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
     size = parse_bytes(str(max_size)) if max_size is not None else None
     return Config(
         path=path,
-        profile=str(data.get("extends") or data.get("profile") or "phase1"),
+        profile=canonical_profile(str(data.get("extends") or data.get("profile") or "phase1")),
         policy=policy,
         trusted_registries=tuple(str(r) for r in data.get("trusted-registries") or ()),
         exclude=tuple(str(p) for p in data.get("exclude") or ()),

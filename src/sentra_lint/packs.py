@@ -16,6 +16,13 @@ from typing import Any
 from sentra_lint._sha import sha256
 
 PROFILES = ("phase1", "phase2", "phase3", "all", "audit")
+PROFILE_NAMES = {"hardening": "phase1", "credential-proxy": "phase2", "gvisor": "phase3"}
+"""Names that say what each ADR phase adds; ``phase1..3`` keep working."""
+
+
+def canonical_profile(name: str) -> str:
+    """``hardening`` -> ``phase1``; any other name as it is."""
+    return PROFILE_NAMES.get(name, name)
 
 
 class PackError(Exception):

@@ -43,6 +43,14 @@ class RuleMeta:
     """For container launch rules: ``hardening`` (a control that is missing; runs on
     targets only, see :mod:`sentra_lint.agents.targets`) or ``hazard`` (something
     dangerous that is written; runs on every launch)."""
+    also: tuple[Severity, ...] = ()
+    """Other levels this rule's findings may have (the default level is ``severity``)."""
+
+    @property
+    def levels(self) -> tuple[Severity, ...]:
+        """Every level a finding of this rule may have, most severe first."""
+        found = {self.severity, *self.also}
+        return tuple(s for s in (Severity.ERROR, Severity.WARNING, Severity.NOTE) if s in found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,7 @@ META = RuleMeta(
     slug="prompt-injection",
     title="Text outside users write reaches an agent's prompt",
     severity=Severity.ERROR,
+    also=(Severity.WARNING,),
     security_severity=8.0,
     area="workflow",
     precision="high",

@@ -80,6 +80,7 @@ META = RuleMeta(
     slug="agent-safety-off",
     title="Agent's own safety switched off or its tools unbounded",
     severity=Severity.ERROR,
+    also=(Severity.WARNING,),
     security_severity=7.0,
     area="workflow",
     precision="high",

@@ -55,6 +55,7 @@ META = RuleMeta(
     slug="anyone-starts-agent",
     title="Agent's user allowlist admits everyone",
     severity=Severity.ERROR,
+    also=(Severity.WARNING,),
     security_severity=7.0,
     area="workflow",
     precision="very-high",

@@ -52,6 +52,7 @@ META = RuleMeta(
     slug="agent-output-trusted",
     title="Agent's output is expanded into a script or evaluated",
     severity=Severity.ERROR,
+    also=(Severity.WARNING,),
     security_severity=7.5,
     area="workflow",
     precision="high",

@@ -66,6 +66,7 @@ META = RuleMeta(
     slug="privileged-after-agent",
     title="Privileged step runs after an agent in the same job",
     severity=Severity.ERROR,
+    also=(Severity.WARNING,),
     security_severity=7.0,
     area="workflow",
     precision="high",

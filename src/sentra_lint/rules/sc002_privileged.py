@@ -54,6 +54,7 @@ META = RuleMeta(
     slug="privileged",
     title="Container is privileged or adds capabilities",
     severity=Severity.ERROR,
+    also=(Severity.WARNING, Severity.NOTE,),
     security_severity=9.0,
     area="container",
     precision="very-high",

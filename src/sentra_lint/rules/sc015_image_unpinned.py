@@ -40,6 +40,7 @@ META = RuleMeta(
     slug="image-unpinned",
     title="Container image not pinned by digest",
     severity=Severity.WARNING,
+    also=(Severity.NOTE,),
     security_severity=5.0,
     area="container",
     precision="very-high",

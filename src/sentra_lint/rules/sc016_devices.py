@@ -43,6 +43,7 @@ META = RuleMeta(
     slug="host-devices",
     title="Host devices passed to the container",
     severity=Severity.WARNING,
+    also=(Severity.NOTE,),
     security_severity=6.0,
     area="container",
     precision="very-high",

@@ -87,6 +87,7 @@ META = RuleMeta(
     slug="env-secrets",
     title="Secrets passed to the container as environment variables",
     severity=Severity.ERROR,
+    also=(Severity.WARNING, Severity.NOTE,),
     security_severity=6.5,
     area="container",
     precision="high",

@@ -77,6 +77,7 @@ META = RuleMeta(
     slug="pip-after-user",
     title="Python packages installed after the non-root user exists, or with --user",
     severity=Severity.ERROR,
+    also=(Severity.NOTE,),
     security_severity=6.0,
     area="dockerfile",
     precision="high",

@@ -56,6 +56,7 @@ META = RuleMeta(
     slug="base-image-unpinned",
     title="Base image is not pinned to a digest",
     severity=Severity.WARNING,
+    also=(Severity.NOTE,),
     security_severity=5.0,
     area="dockerfile",
     precision="very-high",

@@ -69,6 +69,7 @@ META = RuleMeta(
     slug="user-uid",
     title="User created with UID 0, without a fixed UID, or the image ends on a user name",
     severity=Severity.ERROR,
+    also=(Severity.NOTE,),
     security_severity=6.5,
     area="dockerfile",
     precision="high",

@@ -50,6 +50,7 @@ META = RuleMeta(
     slug="unpinned-uses",
     title="Action or reusable workflow not pinned to a full commit SHA",
     severity=Severity.ERROR,
+    also=(Severity.WARNING,),
     security_severity=7.5,
     area="workflow",
     precision="very-high",

@@ -91,6 +91,7 @@ META = RuleMeta(
     slug="template-injection",
     title="Attacker-controlled expression expanded into a script",
     severity=Severity.ERROR,
+    also=(Severity.WARNING,),
     security_severity=9.0,
     area="workflow",
     precision="high",

@@ -64,6 +64,7 @@ META = RuleMeta(
     slug="token-permissions",
     title="GITHUB_TOKEN permissions not restricted",
     severity=Severity.WARNING,
+    also=(Severity.ERROR,),
     security_severity=6.0,
     area="workflow",
     precision="very-high",

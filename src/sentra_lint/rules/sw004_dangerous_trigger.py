@@ -102,6 +102,7 @@ META = RuleMeta(
     slug="dangerous-trigger",
     title="Privileged trigger that runs code from the pull request",
     severity=Severity.ERROR,
+    also=(Severity.WARNING,),
     security_severity=9.0,
     area="workflow",
     precision="high",
