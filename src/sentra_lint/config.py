@@ -296,10 +296,12 @@ def _ids(ruleset: RuleSet, items: Any, where: str) -> tuple[str, ...]:
     from sentra_lint.selection import parse_id_list
     from sentra_lint.settings import UsageError
 
-    try:
-        found = parse_id_list(",".join(str(i) for i in items), ruleset) or frozenset()
-    except UsageError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
+    found: set[str] = set()
+    for item in items:
+        try:
+            found.update(parse_id_list(str(item), ruleset) or ())
+        except UsageError:
+            raise ConfigError(f"{where}: unknown rule id '{item}'") from None
     return tuple(sorted(found))
 
 
