@@ -114,12 +114,17 @@ def test_safe_fix_only_applies_safe_fixes(tmp_path: Path) -> None:
     source = FIXES / "SC001" / "input.workflow.yml"
     target = tmp_path / source.name
     shutil.copyfile(source, target)
+    before = target.read_text()
+    # Both fixes change run-time behaviour (no-new-privileges breaks images that use sudo at start-up): unsafe.
     res = run_cli("check", target.name, "--kind", "workflow", "--select", "SC001,SC003",
                   "--fix", "--fail-on", "never", *TARGETS_ALL, cwd=tmp_path)
     assert res.code == 0
-    text = target.read_text()
-    assert "no-new-privileges" in text and "--cap-drop=ALL" not in text
+    assert target.read_text() == before
     assert "with --fix=unsafe" in res.err
+    run_cli("check", target.name, "--kind", "workflow", "--select", "SC001,SC003",
+            "--fix=unsafe", "--fail-on", "never", cwd=tmp_path)
+    text = target.read_text()
+    assert "no-new-privileges" in text and "--cap-drop=ALL" in text
 
 
 def test_all_launch_fixes_combine_in_rule_order(tmp_path: Path) -> None:
