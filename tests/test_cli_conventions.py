@@ -124,9 +124,10 @@ def test_no_new_privileges_is_an_unsafe_fix(tmp_path: Path) -> None:
     wf = tmp_path / ".github" / "workflows" / "ci.yml"
     wf.parent.mkdir(parents=True)
     wf.write_text(WORKFLOW, encoding="utf-8")
-    cli("check", ".", "--select", "SC003", "--fix", cwd=tmp_path)
+    # --profile audit: the hardening rules look at every launch, not only agents'
+    cli("check", ".", "--profile", "audit", "--select", "SC003", "--fix", cwd=tmp_path)
     assert "no-new-privileges" not in wf.read_text(encoding="utf-8")
-    cli("check", ".", "--select", "SC003", "--fix=unsafe", cwd=tmp_path)
+    cli("check", ".", "--profile", "audit", "--select", "SC003", "--fix=unsafe", cwd=tmp_path)
     assert "--security-opt=no-new-privileges" in wf.read_text(encoding="utf-8")
 
 
