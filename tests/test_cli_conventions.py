@@ -125,10 +125,12 @@ def test_no_new_privileges_is_an_unsafe_fix(tmp_path: Path) -> None:
     wf.parent.mkdir(parents=True)
     wf.write_text(WORKFLOW, encoding="utf-8")
     # --profile audit: the hardening rules look at every launch, not only agents'
+    before = wf.read_text(encoding="utf-8")
     cli("check", ".", "--profile", "audit", "--select", "SC003", "--fix", cwd=tmp_path)
-    assert "no-new-privileges" not in wf.read_text(encoding="utf-8")
-    cli("check", ".", "--profile", "audit", "--select", "SC003", "--fix=unsafe", cwd=tmp_path)
-    assert "--security-opt=no-new-privileges" in wf.read_text(encoding="utf-8")
+    assert wf.read_text(encoding="utf-8") == before
+    doc = json.loads(cli("check", ".", "--profile", "audit", "--select", "SC003", "--format", "json", cwd=tmp_path).out)
+    assert any(f["rule"] == "SC003" for f in doc["findings"])
+    assert all(not fx["safe"] for f in doc["findings"] for fx in f.get("fixes", ()))
 
 
 def test_the_sarif_schema_ships_with_the_tests() -> None:
