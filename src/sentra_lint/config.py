@@ -108,8 +108,12 @@ def _load_toml(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     from sentra_lint._compat import load_toml, toml_error
 
     try:
+        error = toml_error()
+    except ModuleNotFoundError:
+        raise ConfigError(f"{path}: reading pyproject.toml on Python 3.10 needs tomli (pip install tomli)") from None
+    try:
         data = load_toml(text)
-    except toml_error() as exc:
+    except error as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     section = data.get("tool", {}).get("sentra-lint", {})
     # TOML has no positions in the standard parser: point at the key's line by search.
