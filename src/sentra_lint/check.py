@@ -140,10 +140,12 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 def rebase_policy(cfg: Config, profile: str) -> Any:
     """``--profile`` replaces the config's base profile; the config's own rule settings still apply."""
+    from sentra_lint.config import apply_sections
     from sentra_lint.packs import load_pack, merge_rules
 
     policy = load_pack(profile)
     merge_rules(policy.rules, cfg.raw.get("rules"), str(cfg.path))
+    apply_sections(policy, cfg.raw)
     return policy
 
 

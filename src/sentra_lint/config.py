@@ -252,6 +252,26 @@ def load_policies(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...],
     return RuleSet(tuple(extra)) if extra else BUILTIN
 
 
+def apply_sections(policy: Policy, data: dict[str, Any]) -> None:
+    """Config sections that set rule options: ``credential-proxy:`` gives SC022 its socket.
+
+    The rule's own ``rules.SC022.options`` win; the section never enables a
+    rule the profile leaves out.
+    """
+    proxy = data.get("credential-proxy")
+    if not isinstance(proxy, dict):
+        return
+    options = {k: str(proxy[k]) for k in ("socket", "host-socket") if proxy.get(k)}
+    current = policy.rules.get("SC022")
+    setting = (
+        RuleSetting(current.enabled, current.severity, dict(current.options), list(current.paths), list(current.exclude))
+        if current is not None
+        else RuleSetting(enabled=False)
+    )
+    setting.options = {**options, **setting.options}
+    policy.rules["SC022"] = setting
+
+
 def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> Config:
     ruleset = load_policies(path, data, lines)
     for rid in (data.get("rules") or {}):
@@ -259,6 +279,7 @@ def build_config(path: Path, data: dict[str, Any], lines: dict[tuple[Any, ...], 
             raise ConfigError(f"{path}:{line_for(lines, ('rules', rid))}: rules.{rid}: unknown rule id")
     policy = _policy_from(path, data, lines)
     merge_rules(policy.rules, data.get("rules"), str(path))
+    apply_sections(policy, data)
     sups: list[ConfigSuppression] = []
     for i, item in enumerate(data.get("suppressions") or []):
         target = str(item["path"])
@@ -329,6 +350,12 @@ extends: phase1
 # Registries (or registry/path prefixes) images may come from (SD020, SC020).
 # trusted-registries:
 #   - ghcr.io/acme/
+
+# Phase 2: the credential proxy's Unix socket, which an agent's container
+# must mount read-only instead of holding credentials (SC022).
+# credential-proxy:
+#   socket: /run/credential-proxy.sock
+#   host-socket: /run/credential-proxy.sock
 
 # Paths (globs) that are never linted.
 exclude:

@@ -44,6 +44,7 @@ from sentra_lint.container.spec import (
     TmpfsMount,
     VolumeMount,
     has_expansion,
+    is_workspace_source,
     user_is_root,
     value_from_secret,
 )
@@ -679,7 +680,51 @@ def specs_from_workflow(wf: Any) -> tuple[list[ContainerSpec], list[ParseProblem
             ("the workflow's env", wf.env),
         )
         specs.extend(_mark_local_image(_resolve_passthrough(s, scopes), built) for s in step_specs)
+    specs = [_job_facts(wf, s) for s in specs]
     return specs, _problems(specs)
+
+
+def mounts_workspace(spec: ContainerSpec) -> bool:
+    """Whether the launch sees the job's checkout (its ``.git`` directory)."""
+    if spec.source_kind == "workflow-container":
+        return True  # the runner mounts the workspace into every job container
+    if spec.source_kind != "docker-run":
+        return False
+    return any(is_workspace_source(vol.source) for vol in spec.volumes)
+
+
+def _job_facts(wf: Any, spec: ContainerSpec) -> ContainerSpec:
+    """The runner and the persisted checkout of the launch's job, on the spec."""
+    from sentra_lint.workflow.analysis import is_checkout
+
+    if spec.job is None:
+        return spec
+    job = next((j for j in wf.jobs if j.id == spec.job), None)
+    if job is None:
+        return spec
+    src: SourceFile = wf.source
+    runner: tuple[Field[str], ...] | None = None
+    labels = job.runs_on_labels()
+    if labels:
+        runner = tuple(
+            Field(None, n.span(src), False, n.value) if has_expansion(n.value) else Field(n.value, n.span(src), True, n.value)
+            for n in labels
+        )
+    persisted: Span | None = None
+    if mounts_workspace(spec):
+        for step in job.steps:
+            if not is_checkout(step) or step.uses_span is None:
+                continue
+            value = step.input_scalar("persist-credentials")
+            if value is not None and "${{" in value.value:
+                continue
+            if as_bool(step.input("persist-credentials")) is False:
+                continue
+            persisted = step.uses_span
+            break
+    if runner is None and persisted is None:
+        return spec
+    return dataclasses.replace(spec, runner=runner, persisted_checkout=persisted)
 
 
 # --------------------------------------------------------------------------

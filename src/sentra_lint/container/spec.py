@@ -52,6 +52,7 @@ __all__ = [
     "VolumeMount",
     "has_expansion",
     "is_secret_like_name",
+    "is_workspace_source",
     "normalise_capability",
     "split_outside_expansions",
     "user_is_root",
@@ -70,6 +71,19 @@ SECRET_NAME = re.compile(
     r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE
 )
 """What makes an environment variable's name look like it holds a secret."""
+
+
+# Sources of a bind mount that are the job's workspace (where actions/checkout writes .git).
+_WORKSPACE_SOURCES = frozenset(
+    {".", "./", "$PWD", "${PWD}", "$(pwd)", "`pwd`", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}"}
+)
+_WORKSPACE_EXPR = re.compile(r"^\$\{\{\s*github\.workspace\s*\}\}/?$")
+
+
+def is_workspace_source(source: str | None) -> bool:
+    """Whether a bind mount's source is the job's workspace (``.``, ``$PWD``, ``${{ github.workspace }}``)."""
+    text = (source or "").strip().strip("'\"")
+    return text in _WORKSPACE_SOURCES or _WORKSPACE_EXPR.match(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +353,15 @@ class ContainerSpec:
     """Other places in the launch's file its values come from (a matrix entry
     expanded into ``options: ${{ matrix.opts }}``): ``(span, what)``; every
     finding on the launch lists them."""
+    runner: tuple[Field[str], ...] | None = None
+    """The ``runs-on`` labels of the workflow job that starts the launch (an
+    expression label is not known); ``None`` when no job is known (Compose,
+    dev containers) or ``runs-on`` names only a runner group."""
+    persisted_checkout: Span | None = None
+    """The ``uses:`` of an ``actions/checkout`` step in the launch's job that
+    leaves the token in the workspace's git configuration (no
+    ``persist-credentials: false``), for launches that see the workspace: the
+    job container, and a ``docker run`` that mounts the workspace."""
 
     @property
     def subject(self) -> str:

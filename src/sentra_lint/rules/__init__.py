@@ -38,6 +38,7 @@ REGISTRY: tuple[tuple[str, str, str], ...] = (
     ("SC019", "sc019_env_secrets", "container"),
     ("SC020", "sc020_untrusted_registry", "container"),
     ("SC021", "sc021_job_container_root", "repository"),
+    ("SC022", "sc022_credential_proxy", "container"),
     ("SD001", "sd001_root_user", "dockerfile"),
     ("SD002", "sd002_pip_after_user", "dockerfile"),
     ("SD003", "sd003_remote_script_pipe", "dockerfile"),
