@@ -15,8 +15,8 @@ DOCKERFILE = "examples/adr-0001/Dockerfile"
 # (rule, line) of every SC/SX finding in the workflow, per profile.
 EXPECTED_WORKFLOW = {
     "phase1": {("SC015", 20)},
-    "phase2": {("SC015", 20), ("SC019", 43)},
-    "phase3": {("SC015", 20), ("SC019", 43), ("SC018", 21)},
+    "phase2": {("SC015", 20), ("SC019", 43), ("SC022", 45)},
+    "phase3": {("SC015", 20), ("SC019", 43), ("SC022", 45), ("SC018", 21)},
 }
 
 
@@ -75,3 +75,27 @@ def test_dockerfile_reports_the_installer_pipe_and_none_of_the_controls_it_meets
     )
     assert ("SD003", installer) in {(str(f["rule"]), f["line"]) for f in got}
     assert not rules & {"SD001", "SD002", "SD005", "SD007", "SD009"}
+
+
+PHASE2 = "examples/adr-0001/.github/workflows/agent-phase2.yml"
+
+
+@pytest.mark.parametrize("config", [None, "examples/adr-0001/.sentra-lint.yaml"])
+def test_phase2_variant_is_clean_under_phase2(config: str | None) -> None:
+    """The Phase 2 variant keeps every credential in the proxy; the Phase 1 workflow does not."""
+    args = ["check", "examples/adr-0001", "--profile", "phase2", "--format", "json", "--fail-on", "never"]
+    if config:
+        args += ["--config", config]
+    res = run_cli(*args, cwd=REPO)
+    data = json.loads(res.out)
+    assert not [f for f in data["findings"] if f["path"] == PHASE2]
+    phase1 = {f["rule"] for f in data["findings"] if f["path"] == WORKFLOW}
+    assert {"SC019", "SC022"} <= phase1
+    socket_missing = [f for f in data["findings"] if f["rule"] == "SC022" and "is not mounted" in f["message"]]
+    assert bool(socket_missing) == bool(config)
+
+
+def test_phase2_variant_needs_gvisor_under_phase3() -> None:
+    res = run_cli("check", "examples/adr-0001", "--profile", "phase3", "--format", "json", "--fail-on", "never", cwd=REPO)
+    got = {(f["rule"], f["severity"]) for f in json.loads(res.out)["findings"] if f["path"] == PHASE2}
+    assert got == {("SC018", "error")}

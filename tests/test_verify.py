@@ -20,15 +20,18 @@ from tests.conftest import REPO, SARIF_SCHEMA, chdir, run_cli
 
 TREES = REPO / "tests" / "verify" / "trees"
 SNAPS = REPO / "tests" / "snapshots" / "verify"
-TREE_NAMES = ("docker-default", "adr-phase1", "privileged", "docker-socket", "gvisor", "cgroup-v1")
+TREE_NAMES = ("docker-default", "adr-phase1", "adr-phase2", "privileged", "docker-socket", "gvisor", "cgroup-v1")
 EXT = {"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md"}
 
 # What each tree must report under --profile all (the snapshot holds the rest).
 EXPECTED: dict[str, set[str]] = {
-    "docker-default": {"SC011", "SC001", "SC003", "SC004", "SC006", "SC007", "SC008", "SC009", "SC018", "SC019"},
+    "docker-default": {
+        "SC011", "SC001", "SC003", "SC004", "SC006", "SC007", "SC008", "SC009", "SC018", "SC019", "SC022",
+    },
     "adr-phase1": {"SC018"},
+    "adr-phase2": {"SC018"},
     "privileged": {"SC011", "SC001", "SC002", "SC003", "SC014", "SC004", "SC006", "SC007", "SC008", "SC009", "SC018"},
-    "docker-socket": {"SC011", "SC001", "SC003", "SC004", "SC013", "SC007", "SC008", "SC009", "SC018"},
+    "docker-socket": {"SC011", "SC001", "SC003", "SC004", "SC013", "SC007", "SC008", "SC009", "SC018", "SC022"},
     "gvisor": set(),
     "cgroup-v1": {"SC007", "SC009", "SC010", "SC018"},
 }
@@ -93,6 +96,47 @@ def test_adr_container_phase1_report_is_clean() -> None:
     assert code == 0
     assert "❌" not in out and "❔" not in out
     _compare("adr-phase1.phase1.md", out)
+
+
+def test_phase2_credential_proxy() -> None:
+    """The configured socket must be there and be a socket; no token or credential file may be."""
+    cfg = "tests/verify/proxy.yaml"
+    res = run_cli("verify", "--config", cfg, "--root", "tests/verify/trees/adr-phase2", "-f", "markdown", cwd=REPO)
+    assert res.code == 0, res.out
+    assert "Credential proxy socket (SC022)" in res.out and "❌" not in res.out
+    _compare("adr-phase2.phase2.md", res.out)
+    res = run_cli("verify", "--config", cfg, "--root", "tests/verify/trees/adr-phase1", "-f", "json", cwd=REPO)
+    failed = {c["control"] for c in json.loads(res.out)["controls"] if c["status"] == "fail"}
+    assert failed == {"Credential proxy socket"} and res.code == 1
+    res = run_cli("verify", "--config", cfg, "--root", "tests/verify/trees/docker-default", "-f", "json", cwd=REPO)
+    failed = {c["control"] for c in json.loads(res.out)["controls"] if c["rule"] == "SC022" and c["status"] == "fail"}
+    assert failed == {"Credential proxy socket", "No GitHub token in the environment", "No credential files"}
+    res = run_cli("verify", "--config", cfg, "--root", "tests/verify/trees/docker-socket", "-f", "json", cwd=REPO)
+    assert "No checkout token in the workspace" in {
+        c["control"] for c in json.loads(res.out)["controls"] if c["status"] == "fail"
+    }
+
+
+def test_capture_never_copies_credentials(tmp_path: Path) -> None:
+    """Credential files are recorded as present, git configs without values."""
+    from sentra_lint.verify.capture import capture
+
+    src = _copy_tree("docker-socket", tmp_path)
+    (src / "root").mkdir()
+    (src / "root/.git-credentials").write_text("https://user:ghp_secretvalue123@github.com\n")
+    (src / "__w/app/app/.git/config").write_text(
+        '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic c2VjcmV0LXRva2Vu\n'
+    )
+    dest = tmp_path / "captured"
+    capture(str(dest), str(src))
+    blob = b"".join(p.read_bytes() for p in dest.rglob("*") if p.is_file())
+    assert b"ghp_secretvalue123" not in blob and b"c2VjcmV0LXRva2Vu" not in blob
+    assert (dest / "root/.git-credentials").exists()
+    from sentra_lint.verify.probe import observe
+
+    obs = observe(str(dest))
+    assert obs.credential_files == ("/root/.git-credentials",)
+    assert [w.path for w in obs.persisted_checkouts] == ["/__w/app/app/.git/config"]
 
 
 def test_config_thresholds_apply(tmp_path: Path) -> None:

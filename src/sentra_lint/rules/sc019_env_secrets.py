@@ -31,8 +31,9 @@ a credential proxy.
 Names that are about a secret rather than the secret itself (`*_FILE`,
 `*_PATH`, `*_TYPE`, `*_EXPIRY`, `*_URL`, `*_ID`, `PASSWORD_SALT_HASH_ROUNDS`,
 `EXPIRE_AUTH_TOKENS_ON_RESTART`, ...) and switches with a yes/no value are
-not reported. ADR_0001 Phase 2 control (the `phase2`
-profile).
+not reported. `GITHUB_TOKEN` and `GH_TOKEN` are SC022's: the workflow's
+own token, reported however it is handed in. ADR_0001 Phase 2 control (the
+`phase2` profile).
 
 Options:
 - `secret-patterns`: regular expressions (case-insensitive) that make a
@@ -148,6 +149,10 @@ def _secret_name(name: str, patterns: list[re.Pattern[str]]) -> bool:
     return any(p.search(name) for p in patterns)
 
 
+GITHUB_TOKENS = frozenset({"GITHUB_TOKEN", "GH_TOKEN"})
+"""The workflow's token: SC022 reports it."""
+
+
 def secret_name(name: str, patterns: list[re.Pattern[str]] | None = None) -> bool:
     """Whether a variable name looks like it holds a credential (``patterns``: the rule's option, compiled)."""
     return _secret_name(name, patterns or [SECRET_NAME])
@@ -188,6 +193,8 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
     patterns = compile_patterns(custom) if custom else [SECRET_NAME]
     database = _database_image(spec)
     for ev in spec.env:
+        if ev.name is not None and ev.name.upper() in GITHUB_TOKENS:
+            continue  # SC022: the workflow's own token, however it is handed in
         if not _reported(ev, patterns):
             continue
         name = ev.name or "?"

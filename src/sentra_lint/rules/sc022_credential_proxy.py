@@ -14,10 +14,12 @@ proxy and from nowhere else (ADR_0001 Phase 2, the `phase2` profile):
   `~/.config/gh`, `~/.git-credentials`, `~/.docker/config.json`,
   `~/.aws`, `~/.netrc`, `~/.kube` (as `~`, `$HOME`, `/root` or
   `/home/<user>`);
-- `GITHUB_TOKEN` or `GH_TOKEN` handed in by another way than a
-  `${{ secrets.* }}` value (which SC019 reports): passed through from the
-  runner (`-e GITHUB_TOKEN`, Compose `environment: [GH_TOKEN]`) or copied
-  from a variable (`-e GH_TOKEN=$GH_TOKEN`);
+- `GITHUB_TOKEN` or `GH_TOKEN` in its environment, however it gets there:
+  `${{ github.token }}` or `${{ secrets.GITHUB_TOKEN }}` in the job
+  container's or a step's `env:`, passed through from the runner
+  (`-e GITHUB_TOKEN`, Compose `environment: [GH_TOKEN]`) or copied from a
+  variable (`-e GH_TOKEN=$GH_TOKEN`) - SC022 reports these names, SC019
+  every other secret;
 - checkout credentials: an `actions/checkout` step without
   `persist-credentials: false` in the job leaves the job's token in
   `.git/config` of the workspace, and the job container - or a `docker run`
@@ -83,6 +85,7 @@ from sentra_lint.container.spec import ContainerSpec, VolumeMount, is_workspace_
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._container import violation
+from sentra_lint.rules.sc019_env_secrets import GITHUB_TOKENS
 
 META = RuleMeta(
     id="SC022",
@@ -106,7 +109,6 @@ META = RuleMeta(
     },
 )
 
-GITHUB_TOKENS = frozenset({"GITHUB_TOKEN", "GH_TOKEN"})
 
 _HOME = (
     r"(?:~|\$HOME|\$\{HOME\}|\$\{\{\s*env\.HOME\s*\}\}|\$\{(?:localEnv|env):(?:HOME|USERPROFILE)\}"
@@ -200,9 +202,12 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             "let the credential proxy hold it",
         )
     for ev in spec.env:
-        if ev.name is None or ev.name.upper() not in GITHUB_TOKENS or ev.from_secret:
+        if ev.name is None or ev.name.upper() not in GITHUB_TOKENS:
             continue
-        how = "passed through from the caller's environment" if ev.passthrough else "handed in"
+        how = (
+            "passed through from the caller's environment" if ev.passthrough
+            else f"set from {(ev.value or '').strip()}" if ev.from_secret else "handed in"
+        )
         yield violation(
             spec, ev.span,
             f"{spec.label}: {ev.name} is {how}: the agent can read the token and act as the workflow; "

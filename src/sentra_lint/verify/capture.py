@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sentra_lint.verify.fs import ReadProblem, RootFS
+from sentra_lint.verify.fs import NodeInfo, ReadProblem, RootFS
 from sentra_lint.verify.probe import Observation, observe
 
 
@@ -26,14 +26,28 @@ class RecordingFS(RootFS):
     def __init__(self, root: str) -> None:
         super().__init__(root)
         self.files: dict[str, bytes] = {}
+        self.present: set[str] = set()
+        self.sockets: set[str] = set()
 
     def read_bytes(self, path: str, limit: int = 1024 * 1024) -> bytes | ReadProblem:
         data = super().read_bytes(path, limit)
         if isinstance(data, bytes):
             if path == "/proc/self/environ":
-                data = _names_only(data)
-            self.files[path] = data
+                self.files[path] = _names_only(data)
+            elif path.endswith("/.git/config"):
+                self.files[path] = _keys_only(data)
+            else:
+                self.files[path] = data
         return data
+
+    def node(self, path: str) -> NodeInfo | ReadProblem:
+        found = super().node(path)
+        if isinstance(found, NodeInfo) and found.kind == "file" and path not in self.files:
+            # A credential file is recorded as present, never with its content.
+            self.present.add(path)
+        elif isinstance(found, NodeInfo) and found.kind == "socket":
+            self.sockets.add(path)
+        return found
 
 
 def _names_only(environ: bytes) -> bytes:
@@ -45,10 +59,22 @@ def _names_only(environ: bytes) -> bytes:
     return b"\0".join(names) + (b"\0" if names else b"")
 
 
-def capture(dest: str, root: str = "/") -> Observation:
+def _keys_only(config: bytes) -> bytes:
+    """A git config with every value removed: sections and key names stay (``extraheader =``)."""
+    out = []
+    for line in config.decode("utf-8", "replace").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("[") or not stripped or stripped.startswith(("#", ";")):
+            out.append(line)
+        else:
+            out.append(line.split("=", 1)[0].rstrip() + " = (removed)")
+    return ("\n".join(out) + "\n").encode()
+
+
+def capture(dest: str, root: str = "/", *, proxy_socket: str | None = None, workspace: str | None = None) -> Observation:
     """Observe ``root`` and write what was read under ``dest``; the observation."""
     fs = RecordingFS(root)
-    obs = observe(root, fs)
+    obs = observe(root, fs, proxy_socket=proxy_socket, workspace=workspace)
     target = Path(dest)
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -58,6 +84,14 @@ def capture(dest: str, root: str = "/") -> Observation:
             out = target / path.lstrip("/")
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(data)
+        for path in sorted(fs.present - set(fs.files)):
+            out = target / path.lstrip("/")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text("present (content not captured)\n", encoding="utf-8")
+        for path in sorted(fs.sockets - {s.path for s in obs.sockets}):
+            out = target / path.lstrip("/")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text("socket\n", encoding="utf-8")
         for s in obs.sockets:
             out = target / s.path.lstrip("/")
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -122,19 +122,21 @@ def _verify(values: Mapping[str, Any], env: Mapping[str, str]) -> int:
                 raise VerifyUsageError(str(exc)) from None
             notes.append(f"declared controls not compared: {exc}")
 
+    socket = opts.option("SC022", "socket") or proxy
+    workspace_dir = env.get("GITHUB_WORKSPACE") if root == "/" else None
     capture_dir = values.get("capture")
     if capture_dir:
         from sentra_lint.verify.capture import CaptureError, capture
 
         try:
-            obs = capture(str(capture_dir), root)
+            obs = capture(str(capture_dir), root, proxy_socket=socket, workspace=workspace_dir)
         except CaptureError as exc:
             raise VerifyUsageError(str(exc)) from None
         notes.append(f"captured the files read into {capture_dir}")
     else:
         from sentra_lint.verify.probe import observe
 
-        obs = observe(root)
+        obs = observe(root, proxy_socket=socket, workspace=workspace_dir)
 
     checks = evaluate(obs, opts)
     rule_ids = {c.rule for c in checks} | {"SE001", "SE002"}

@@ -507,8 +507,71 @@ def _gvisor(obs: Observation, opts: Options) -> Iterator[Check]:
         )
 
 
+def _credential_proxy(obs: Observation, opts: Options) -> Iterator[Check]:
+    from sentra_lint.verify.fs import NodeInfo
+
+    socket = opts.option("SC022", "socket") or opts.proxy_socket
+    if socket:
+        expected = f"a Unix socket at {socket}"
+        node = obs.proxy_socket
+        if node is None:
+            yield _unknown("SC022", "Credential proxy socket", expected, "not looked for", "proxy")
+        elif isinstance(node, NodeInfo) and (node.kind == "socket" or (node.kind == "file" and obs.proxy_marker == "socket")):
+            yield Check("SC022", "Credential proxy socket", expected, "present, a socket", PASS, where=Where(str(socket)), key="proxy")
+        elif isinstance(node, NodeInfo):
+            yield Check(
+                "SC022", "Credential proxy socket", expected, f"a {node.kind}, not a socket", FAIL,
+                f"{socket} is a {node.kind}, not the credential proxy's socket: mount the proxy's socket there (read-only)",
+                Where(str(socket)), key="proxy",
+            )
+        elif node.missing:
+            yield Check(
+                "SC022", "Credential proxy socket", expected, "not present", FAIL,
+                f"the credential proxy's socket {socket} is not in the container: mount it read-only "
+                f"(-v {socket}:{socket}:ro)",
+                Where(str(socket)), key="proxy",
+            )
+        else:
+            yield _unknown("SC022", "Credential proxy socket", expected, node.reason, "proxy")
+    expected = "no GITHUB_TOKEN or GH_TOKEN"
+    if obs.env_names is None:
+        yield _unknown("SC022", "No GitHub token in the environment", expected, "/proc/self/environ not read", "github_token")
+    else:
+        tokens = [n for n in obs.env_names if n.upper() in ("GITHUB_TOKEN", "GH_TOKEN")]
+        if tokens:
+            yield Check(
+                "SC022", "No GitHub token in the environment", expected, ", ".join(tokens) + " (values not shown)", FAIL,
+                f"{', '.join(tokens)} is in the container's environment: the agent can act as the workflow; "
+                "let the credential proxy hold the token",
+                obs.env_where, key="github_token",
+            )
+        else:
+            yield Check("SC022", "No GitHub token in the environment", expected, "none", PASS, where=obs.env_where, key="github_token")
+    expected = "no credential file in the home"
+    if obs.credential_files is None:
+        yield _unknown("SC022", "No credential files", expected, "the user's home is not known", "credential_files")
+    elif obs.credential_files:
+        shown = ", ".join(obs.credential_files)
+        yield Check(
+            "SC022", "No credential files", expected, shown, FAIL,
+            f"credential files are in the container ({shown}; not read): the agent can read them; "
+            "let the credential proxy hold them",
+            Where(obs.credential_files[0]), key="credential_files",
+        )
+    else:
+        yield Check("SC022", "No credential files", expected, f"none under {obs.home}", PASS, key="credential_files")
+    if obs.persisted_checkouts:
+        shown = ", ".join(w.path for w in obs.persisted_checkouts)
+        yield Check(
+            "SC022", "No checkout token in the workspace", "persist-credentials: false", f"token kept in {shown}", FAIL,
+            f"the checkout at {shown} keeps the job's token (http extraheader): set persist-credentials: false "
+            "on actions/checkout",
+            obs.persisted_checkouts[0], key="checkout",
+        )
+
+
 CONTROLS: tuple[Callable[[Observation, Options], Iterator[Check]], ...] = (
-    _user, _caps, _nnp, _seccomp, _filesystems, _limits, _env, _gvisor,
+    _user, _caps, _nnp, _seccomp, _filesystems, _limits, _env, _credential_proxy, _gvisor,
 )
 
 

@@ -140,6 +140,14 @@ class Observation:
     sockets: tuple[SocketState, ...] = ()
     home: str | None = None
     hostname: str | None = None
+    proxy_socket: NodeInfo | ReadProblem | None = None
+    """What is at the configured credential proxy socket (``None``: no socket configured)."""
+    proxy_marker: str | None = None
+    """A captured tree's record of the socket (``socket``), when it is a plain file."""
+    credential_files: tuple[str, ...] | None = None
+    """Credential files present under the user's home (``None``: the home is not known)."""
+    persisted_checkouts: tuple[Where, ...] = ()
+    """``.git/config`` files of checkouts that keep a token (``extraheader``)."""
     problems: list[ReadProblem] = field(default_factory=list)
     garbled: list[tuple[Where, str]] = field(default_factory=list)
     """Files that were read but could not be understood (an SE001 each)."""
@@ -556,6 +564,64 @@ def _connect(path: str) -> tuple[bool, str]:
     return True, "connect() succeeded"
 
 
+CREDENTIAL_FILES = (
+    ".config/gh/hosts.yml", ".git-credentials", ".docker/config.json", ".aws/credentials", ".netrc", ".kube/config",
+)
+"""Files under a home directory that hold credentials (checked for presence; never read)."""
+
+
+def _credentials(r: _Reader) -> None:
+    obs = r.obs
+    if not obs.home:
+        return
+    found = []
+    for rel in CREDENTIAL_FILES:
+        path = obs.home.rstrip("/") + "/" + rel
+        node = r.fs.node(path)
+        if isinstance(node, NodeInfo) and node.kind == "file":
+            found.append(path)
+    obs.credential_files = tuple(found)
+
+
+_EXTRAHEADER = re.compile(r"^\s*extraheader\s*=", re.IGNORECASE | re.MULTILINE)
+
+
+def _workspaces(r: _Reader, workspace: str | None) -> list[str]:
+    """Checkouts to look at: the job's workspace, and every /__w/<repo>/<repo> of a job container."""
+    out = [workspace] if workspace else []
+    top = r.fs.list_dir("/__w")
+    if isinstance(top, list):
+        for repo in top[:50]:
+            if repo.startswith("_"):
+                continue
+            inner = r.fs.list_dir(f"/__w/{repo}")
+            if isinstance(inner, list):
+                out.extend(f"/__w/{repo}/{name}" for name in inner[:20] if not name.startswith("_"))
+    return list(dict.fromkeys(out))
+
+
+def _checkouts(r: _Reader, workspace: str | None) -> None:
+    found = []
+    for ws in _workspaces(r, workspace):
+        path = ws.rstrip("/") + "/.git/config"
+        text = r.fs.read_text(path, 256 * 1024)
+        if isinstance(text, str):
+            m = _EXTRAHEADER.search(text)
+            if m:
+                found.append(Where(path, text.count("\n", 0, m.start()) + 1))
+    r.obs.persisted_checkouts = tuple(found)
+
+
+def _proxy(r: _Reader, path: str | None) -> None:
+    if not path:
+        return
+    node = r.fs.node(path)
+    r.obs.proxy_socket = node
+    if isinstance(node, NodeInfo) and node.kind == "file":
+        text = r.fs.read_text(path, 4096)
+        r.obs.proxy_marker = text.strip() if isinstance(text, str) else None
+
+
 def _hostname(r: _Reader) -> None:
     text = r.text("/proc/sys/kernel/hostname", optional=True)
     if text is not None:
@@ -569,8 +635,14 @@ def _shown(text: str, limit: int = 40) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[:limit] + "..."
 
 
-def observe(root: str = "/", fs: RootFS | None = None) -> Observation:
-    """Read everything verify judges under ``root`` (through ``fs`` when given)."""
+def observe(
+    root: str = "/", fs: RootFS | None = None, *, proxy_socket: str | None = None, workspace: str | None = None
+) -> Observation:
+    """Read everything verify judges under ``root`` (through ``fs`` when given).
+
+    ``proxy_socket``: the credential proxy's socket the policy names;
+    ``workspace``: the job's checkout (``GITHUB_WORKSPACE``), when known.
+    """
     fs = fs or RootFS(root)
     obs = Observation(root=fs.root)
     r = _Reader(fs, obs)
@@ -587,6 +659,9 @@ def observe(root: str = "/", fs: RootFS | None = None) -> Observation:
     _passwd_home(r)
     _sockets(r)
     _hostname(r)
+    _credentials(r)
+    _checkouts(r, workspace)
+    _proxy(r, proxy_socket)
     return obs
 
 
