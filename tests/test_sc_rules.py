@@ -45,6 +45,11 @@ def docker(args: str, image: str = IMAGE) -> str:
     )
 
 
+def self_hosted(text: str) -> str:
+    """The same workflow on a self-hosted runner (where runsc can be installed)."""
+    return text.replace("runs-on: ubuntu-latest", "runs-on: [self-hosted, linux]")
+
+
 def container(options: str, image: str = IMAGE, extra: str = "") -> str:
     return (
         "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container:\n"
@@ -91,12 +96,16 @@ CATCHES = [
     ("SC019", docker(HARD + " --env-file .env", "ghcr.io/acme/agent:1.4 claude -p review")),
     ("SC017", docker(HARD.replace("size=64m", "rw"))),
     ("SC018", docker(HARD.replace("--runtime=runsc", "--runtime runc"))),
-    ("SC019", docker(HARD + " -e GITHUB_TOKEN=${{ secrets.GITHUB_TOKEN }}")),
+    ("SC019", docker(HARD + " -e NPM_TOKEN=${{ secrets.NPM_TOKEN }}")),
+    ("SC022", docker(HARD + " -e GITHUB_TOKEN=${{ secrets.GITHUB_TOKEN }}")),
+    ("SC022", docker(HARD + " -v $HOME/.config/gh:/root/.config/gh:ro")),
     ("SC019", docker(HARD + " -e AWS_SECRET_ACCESS_KEY=abc123")),
     ("SC019", container(HARD, extra="      env:\n        NPM_TOKEN: ${{ secrets.NPM }}\n")),
 ]
 
 CATCHES_NOT = [
+    ("SC019", docker(HARD + " -e GITHUB_TOKEN=${{ secrets.GITHUB_TOKEN }}")),
+    ("SC022", docker(HARD + " -e GITHUB_TOKEN_FILE=/run/secrets/token -v $HOME/.cache:/cache")),
     ("SC001", docker(HARD.replace("--cap-drop=ALL", "--cap-drop all"))),
     ("SC001", docker(HARD.replace("--cap-drop=ALL", "$EXTRA_DOCKER_ARGS"))),
     ("SC001", container("${{ inputs.options }}")),
@@ -124,7 +133,7 @@ CATCHES_NOT = [
             HARD.replace("--tmpfs /tmp:size=64m", "--mount type=tmpfs,target=/tmp,tmpfs-size=1m")
         ),
     ),
-    ("SC018", docker(HARD + " $DOCKER_OPTS")),
+    ("SC018", self_hosted(docker(HARD + " $DOCKER_OPTS"))),
     ("SC019", docker(HARD + " -e TOKEN_FILE=/run/secrets/token -e ENABLE_PASSWORD=true")),
     ("SC019", container(HARD, extra="      env:\n        LOG_LEVEL: debug\n")),
     ("SC020", docker(HARD, "docker.io/library/python:3.12")),
@@ -191,8 +200,11 @@ def test_sc015_skips_images_the_workflow_builds() -> None:
 
 
 def test_sc018_runtime_option() -> None:
-    assert not run("SC018", docker(HARD.replace("runsc", "runsc-kvm")), runtime="runsc-kvm")
-    assert run("SC018", docker(HARD), runtime="runsc-kvm")
+    assert not run("SC018", self_hosted(docker(HARD.replace("runsc", "runsc-kvm"))), runtime="runsc-kvm")
+    assert run("SC018", self_hosted(docker(HARD)), runtime="runsc-kvm")
+    # On a GitHub-hosted runner the runtime cannot start: a warning, with the label as related location.
+    hosted = run("SC018", docker(HARD))
+    assert [v.severity.value for v in hosted] == ["warning"] and hosted[0].related[0].message == "runs-on: ubuntu-latest"
 
 
 def test_sc019_secret_patterns_option() -> None:

@@ -578,6 +578,8 @@ class SpecBuilder:
     role: Role = "other"
     evidence: list[Evidence] = field(default_factory=list)
     target: str | None = None
+    runner: tuple[Field[str], ...] | None = None
+    persisted_checkout: Span | None = None
 
     def build(self) -> ContainerSpec:
         ns = Namespaces(self.network, self.pid, self.ipc, self.uts, self.userns, self.cgroupns)
@@ -629,6 +631,8 @@ class SpecBuilder:
             role=self.role,
             evidence=tuple(self.evidence),
             target=self.target,
+            runner=self.runner,
+            persisted_checkout=self.persisted_checkout,
         )
 
     def problem(self, span: Span | None, message: str) -> None:
