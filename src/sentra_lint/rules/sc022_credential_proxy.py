@@ -214,12 +214,13 @@ def check(spec: ContainerSpec, ctx: RuleContext) -> Iterator[Violation]:
             "give the container the credential proxy's socket instead",
         )
     if spec.persisted_checkout is not None:
+        # Reported where it is fixed (the checkout step), with the launch that can read it as related.
         where = next((v for v in spec.volumes if is_workspace_source(v.source)), None)
+        mount_span = where.span if where is not None and where.span is not None else spec.anchor_span
         yield Violation(
-            where.span if where is not None and where.span is not None else spec.anchor_span,
-            f"{spec.label}: actions/checkout leaves the job's token in the workspace's .git/config, which this "
-            "container can read; set persist-credentials: false on the checkout",
-            related=(Related(spec.path, spec.persisted_checkout, "the checkout that keeps the token"),),
+            spec.persisted_checkout,
+            f"actions/checkout leaves the job's token in the workspace's .git/config, and {spec.label} can "
+            "read it; set persist-credentials: false",
+            related=(Related(spec.path, mount_span, f"{spec.label} sees the workspace"),),
             path=spec.path,
         )
-
