@@ -95,6 +95,7 @@ META = RuleMeta(
     security_severity=7.0,
     area="container",
     precision="high",
+    family="hardening",
     options={
         "socket": {
             "type": "string",
