@@ -114,18 +114,25 @@ def _version_flag(argv: Sequence[str]) -> bool:
     return True
 
 
-def _quiet_broken_pipe() -> None:
-    """A reader that goes away (``| head``) ends the program quietly, as it ends any Unix tool."""
-    import signal
+def _closed_pipe() -> None:
+    """A reader that went away (``| head``) ends the program quietly, as it ends any Unix tool.
 
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    Standard output is pointed at the null device so that the interpreter's
+    final flush does not complain again; the status is the shell's for SIGPIPE.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(141)
 
 
 def main() -> None:
     import os
 
-    _quiet_broken_pipe()
     try:
         if _version_flag(sys.argv[1:]):
             return
@@ -136,6 +143,8 @@ def main() -> None:
             app()
         elif code:
             sys.exit(code)
+    except BrokenPipeError:
+        _closed_pipe()
     except KeyboardInterrupt:
         sys.stderr.write("sentra-lint: interrupted\n")
         sys.exit(130)
