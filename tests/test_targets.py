@@ -185,4 +185,4 @@ def test_text_report_groups_a_launchs_missing_controls(tmp_path: Path) -> None:
     per_rule = [f for f in _json(repo) if f["line"] == 10 and f["rule"] in HARDENING]
     assert sorted(f["rule"] for f in per_rule) == ["SC001", "SC003", "SC004", "SC006", "SC008", "SC009"]
     # The summary still counts each finding.
-    assert "Found " in res.out and f"{len(_json(repo))} finding(s)" in res.out
+    assert "Found " in res.out and f"{len(_json(repo))} findings" in res.out
