@@ -37,6 +37,22 @@ EXPECTED: dict[str, set[str]] = {
 }
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _checkout_git_config() -> None:
+    """Put the docker-socket tree's checkout config in place.
+
+    git cannot track a file inside a directory named ``.git``, so the tree's
+    ``__w/app/app/.git/config`` (a checkout that kept its token) is kept
+    beside the trees and copied in before the tests read the tree.
+    """
+    import shutil
+
+    target = TREES / "docker-socket" / "__w" / "app" / "app" / ".git" / "config"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / "tests" / "verify" / "docker-socket.git-config", target)
+
+
 def _verify(*args: str) -> tuple[int, str, str]:
     res = run_cli("verify", "--no-config", *args, cwd=REPO)
     return res.code, res.out, res.err
