@@ -66,20 +66,7 @@ RULE_MAY_IMPORT = (
 
 # (importing module, imported module, name or "") still to be moved out of rules/.
 # Shrinks as the analysis moves beside its models; never grows.
-ALLOWED_PARSER_IMPORTS: frozenset[tuple[str, str, str]] = frozenset(
-    {
-        # The agent rules (SA) arrived while the analysis moved; their script and
-        # expression parsing belongs on the workflow model (Step.script, the
-        # expressions of a value), as the SW rules now read it.
-        ("sentra_lint.rules.sa002_prompt_injection", "sentra_lint.workflow.expressions", "find_expressions"),
-        ("sentra_lint.rules.sa002_prompt_injection", "sentra_lint.workflow.expressions", "parse_expression"),
-        ("sentra_lint.rules.sa005_agent_output_trusted", "sentra_lint.shell", "parse_shell"),
-        ("sentra_lint.rules.sa005_agent_output_trusted", "sentra_lint.workflow.expressions", "find_expressions"),
-        ("sentra_lint.rules.sa006_privileged_after_agent", "sentra_lint.shell", "parse_shell"),
-        # ARG substitution in FROM: belongs on the Dockerfile model (the stage's resolved base).
-        ("sentra_lint.rules.sd008_base_unpinned", "sentra_lint.dockerfile", "substitute"),
-    }
-)
+ALLOWED_PARSER_IMPORTS: frozenset[tuple[str, str, str]] = frozenset()
 # crossfile/ modules that still import Dockerfile analysis from rules/.
 ALLOWED_CROSSFILE_TO_RULES: frozenset[tuple[str, str]] = frozenset()
 # Import cycles still to be broken, each as the sorted modules of the cycle.

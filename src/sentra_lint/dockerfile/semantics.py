@@ -731,3 +731,10 @@ def pullable(ref: ImageRef) -> bool:
     if ref.registry is not None and ref.registry.split(":", 1)[0] == "localhost":
         return False
     return _REPOSITORY.match(ref.repository) is not None
+
+
+def resolve_with(raw: str, values: dict[str, str | None], escape: str = "\\") -> str | None:
+    """``raw`` with ``$VAR``/``${VAR}`` forms replaced from ``values``; ``None`` if any value is uncertain."""
+    from sentra_lint.dockerfile import substitute
+
+    return substitute(raw, values, escape)

@@ -91,9 +91,9 @@ from sentra_lint.agents.posture import (
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.source import Span
-from sentra_lint.workflow.expressions import find_expressions, parse_expression
+from sentra_lint.workflow.analysis import expression_taint, expressions_in
 from sentra_lint.workflow.model import Workflow
-from sentra_lint.workflow.taint import Confidence, TaintContext, TaintSource, taint_of
+from sentra_lint.workflow.taint import Confidence, TaintContext, TaintSource
 
 META = RuleMeta(
     id="SA002",
@@ -147,10 +147,10 @@ def _tainted_pieces(wf: Workflow, value: Value, ctx: TaintContext, shell: bool) 
         return
     vmap = node.value_map(wf.source)
     raw = value.raw
-    for es in find_expressions(raw):
+    for es in expressions_in(raw):
         if not es.closed:
             continue
-        taint = taint_of(parse_expression(es.inner), ctx)
+        taint = expression_taint(es.inner, ctx)
         best = [s for s in taint.sources if s.confidence >= Confidence.HIGH]
         if best:
             yield vmap.span(wf.source, value.offset + es.start, value.offset + es.end), best[0]

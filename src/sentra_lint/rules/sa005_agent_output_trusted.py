@@ -42,8 +42,7 @@ from collections.abc import Iterator
 from sentra_lint.agents.posture import AgentRun, agent_runs
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
-from sentra_lint.workflow.analysis import expression_paths, lower_parts
-from sentra_lint.workflow.expressions import find_expressions
+from sentra_lint.workflow.analysis import expression_paths, expressions_in, lower_parts
 from sentra_lint.workflow.model import Job, Step, Workflow
 from sentra_lint.yamlmodel import ScalarNode
 
@@ -95,12 +94,10 @@ def _script_node(step: Step) -> ScalarNode | None:
 
 def _evaluated_vars(step: Step) -> list[tuple[str, int, int]]:
     """Variables an ``eval``/``bash -c``/``source`` command evaluates: (name, start, end) in the script."""
-    from sentra_lint.shell import parse_shell
-
-    if not isinstance(step.run, ScalarNode):
+    script = step.script
+    if script is None:
         return []
     out = []
-    script = parse_shell(step.run.value)
     for cmd in script.commands:
         if not cmd.argv:
             continue
@@ -123,7 +120,7 @@ def _check_step(wf: Workflow, step: Step, producers: dict[str, AgentRun], root: 
     node = _script_node(step)
     if node is not None and "${{" in node.value:
         vmap = node.value_map(src)
-        for es in find_expressions(node.value):
+        for es in expressions_in(node.value):
             names = _refs("${{" + es.inner + "}}", producers, root) if es.closed else []
             for name in names:
                 producer = producers[name]
@@ -158,7 +155,7 @@ def _check_step(wf: Workflow, step: Step, producers: dict[str, AgentRun], root: 
             if pv.node is None:
                 continue
             pvmap = pv.node.value_map(src)
-            for es in find_expressions(pv.raw):
+            for es in expressions_in(pv.raw):
                 names = _refs("${{" + es.inner + "}}", producers, root) if es.closed else []
                 for name in names:
                     producer = producers[name]

@@ -105,11 +105,12 @@ def _publishes(wf: Workflow, step: Step) -> Iterator[tuple[Span, str]]:
         return
     if not isinstance(step.run, ScalarNode) or step.run.is_null:
         return
-    from sentra_lint.shell import parse_shell
-
+    script = step.script
+    if script is None:
+        return
     src = wf.source
     vmap = step.run.value_map(src)
-    for cmd in parse_shell(step.run.value).commands:
+    for cmd in script.commands:
         if not cmd.argv:
             continue
         name = cmd.name

@@ -44,8 +44,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sentra_lint.dockerfile import Dockerfile, Stage, substitute
-from sentra_lint.dockerfile.semantics import pullable
+from sentra_lint.dockerfile import Dockerfile, Stage
+from sentra_lint.dockerfile.semantics import pullable, resolve_with
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.images import ImageRef, parse_image_ref
 from sentra_lint.rulebase import RuleContext, RuleMeta
@@ -135,7 +135,7 @@ def _unknown_reference(
     if undeclared and undeclared == names - {n for n in names if declared.get(n) is not None}:
         env: dict[str, str | None] = {n: "" for n in undeclared}
         env.update(declared)
-        value = substitute(raw, env, df.escape)
+        value = resolve_with(raw, env, df.escape)
         if value is not None:
             ref = parse_image_ref(value)
             if not ref.unknown and pullable(ref):

@@ -404,6 +404,16 @@ class LocatedExpr:
     taint: Taint
 
 
+def expressions_in(text: str) -> tuple[ExprSpan, ...]:
+    """The ``${{ }}`` expressions of a value, in order (offsets into ``text``), for rules."""
+    return tuple(find_expressions(text))
+
+
+def expression_taint(inner: str, ctx: TaintContext) -> Taint:
+    """What outsider text the expression ``inner`` (the text between ``${{`` and ``}}``) carries."""
+    return taint_of(parse_expression(inner), ctx)
+
+
 def scalar_expressions(wf: Workflow, node: ScalarNode, ctx: TaintContext) -> list[LocatedExpr]:
     """Every expression in a scalar with its taint and its span in the file
     (through the scalar's value map, so block scalars point at the right line)."""
