@@ -70,14 +70,7 @@ ALLOWED_PARSER_IMPORTS: frozenset[tuple[str, str, str]] = frozenset()
 # crossfile/ modules that still import Dockerfile analysis from rules/.
 ALLOWED_CROSSFILE_TO_RULES: frozenset[tuple[str, str]] = frozenset()
 # Import cycles still to be broken, each as the sorted modules of the cycle.
-ALLOWED_CYCLES: frozenset[tuple[str, ...]] = frozenset(
-    {
-        # nodes.py maps a block scalar's positions on demand (a lazy import).
-        ("sentra_lint.yamlmodel.nodes", "sentra_lint.yamlmodel.scalarmap"),
-        # Instruction.script parses the RUN on first use (a lazy import).
-        ("sentra_lint.dockerfile.model", "sentra_lint.dockerfile.script"),
-    }
-)
+ALLOWED_CYCLES: frozenset[tuple[str, ...]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +81,8 @@ class Import:
     """The imported module (for ``from pkg import mod``, ``pkg.mod`` when it is a module)."""
     name: str
     """The name taken from ``target`` (``""`` for ``import x``)."""
+    typing_only: bool = False
+    """Inside ``if TYPE_CHECKING:``: never executed, so it cannot make a run-time cycle."""
 
 
 def _module_name(path: Path) -> str:
@@ -111,20 +106,34 @@ def _resolve(source: str, node: ast.ImportFrom) -> str:
     return ".".join([*base, node.module] if node.module else base)
 
 
+def _typing_only_nodes(tree: ast.Module) -> set[int]:
+    """ids of the import nodes under an ``if TYPE_CHECKING:`` block."""
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and (
+            (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+            or (isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING")
+        ):
+            for stmt in node.body:
+                out.update(id(n) for n in ast.walk(stmt))
+    return out
+
+
 def imports_of(source: str) -> Iterator[Import]:
     tree = ast.parse(MODULES[source].read_text(encoding="utf-8"))
+    typing_only = _typing_only_nodes(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith(PACKAGE):
-                    yield Import(source, alias.name, "")
+                    yield Import(source, alias.name, "", id(node) in typing_only)
         elif isinstance(node, ast.ImportFrom):
             target = _resolve(source, node)
             if not target.startswith(PACKAGE):
                 continue
             for alias in node.names:
                 sub = f"{target}.{alias.name}"
-                yield Import(source, sub if sub in MODULES else target, alias.name)
+                yield Import(source, sub if sub in MODULES else target, alias.name, id(node) in typing_only)
 
 
 ALL_IMPORTS = [imp for m in MODULES for imp in imports_of(m)]
@@ -202,6 +211,8 @@ def test_crossfile_imports_nothing_from_rules() -> None:
 def _graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {m: set() for m in MODULES}
     for i in ALL_IMPORTS:
+        if i.typing_only:
+            continue
         target = i.target
         while target and target not in MODULES:
             target = target.rpartition(".")[0]

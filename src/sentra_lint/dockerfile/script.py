@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
-from sentra_lint.dockerfile.model import Instruction
 from sentra_lint.shell.model import HeredocText, ShellScript, Word
+
+if TYPE_CHECKING:
+    from sentra_lint.dockerfile.model import Instruction
 
 _POSIX_SHELLS = frozenset(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"])
 _SHEBANG = re.compile(r"#![ \t]*(\S+)(?:[ \t]+(\S+))?")

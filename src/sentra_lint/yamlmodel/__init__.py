@@ -21,7 +21,6 @@ from sentra_lint.yamlmodel.nodes import (
     ScalarNode,
     SeqNode,
     TooLarge,
-    ValueMap,
     as_bool,
     as_int,
     as_map,
@@ -32,6 +31,7 @@ from sentra_lint.yamlmodel.nodes import (
     to_python,
     walk,
 )
+from sentra_lint.yamlmodel.valuemap import ValueMap
 
 __all__ = [
     "MAX_DEPTH",

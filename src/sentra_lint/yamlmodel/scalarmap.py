@@ -20,8 +20,12 @@ Folding rules (libyaml's, which follow the YAML spec):
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from sentra_lint.yamlmodel.nodes import ScalarNode, ValueMap
+from sentra_lint.yamlmodel.valuemap import ValueMap
+
+if TYPE_CHECKING:
+    from sentra_lint.yamlmodel.nodes import ScalarNode
 
 _BREAKS = "\n\x85\u2028\u2029"
 _BLANK = " \t"
