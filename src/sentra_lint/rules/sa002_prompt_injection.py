@@ -277,18 +277,10 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         shell = run.command is not None
         for value in run.prompts:
             for span, source in _tainted_pieces(wf, value, tctx, shell or value.key.startswith("-")):
-                key = (span.line, span.column, span.end_column)
-                if key in reported:
-                    continue
-                reported.add(key)
-                yield Violation(
-                    span,
-                    f"text outside users write reaches the agent's prompt under {reach.names()} (no gate found): "
-                    f"{_chain(source, value.where)}{consequence}; pass only identifiers (the issue number) "
-                    "and let the agent read nothing it would obey",
-                    severity=sev,
-                    related=related,
-                )
+                if _first_time(reported, span):
+                    yield Violation(
+                        span, _reaches(reach, _chain(source, value.where) + consequence), severity=sev, related=related
+                    )
         if run.job is not None:
             files: list[TaintedFile] | None = None
             for span, path, where in _file_reads(wf, run):
@@ -297,15 +289,11 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                 hit = next((f for f in files if f.path == path), None)
                 if hit is None:
                     continue
-                key = (span.line, span.column, span.end_column)
-                if key in reported:
+                if not _first_time(reported, span):
                     continue
-                reported.add(key)
                 yield Violation(
                     span,
-                    f"text outside users write reaches the agent's prompt under {reach.names()} (no gate found): "
-                    f"{hit.source} -> `{path}` (written at line {hit.span.line}) -> {where}{consequence}; "
-                    "pass only identifiers (the issue number) and let the agent read nothing it would obey",
+                    _reaches(reach, f"{hit.source} -> `{path}` (written at line {hit.span.line}) -> {where}{consequence}"),
                     severity=sev,
                     related=(*related, Related(wf.source.path, hit.span, f"`{path}` is written from {hit.source}")),
                 )
@@ -314,23 +302,18 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             continue
         if run.own_mode and run.action is not None and run.span is not None:
             own = [t for t in text_triggers if t.name in run.action.own_mode_events]
-            if own:
-                key = (run.span.line, run.span.column, run.span.end_column)
-                if key not in reported:
-                    reported.add(key)
-                    yield Violation(
-                        run.span,
-                        f"{run.action.uses} runs without a `prompt` under {', '.join(t.name for t in own)}: "
-                        f"it reads the issue, comment or review itself, text outside users write "
-                        f"(no gate found){consequence}",
-                        severity=sev,
-                        related=related,
-                    )
+            if own and _first_time(reported, run.span):
+                yield Violation(
+                    run.span,
+                    f"{run.action.uses} runs without a `prompt` under {', '.join(t.name for t in own)}: "
+                    f"it reads the issue, comment or review itself, text outside users write "
+                    f"(no gate found){consequence}",
+                    severity=sev,
+                    related=related,
+                )
         for span, tool in _reading_tools(wf, run):
-            key = (span.line, span.column, span.end_column)
-            if key in reported:
+            if not _first_time(reported, span):
                 continue
-            reported.add(key)
             yield Violation(
                 span,
                 f"the agent `{run.name}` may read issues and pull requests itself (`{tool}`) under "
@@ -347,10 +330,8 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             if m is None:
                 continue
             span = node.value_map(wf.source).span(wf.source, value.offset + m.start(), value.offset + m.end())
-            key = (span.line, span.column, span.end_column)
-            if key in reported:
+            if not _first_time(reported, span):
                 continue
-            reported.add(key)
             yield Violation(
                 span,
                 f"the prompt ({value.where}) tells the agent to read `{m.group(0)}` under "
@@ -359,3 +340,20 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                 severity=sev,
                 related=related,
             )
+
+
+def _first_time(reported: set[tuple[int, int, int]], span: Span) -> bool:
+    """True the first time a span is reported: a prompt reached two ways is one finding."""
+    key = (span.line, span.column, span.end_column)
+    if key in reported:
+        return False
+    reported.add(key)
+    return True
+
+
+def _reaches(reach: Reach, path: str) -> str:
+    """The message of outsider text reaching a prompt along ``path``."""
+    return (
+        f"text outside users write reaches the agent's prompt under {reach.names()} (no gate found): "
+        f"{path}; pass only identifiers (the issue number) and let the agent read nothing it would obey"
+    )
