@@ -76,8 +76,27 @@ def _unknown(rule: str, control: str, expected: str, why: str, key: str) -> Chec
     return Check(rule, control, expected, f"unknown ({why})", UNKNOWN, key=key)
 
 
-def _size(value: int) -> str:
-    return format_bytes(value)
+def _size(value: float) -> str:
+    return format_bytes(int(value))
+
+
+def _number(value: float) -> str:
+    """A count as written: an integer in full, a policy's float without trailing zeros."""
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+def _limit(
+    rule: str, control: str, key: str, expected: str, where: Where | None,
+    value: float | None, maximum: float | None, none_observed: str, none_message: str,
+    what: str, amount: Callable[[float], str], shown: Callable[[float], str],
+) -> Check:
+    """A kernel limit judged against the policy: none (fail), above the policy's maximum (fail), or within it."""
+    if value is None:
+        return Check(rule, control, expected, none_observed, FAIL, none_message, where, key=key)
+    if maximum is not None and value > maximum:
+        return Check(rule, control, expected, shown(value), FAIL,
+                     f"the {what} {amount(value)} is above the maximum of {amount(maximum)}", where, key=key)
+    return Check(rule, control, expected, shown(value), PASS, where=where, key=key)
 
 
 # -- user and privileges ------------------------------------------------------
@@ -396,14 +415,13 @@ def _limits(obs: Observation, opts: Options) -> Iterator[Check]:
     expected = "a limit (--memory)" + (f", at most {_size(max_mem)}" if max_mem else "")
     if mem is None:
         yield _unknown("SC006", "Memory limit", expected, f"{v} {mem_file} not found", "memory")
-    elif mem.value is None:
-        yield Check("SC006", "Memory limit", expected, f"none ({mem_file}: {mem.raw})", FAIL,
-                    "no memory limit: the agent can take all of the runner's memory; start it with --memory=2g", mem.where, key="memory")
-    elif max_mem is not None and mem.value > max_mem:
-        yield Check("SC006", "Memory limit", expected, _size(mem.value), FAIL,
-                    f"the memory limit {_size(mem.value)} is above the maximum of {_size(max_mem)}", mem.where, key="memory")
     else:
-        yield Check("SC006", "Memory limit", expected, _size(mem.value), PASS, where=mem.where, key="memory")
+        yield _limit(
+            "SC006", "Memory limit", "memory", expected, mem.where, mem.value, max_mem,
+            f"none ({mem_file}: {mem.raw})",
+            "no memory limit: the agent can take all of the runner's memory; start it with --memory=2g",
+            "memory limit", _size, _size,
+        )
     # swap
     sw = obs.swap
     expected = "no swap (--memory-swap equal to --memory)"
@@ -425,28 +443,26 @@ def _limits(obs: Observation, opts: Options) -> Iterator[Check]:
     expected = "a limit (--cpus)" + (f", at most {max_cpus:g}" if max_cpus else "")
     if cpu is None:
         yield _unknown("SC008", "CPU limit", expected, f"{v} CPU quota not found", "cpus")
-    elif cpu.cpus is None:
-        yield Check("SC008", "CPU limit", expected, f"none ({cpu.raw})", FAIL,
-                    "no CPU limit: the agent can take every core of the runner; start it with --cpus=2", cpu.where, key="cpus")
-    elif max_cpus is not None and cpu.cpus > max_cpus:
-        yield Check("SC008", "CPU limit", expected, f"{cpu.cpus:g} CPUs", FAIL,
-                    f"the CPU limit {cpu.cpus:g} is above the maximum of {max_cpus:g}", cpu.where, key="cpus")
     else:
-        yield Check("SC008", "CPU limit", expected, f"{cpu.cpus:g} CPUs", PASS, where=cpu.where, key="cpus")
+        yield _limit(
+            "SC008", "CPU limit", "cpus", expected, cpu.where, cpu.cpus, max_cpus,
+            f"none ({cpu.raw})",
+            "no CPU limit: the agent can take every core of the runner; start it with --cpus=2",
+            "CPU limit", lambda n: f"{n:g}", lambda n: f"{n:g} CPUs",
+        )
     # pids
     pids = obs.pids
     max_pids = option_number(opts.option("SC009", "max"))
     expected = "a limit (--pids-limit)" + (f", at most {max_pids:g}" if max_pids else "")
     if pids is None:
         yield _unknown("SC009", "Process limit", expected, f"{v} pids.max not found", "pids_limit")
-    elif pids.value is None:
-        yield Check("SC009", "Process limit", expected, f"none (pids.max: {pids.raw})", FAIL,
-                    "no process limit: a fork bomb takes the runner down; start it with --pids-limit=100", pids.where, key="pids_limit")
-    elif max_pids is not None and pids.value > max_pids:
-        yield Check("SC009", "Process limit", expected, str(pids.value), FAIL,
-                    f"the process limit {pids.value} is above the maximum of {max_pids:g}", pids.where, key="pids_limit")
     else:
-        yield Check("SC009", "Process limit", expected, str(pids.value), PASS, where=pids.where, key="pids_limit")
+        yield _limit(
+            "SC009", "Process limit", "pids_limit", expected, pids.where, pids.value, max_pids,
+            f"none (pids.max: {pids.raw})",
+            "no process limit: a fork bomb takes the runner down; start it with --pids-limit=100",
+            "process limit", _number, _number,
+        )
     # OOM killer
     expected = "enabled"
     if obs.cgroup_version == 2:
