@@ -145,18 +145,24 @@ class RootFS:
         )
         return NodeInfo(path, kind, "/" + "/".join(parts))
 
-    def read_bytes(self, path: str, limit: int = MAX_BYTES) -> bytes | ReadProblem:
-        """The content of a regular file, at most ``limit`` bytes (more is a problem, not a truncation)."""
+    def _open(self, path: str, flags: int) -> int | ReadProblem:
+        """A read-only descriptor of ``path`` inside the root (never through a symbolic link), or why not."""
         found = self._resolve(path)
         if isinstance(found, ReadProblem):
             return found
         dir_fd, name, _ = found
         try:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+            return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | flags, dir_fd=dir_fd)
         except OSError as exc:
             return _problem(path, exc)
         finally:
             os.close(dir_fd)
+
+    def read_bytes(self, path: str, limit: int = MAX_BYTES) -> bytes | ReadProblem:
+        """The content of a regular file, at most ``limit`` bytes (more is a problem, not a truncation)."""
+        fd = self._open(path, os.O_NONBLOCK)
+        if isinstance(fd, ReadProblem):
+            return fd
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return ReadProblem(path, "not a regular file")
@@ -189,16 +195,9 @@ class RootFS:
             return ReadProblem(path, f"not UTF-8 text (byte {exc.start})")
 
     def list_dir(self, path: str) -> list[str] | ReadProblem:
-        found = self._resolve(path)
-        if isinstance(found, ReadProblem):
-            return found
-        dir_fd, name, _ = found
-        try:
-            fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
-        except OSError as exc:
-            return _problem(path, exc)
-        finally:
-            os.close(dir_fd)
+        fd = self._open(path, os.O_DIRECTORY)
+        if isinstance(fd, ReadProblem):
+            return fd
         try:
             return sorted(os.listdir(fd))
         except OSError as exc:
