@@ -2,7 +2,10 @@
 
 ``tests/fixtures/attacks/<shape>/`` holds ``attack.workflow.yml`` (the
 dangerous shape), ``clean.workflow.yml`` (the same job written safely) and
-``rules.txt`` (the rules the shape is about). Both files are linted with
+``rules.txt`` (the rules the shape is about); a shape that spans files
+(a caller and the reusable workflow or actions it calls) holds two small
+repositories instead, ``attack/`` and ``clean/``, each linted as a whole
+(every finding must stay in the file it is about). Both are linted with
 those rules selected; the text output is compared with
 ``tests/snapshots/attacks/<shape>.txt`` (``UPDATE_SNAPSHOTS=1`` rewrites it).
 The attack must produce an error or warning of one of the rules; the clean
@@ -26,12 +29,23 @@ SHAPES = sorted(p.name for p in ATTACKS.iterdir() if p.is_dir())
 FINDING = re.compile(r"^\S+:\d+:\d+: (\w+) \[(error|warning|note)\] (.*)$", re.M)
 
 
+def _repository(shape: str) -> bool:
+    return (ATTACKS / shape / "attack").is_dir()
+
+
 def lint(shape: str, name: str) -> str:
     rules = (ATTACKS / shape / "rules.txt").read_text().strip()
-    res = run_cli(
-        "check", name, "--kind", "workflow", "--select", rules, "--profile", "all",
-        "--no-config", "--fail-on", "never", "--color", "never", cwd=ATTACKS / shape,
-    )
+    if _repository(shape):
+        folder = name.split(".", 1)[0]
+        res = run_cli(
+            "check", ".", "--select", rules, "--profile", "all", "--no-config",
+            "--fail-on", "never", "--color", "never", cwd=ATTACKS / shape / folder,
+        )
+    else:
+        res = run_cli(
+            "check", name, "--kind", "workflow", "--select", rules, "--profile", "all",
+            "--no-config", "--fail-on", "never", "--color", "never", cwd=ATTACKS / shape,
+        )
     assert res.code == 0, res.out + res.err
     return res.out
 
@@ -52,7 +66,10 @@ def test_attack_and_clean_twin(shape: str) -> None:
     assert hits, f"{shape}: the attack is not reported\n{attack}"
     noisy = [m.group(0) for m in FINDING.finditer(clean) if not _quiet_for_clean(*m.groups())]
     assert not noisy, f"{shape}: the clean twin is reported\n{clean}"
-    text = f"== attack.workflow.yml\n{attack}== clean.workflow.yml\n{clean}"
+    if _repository(shape):
+        text = f"== attack/\n{attack}== clean/\n{clean}"
+    else:
+        text = f"== attack.workflow.yml\n{attack}== clean.workflow.yml\n{clean}"
     snap = SNAPSHOTS / "attacks" / f"{shape}.txt"
     if os.environ.get("UPDATE_SNAPSHOTS") or not snap.exists():
         snap.parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +80,9 @@ def test_attack_and_clean_twin(shape: str) -> None:
 def test_every_shape_is_complete() -> None:
     for shape in SHAPES:
         files = {p.name for p in (ATTACKS / shape).iterdir()}
+        if _repository(shape):
+            assert {"attack", "clean", "rules.txt"} <= files, shape
+            continue
         assert {"attack.workflow.yml", "clean.workflow.yml", "rules.txt"} <= files, shape
 
 

@@ -169,3 +169,63 @@ def test_a_corpus_slice_cached_is_byte_identical(tmp_path: Path, fmt: str) -> No
     assert cache.LAST.hits + cache.LAST.misses == files
     # Only results that must not be kept (timeouts, skipped files, crashes) are linted again.
     assert len(linted()) <= max(1, cold_linted // 20)
+
+
+CALLER = """on: {trigger}
+permissions:
+  contents: read
+jobs:
+  build:
+    uses: ./.github/workflows/test.yml
+"""
+CALLEE = """on: workflow_call
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+          persist-credentials: false
+      - run: make test
+"""
+
+
+def test_a_changed_caller_lints_the_reusable_workflow_it_calls_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Images built by the repository's workflows make every workflow depend on
+    # all of them; without any, the callee depends on its callers only through
+    # what it inherits, which is what this test is about.
+    from sentra_lint.container import adapters
+
+    def none_built(root: object, skip: object = None) -> frozenset[str]:
+        return frozenset()
+
+    none_built.__sentra_cache_wrapped__ = True  # type: ignore[attr-defined]  # nothing read: nothing to record
+    monkeypatch.setattr(adapters, "repository_built_images", none_built)
+    flows = tmp_path / ".github" / "workflows"
+    flows.mkdir(parents=True)
+    (flows / "pr.yml").write_text(CALLER.format(trigger="pull_request"), encoding="utf-8")
+    (flows / "test.yml").write_text(CALLEE, encoding="utf-8")
+    quiet = lint(tmp_path, "--select", "SW004", fmt="text")
+    assert "test.yml" not in quiet
+    lint(tmp_path, "--select", "SW004", fmt="text")
+    assert linted() == []  # an unchanged caller: the called workflow's entry is served
+    (flows / "pr.yml").write_text(CALLER.format(trigger="pull_request_target"), encoding="utf-8")
+    out = lint(tmp_path, "--select", "SW004", fmt="text")
+    # the caller changed, and the callee's inheritance with it: both linted again
+    assert linted() == [".github/workflows/pr.yml", ".github/workflows/test.yml"]
+    assert ".github/workflows/test.yml:11:16: SW004 [error]" in out
+    assert "through the caller .github/workflows/pr.yml job 'build' (pull_request_target)" in out
+    assert out == lint(tmp_path, "--select", "SW004", fmt="text", cached=False)
+    # A change to the caller that leaves what the callee inherits alone: only the caller.
+    (flows / "pr.yml").write_text(
+        CALLER.format(trigger="pull_request_target") + "  other:\n    uses: ./.github/workflows/none.yml\n",
+        encoding="utf-8",
+    )
+    lint(tmp_path, "--select", "SW004", fmt="text")
+    assert linted() == [".github/workflows/pr.yml"]

@@ -59,11 +59,13 @@ def _template_message(what: str) -> str:
     return f"this looks like a template ({{{{ }}}}, {{% %}} or <% %>), not {what}: skipped; lint the rendered file"
 
 
-def analyse(src: SourceFile, kind: Kind) -> Analysis:
+def analyse(src: SourceFile, kind: Kind, callers: tuple[Any, ...] = ()) -> Analysis:
+    """``callers``: for a reusable workflow, what it inherits from the run's
+    workflows that call it (:class:`~sentra_lint.workflow.reach.Inherited`)."""
     row = KINDS.get(kind)
     if row is None:
         return Analysis()
-    out = row.analyse(src, kind)
+    out = _workflow(src, kind, callers) if callers and kind is Kind.WORKFLOW else row.analyse(src, kind)
     if out.template is None and kind not in (Kind.DEVCONTAINER, Kind.MCP):
         out.template = _template_by_name(src)
     if out.template is not None:
@@ -126,7 +128,7 @@ def _yaml_comment_lines(src: SourceFile) -> Callable[[int], list[int]]:
     return lambda line: yaml_lines(src, line)
 
 
-def _workflow(src: SourceFile, kind: Kind) -> Analysis:
+def _workflow(src: SourceFile, kind: Kind, callers: tuple[Any, ...] = ()) -> Analysis:
     from sentra_lint.agents.detect import assign_roles
     from sentra_lint.agents.mcp import specs_from_workflow_mcp
     from sentra_lint.container.adapters import specs_from_workflow
@@ -138,7 +140,7 @@ def _workflow(src: SourceFile, kind: Kind) -> Analysis:
     out.template = _yaml_template(src, bool(doc.problems))
     if doc.root is None:
         return out
-    wf = build_workflow(src, doc, is_action=kind is Kind.ACTION)
+    wf = build_workflow(src, doc, is_action=kind is Kind.ACTION, callers=callers)
     out.problems.extend(_problems(wf.problems))
     out.targets.append(("workflow", wf))
     specs, problems = specs_from_workflow(wf)

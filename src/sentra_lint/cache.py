@@ -9,7 +9,9 @@ applied) is stored under the cache folder, keyed by
   configuration (every setting, the policy, the configuration file's bytes),
   the rules that run and their settings, and whether the repository rules may
   link anything;
-- the file: its path as reported, the SHA-256 of its bytes, and the
+- the file: its path as reported, the SHA-256 of its bytes (for a reusable
+  workflow, together with what it inherits from the workflows that call it:
+  their triggers, gates and the places of their ``uses:``), and the
   signature of everything its lint read besides it (other files: their bytes;
   folders: their names) plus the names in its own folder (a Compose override
   that appears next to its base).
@@ -403,6 +405,10 @@ def run_cached(
         except OSError:
             todo.append(i)
             continue
+        inherited = settings.callers.get(os.path.normcase(os.path.abspath(cand.path))) if settings.callers else None
+        if inherited:
+            # A reusable workflow's result depends on what its callers pass down.
+            digest = sha256(f"{digest}\0{inherited!r}".encode("utf-8", "surrogatepass")).hexdigest()
         name = shown(cand)
         keys[i] = (name, digest, os.path.abspath(cand.path))
         hit = cache.lookup(name, digest)

@@ -52,13 +52,16 @@ def _input_finding(
     return stamp(rule, setting, Violation(span, message, severity), path, line)
 
 
-def lint_source(src: SourceFile, kind: Kind, active: ActiveRules, settings: Settings) -> FileResult:
-    """Lint one file already read into memory."""
+def lint_source(
+    src: SourceFile, kind: Kind, active: ActiveRules, settings: Settings, callers: tuple[Any, ...] = ()
+) -> FileResult:
+    """Lint one file already read into memory (``callers``: what a reusable
+    workflow inherits from the run's workflows that call it)."""
     from sentra_lint.analysis import analyse
 
     result = FileResult()
     try:
-        analysis = analyse(src, kind)
+        analysis = analyse(src, kind, callers) if callers else analyse(src, kind)
     except RecursionError:
         if "SE001" in active.enabled:
             result.findings.append(
@@ -300,7 +303,8 @@ def _lint_candidate(cand: Candidate, active: ActiveRules, settings: Settings, cw
         if "SE002" in active.enabled:
             res.findings.append(_input_finding("SE002", display, Span.point(1), str(skip), None, active))
         return res
-    return lint_source(src, cand.kind, active, settings)
+    callers = settings.callers.get(os.path.normcase(os.path.abspath(cand.path)), ()) if settings.callers else ()
+    return lint_source(src, cand.kind, active, settings, callers)
 
 
 # Worker state for the process pool (set once per worker process).
@@ -353,6 +357,12 @@ def run(paths: list[str], settings: Settings) -> RunResult:
 
         plan = plan_links(candidates, settings, cwd)
         active.linkable = plan.linkable
+    if active.by_target.get("workflow") and sum(1 for c in candidates if c.kind is Kind.WORKFLOW) > 1:
+        from sentra_lint.crossfile.callers import inherited_reach
+
+        inherited = inherited_reach(candidates, settings.max_bytes, lambda c: _shown(c, settings, cwd))
+        if inherited:
+            settings = replace(settings, callers=inherited)
     if settings.cache_dir is not None:
         from sentra_lint.cache import run_cached
 

@@ -54,6 +54,10 @@ class Settings:
     """The path standard input is shown by (``--stdin-filename``)."""
     respect_gitignore: bool = True
     """Leave out the files git ignores when walking folders (named files are always linted)."""
+    callers: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Set by the engine's pre-pass: for each reusable workflow of the run (by
+    normalised absolute path) that a workflow of the run calls, what it
+    inherits from its callers (``workflow.reach.Inherited``)."""
 
     def resolved_targets(self) -> Any:
         """The run's targets, with profile ``audit`` aiming the hardening rules at every launch."""

@@ -444,18 +444,29 @@ class Reach:
     """The workflow's triggers outside users can fire (:class:`~sentra_lint.workflow.model.Trigger`)."""
     gate: str | None = None
     gate_span: Span | None = None
+    through: tuple[Any, ...] = ()
+    """For a reusable workflow, the callers' triggers it inherits
+    (:class:`~sentra_lint.workflow.reach.Inherited`; their ``uses:`` are in the calling files)."""
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        """The names of the triggers, its own and its callers'."""
+        own = (t.name for t in self.triggers)
+        return tuple(dict.fromkeys((*own, *(n for b in self.through for n in b.triggers))))
 
     @property
     def outsiders(self) -> bool:
-        return bool(self.triggers) and self.gate is None
+        return bool(self.triggers or self.through) and self.gate is None
 
     @property
     def limited(self) -> bool:
         """Only ``pull_request``: a fork's run has no secrets and a read-only token."""
-        return all(t.name in LIMITED_TRIGGERS for t in self.triggers)
+        return all(name in LIMITED_TRIGGERS for name in self.all_names)
 
     def names(self) -> str:
-        return ", ".join(dict.fromkeys(t.name for t in self.triggers))
+        own = list(dict.fromkeys(t.name for t in self.triggers))
+        own.extend(f"{', '.join(b.triggers)} through the caller {b.route}" for b in self.through)
+        return ", ".join(own)
 
 
 _RUN_EVENT_GATE = re.compile(r"workflow_run\.event\s*==\s*'(?:push|schedule|workflow_dispatch|release|merge_group)'",
@@ -475,30 +486,36 @@ def outsider_reach(wf: Workflow, job: Job | None, step: Step | None = None, run:
     """
     if wf.is_action or job is None:
         return Reach(())
-    triggers = tuple(t for t in wf.triggers if t.name in OUTSIDER_TRIGGERS)
-    if not triggers:
-        return Reach(())
-    from sentra_lint.workflow.reach import job_reach, step_reach
+    from sentra_lint.workflow.reach import inherited, job_reach, step_reach
 
+    triggers = tuple(t for t in wf.triggers if t.name in OUTSIDER_TRIGGERS)
+    if not triggers and not inherited(wf):
+        return Reach(())
     shared = step_reach(wf, job, step) if step is not None else job_reach(wf, job)
     if shared.disabled:
         return Reach(())
     open_names = set(shared.open_triggers)
     if not open_names:
-        gates = shared.gates
-        return Reach(triggers, "gated by " + "; ".join(g.describe() for g in gates),
-                     gates[0].span if gates else None)
-    triggers = tuple(t for t in triggers if t.name in open_names)
+        gates = list(shared.gates)
+        for b in shared.through:
+            gates.extend(g for g in b.gates if g not in gates)
+        own_gate = gates[0].span if shared.gates else None  # a caller's gate is in another file
+        return Reach(triggers, "gated by " + "; ".join(g.describe() for g in gates), own_gate, shared.through)
+    own_open = set(shared.open_own)
+    triggers = tuple(t for t in triggers if t.name in own_open)
+    result = Reach(triggers, through=shared.open_through)
+    names = result.all_names
     run_gate = _RUN_EVENT_GATE.search(_if_text(job.if_))
-    if run_gate is not None and all(t.name == "workflow_run" for t in triggers) and job.if_ is not None:
+    if run_gate is not None and all(n == "workflow_run" for n in names) and job.if_ is not None:
         return Reach(triggers, "its `if:` admits only runs that a push (or a maintainer) started",
-                     wf.span(job.if_))
+                     wf.span(job.if_), shared.open_through)
     if run is not None and run.action is not None and run.action.checks_actor:
         allow = [v for _, v in run.input(*run.action.allow_user_inputs) if v.value.strip()]
-        opened = all(t.name in _AUTHOR_FIRES for t in triggers)
+        opened = all(n in _AUTHOR_FIRES for n in names)
         if not allow and opened:
-            return Reach(triggers, f"{run.action.uses} runs only for users with write access", run.uses_span)
-    return Reach(triggers)
+            return Reach(triggers, f"{run.action.uses} runs only for users with write access", run.uses_span,
+                         shared.open_through)
+    return result
 
 
 # --------------------------------------------------------------------------

@@ -27,6 +27,10 @@ non-bot actor, a label only maintainers can set, a check that skips forks,
 and the action's own refusal of actors without write access (claude-code-
 action and codex-action without an allowlist). A gated step is not
 reported; a bot-actor check is not a gate (SW012).
+In a reusable workflow the trigger may be a caller's: an `issue_comment`
+workflow of the run that calls it (`uses: ./.github/workflows/x.yml`)
+makes its agent steps reachable, narrowed by the calling job's gates; the
+caller's `uses:` is a related location.
 
 Severity is error when the job can write: token write permissions (or no
 `permissions:` block, so the repository default), secrets other than the
@@ -90,6 +94,7 @@ from sentra_lint.agents.posture import (
 )
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._reach import caller_related
 from sentra_lint.source import Span
 from sentra_lint.workflow.analysis import expression_taint, expressions_in
 from sentra_lint.workflow.model import Workflow
@@ -273,7 +278,9 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         can_write, why = _can_write(wf, run, inv.credentials)
         sev = _severity(reach, can_write)
         consequence = f"; {why}" if can_write else ""
-        related = tuple(Related(wf.source.path, t.span, f"triggered by {t.name}") for t in reach.triggers)
+        related = tuple(
+            Related(wf.source.path, t.span, f"triggered by {t.name}") for t in reach.triggers
+        ) + caller_related(reach.through)
         shell = run.command is not None
         for value in run.prompts:
             for span, source in _tainted_pieces(wf, value, tctx, shell or value.key.startswith("-")):
@@ -297,15 +304,15 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                     severity=sev,
                     related=(*related, Related(wf.source.path, hit.span, f"`{path}` is written from {hit.source}")),
                 )
-        text_triggers = [t for t in reach.triggers if t.name in _TEXT_TRIGGERS]
+        text_triggers = [n for n in reach.all_names if n in _TEXT_TRIGGERS]
         if not text_triggers:
             continue
         if run.own_mode and run.action is not None and run.span is not None:
-            own = [t for t in text_triggers if t.name in run.action.own_mode_events]
+            own = [n for n in text_triggers if n in run.action.own_mode_events]
             if own and _first_time(reported, run.span):
                 yield Violation(
                     run.span,
-                    f"{run.action.uses} runs without a `prompt` under {', '.join(t.name for t in own)}: "
+                    f"{run.action.uses} runs without a `prompt` under {', '.join(own)}: "
                     f"it reads the issue, comment or review itself, text outside users write "
                     f"(no gate found){consequence}",
                     severity=sev,
@@ -317,7 +324,7 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(
                 span,
                 f"the agent `{run.name}` may read issues and pull requests itself (`{tool}`) under "
-                f"{', '.join(t.name for t in text_triggers)}, text outside users write (no gate found)"
+                f"{', '.join(text_triggers)}, text outside users write (no gate found)"
                 f"{consequence}",
                 severity=sev,
                 related=related,
@@ -335,7 +342,7 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(
                 span,
                 f"the prompt ({value.where}) tells the agent to read `{m.group(0)}` under "
-                f"{', '.join(t.name for t in text_triggers)}, text outside users write (no gate found)"
+                f"{', '.join(text_triggers)}, text outside users write (no gate found)"
                 f"{consequence}",
                 severity=sev,
                 related=related,

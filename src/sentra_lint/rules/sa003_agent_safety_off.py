@@ -71,6 +71,7 @@ from sentra_lint.agents.posture import (
 )
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._reach import caller_related
 from sentra_lint.source import Span
 from sentra_lint.workflow.model import Workflow
 from sentra_lint.yamlmodel import ScalarNode
@@ -266,11 +267,13 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         reach = outsider_reach(wf, run.job, run.step, run)
         if reach.outsiders:
             where = f"under {reach.names()}, which outside users can fire"
-        elif reach.triggers:
+        elif reach.triggers or reach.through:
             where = f"(outside users are kept out: {reach.gate})"
         else:
             where = "(no trigger outside users can fire)"
-        related = tuple(Related(wf.source.path, t.span, f"triggered by {t.name}") for t in reach.triggers)
+        related = tuple(
+            Related(wf.source.path, t.span, f"triggered by {t.name}") for t in reach.triggers
+        ) + caller_related(reach.through)
         hits: list[tuple[Span, str, str]] = list(_switch_hits(wf, run))
         hits += [(s, m, "error") for s, m in _tool_hits(wf, run, reach.outsiders)]
         hits += [(s, m, "error") for s, m in _implied(wf, run)]

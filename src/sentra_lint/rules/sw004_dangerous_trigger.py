@@ -40,6 +40,14 @@ can set, or an `environment:` that can require approval. A job with
 (`pull_request_target`, `workflow_run`) is a warning, at the trigger key:
 the workflow is one edit away from the dangerous pattern.
 
+In a reusable workflow (`on: workflow_call`), the triggers are its
+callers': when a workflow of the run calls it (`jobs.<id>.uses:
+./.github/workflows/x.yml` or `$/...`), it inherits the caller's outsider
+triggers, narrowed by the gates of every calling job on the way; the
+finding stays in the called file, and names the caller, whose `uses:` is a
+related location. A caller that is not among the files linted is not
+followed.
+
 ## Why is this bad?
 Code from the pull request (its build scripts, tests, `package.json`
 hooks, even a `Makefile`) then runs with write access to the base
@@ -84,6 +92,7 @@ from dataclasses import dataclass
 
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._reach import caller_related
 from sentra_lint.source import Span
 from sentra_lint.workflow.analysis import (
     action_path,
@@ -94,7 +103,7 @@ from sentra_lint.workflow.analysis import (
     workflow_context,
 )
 from sentra_lint.workflow.model import Job, Step, Trigger, Workflow
-from sentra_lint.workflow.reach import Reach, step_reach
+from sentra_lint.workflow.reach import Reach, reachable_triggers, step_reach
 from sentra_lint.yamlmodel import as_bool
 
 META = RuleMeta(
@@ -437,9 +446,12 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         return
     dangerous = [t for t in wf.triggers if t.name in DANGEROUS]
     chatops = [t for t in wf.triggers if t.name in CHATOPS]
-    if not dangerous and not chatops:
-        return
     relevant = dangerous + chatops
+    # A reusable workflow runs under its callers' events (found by the run's pre-pass).
+    names = list(dict.fromkeys(t.name for t in relevant))
+    names += sorted(reachable_triggers(wf, DANGEROUS + CHATOPS) - set(names))
+    if not names:
+        return
     found = False
     for job in wf.jobs:
         lookups = _lookup_outputs(job)
@@ -452,10 +464,10 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
                     if path is None or _runs_from(job, step, path.value):
                         hits.append(hit)
             hits.extend(_run_hits(wf, job, step, lookups))
-        if any(t.name == "workflow_run" for t in dangerous):
+        if "workflow_run" in names:
             hits.extend(_artifact_hits(wf, job))
         for hit in hits:
-            reach = step_reach(wf, job, hit.step, [t.name for t in relevant])
+            reach = step_reach(wf, job, hit.step, names)
             if reach.disabled or not reach.triggers:
                 continue
             found = True
@@ -477,8 +489,8 @@ def _violation(wf: Workflow, hit: _Hit, reach: Reach, relevant: list[Trigger]) -
     related = tuple(
         Related(wf.source.path, t.span, f"triggered by {t.name}")
         for t in relevant
-        if t.name in reach.triggers
-    )
+        if t.name in reach.own
+    ) + caller_related(reach.open_through or reach.through)
     severity: Severity | None = None
     tail = ": code from the pull request runs with them"
     if reach.gated:
@@ -510,7 +522,7 @@ def _violation(wf: Workflow, hit: _Hit, reach: Reach, relevant: list[Trigger]) -
                 related=related,
             )
     if severity is None and not reach.gated:
-        tail += "; no gate keeps outsiders out"
+        tail += f"; {reach.describe()}" if reach.through else "; no gate keeps outsiders out"
     return Violation(
         hit.span,
         f"{names} runs with the base repository's token and secrets, and this step "

@@ -24,6 +24,14 @@ does not hold under events without a pull request (`issue_comment`).
 `if: false` jobs are skipped. The message says which trigger lets
 outsiders in and that no gate keeps them out.
 
+In a reusable workflow (`on: workflow_call`), the triggers are its
+callers': when a workflow of the run calls it (`jobs.<id>.uses:
+./.github/workflows/x.yml` or `$/...`), it inherits the caller's outsider
+triggers, narrowed by the gates of every calling job on the way; the
+finding stays in the called file, and names the caller, whose `uses:` is a
+related location. A caller that is not among the files linted is not
+followed.
+
 ## Why is this bad?
 A fork's pull request runs its own code on the runner; other triggers run
 code that reads attacker text. On a self-hosted machine that code can
@@ -56,10 +64,11 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._reach import caller_related
 from sentra_lint.source import Span
 from sentra_lint.workflow.analysis import expression_paths, lower_parts, matrix_literals
 from sentra_lint.workflow.model import Job, Workflow
-from sentra_lint.workflow.reach import OUTSIDER_TRIGGERS, job_reach
+from sentra_lint.workflow.reach import OUTSIDER_TRIGGERS, job_reach, reachable_triggers
 
 META = RuleMeta(
     id="SW010",
@@ -92,8 +101,8 @@ def _self_hosted(wf: Workflow, job: Job) -> Span | None:
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     if wf.is_action:
         return
-    if not any(t.name in OUTSIDER_TRIGGERS for t in wf.triggers):
-        return
+    if not reachable_triggers(wf, OUTSIDER_TRIGGERS):
+        return  # its own triggers and, for a reusable workflow, its callers'
     for job in wf.jobs:
         span = _self_hosted(wf, job)
         if span is None:
@@ -105,4 +114,5 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             span,
             f"job '{job.id}' runs on a self-hosted runner, and {reach.describe()}; "
             "use a GitHub-hosted or ephemeral, isolated runner",
+            related=caller_related(reach.open_through),
         )

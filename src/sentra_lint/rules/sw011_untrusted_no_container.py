@@ -26,6 +26,14 @@ does not hold under events without a pull request (`issue_comment`).
 `if: false` jobs are skipped. The message says which trigger lets
 outsiders in and that no gate keeps them out.
 
+In a reusable workflow (`on: workflow_call`), the triggers are its
+callers': when a workflow of the run calls it (`jobs.<id>.uses:
+./.github/workflows/x.yml` or `$/...`), it inherits the caller's outsider
+triggers, narrowed by the gates of every calling job on the way; the
+finding stays in the called file, and names the caller, whose `uses:` is a
+related location. A caller that is not among the files linted is not
+followed.
+
 ## Why is this bad?
 These triggers run on text and code outsiders control. A single injected
 command (SW002, SW009) or malicious dependency then runs on the runner
@@ -68,9 +76,10 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._reach import caller_related
 from sentra_lint.workflow.analysis import node_secret_refs
 from sentra_lint.workflow.model import Job, Workflow
-from sentra_lint.workflow.reach import PRIVILEGED_TRIGGERS, job_reach
+from sentra_lint.workflow.reach import PRIVILEGED_TRIGGERS, job_reach, reachable_triggers
 
 META = RuleMeta(
     id="SW011",
@@ -95,8 +104,8 @@ def _job_secrets(job: Job) -> list[str]:
 def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     if wf.is_action:
         return
-    if not any(t.name in PRIVILEGED_TRIGGERS for t in wf.triggers):
-        return
+    if not reachable_triggers(wf, PRIVILEGED_TRIGGERS):
+        return  # its own triggers and, for a reusable workflow, its callers'
     workflow_secrets = [n for n, _ in node_secret_refs(wf.env)]
     for job in wf.jobs:
         if job.container is not None:
@@ -117,4 +126,5 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
             job.id_span,
             f"job '{job.id}' {what}, and {reach.describe()}; run it in a "
             "hardened `container:`, or keep secrets out of it",
+            related=caller_related(reach.open_through),
         )

@@ -57,6 +57,7 @@ from collections.abc import Iterator
 
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.rules._reach import caller_related
 from sentra_lint.workflow.analysis import node_secret_refs
 from sentra_lint.workflow.model import Job, Workflow
 from sentra_lint.workflow.reach import PRIVILEGED_TRIGGERS, job_reach, read_condition
@@ -113,6 +114,7 @@ def _report(wf: Workflow, job: Job, node: Node | None) -> Iterator[Violation]:
             f"can make that a bot (by getting it to act on their pull request); {stake}; "
             "compare the event's own fields instead (github.event.pull_request.user.login)",
             severity=severity,
+            related=caller_related(reach.open_through),
         )
 
 

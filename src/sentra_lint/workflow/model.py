@@ -32,6 +32,7 @@ from sentra_lint.yamlmodel import (
 
 if TYPE_CHECKING:
     from sentra_lint.shell import ShellScript
+    from sentra_lint.workflow.reach import Inherited
 
 _SHA = re.compile(r"[0-9a-fA-F]{40}")
 _EXPR = "${{"
@@ -469,6 +470,10 @@ class Workflow:
     on_node: Node | None = None
     """The value of ``on:`` as written."""
     problems: tuple[ParseProblem, ...] = ()
+    callers: tuple[Inherited, ...] = ()
+    """What a reusable workflow inherits from the workflows of the run that
+    call it (their outsider triggers and gates), found by the engine's
+    pre-pass before the files are linted; empty for every other file."""
 
     def trigger(self, name: str) -> Trigger | None:
         for t in self.triggers:
@@ -690,8 +695,16 @@ class _Builder:
         return tuple(out)
 
 
-def build_workflow(src: SourceFile, doc: YamlDoc, *, is_action: bool = False) -> Workflow:
-    """The workflow (or, with ``is_action``, the action) in ``doc``. Never raises."""
+def build_workflow(
+    src: SourceFile,
+    doc: YamlDoc,
+    *,
+    is_action: bool = False,
+    callers: tuple[Inherited, ...] = (),
+) -> Workflow:
+    """The workflow (or, with ``is_action``, the action) in ``doc``. Never raises.
+
+    ``callers``: what the workflow inherits from the run's workflows that call it."""
     root = doc.root
     b = _Builder(src, _map(root.get("defaults")) if isinstance(root, MapNode) else None)
     if not isinstance(root, MapNode):
@@ -722,4 +735,5 @@ def build_workflow(src: SourceFile, doc: YamlDoc, *, is_action: bool = False) ->
         concurrency=root.get("concurrency"),
         on_node=on,
         problems=tuple(b.problems),
+        callers=callers,
     )

@@ -26,6 +26,12 @@ keeps outsiders out:
   ``getCollaboratorPermissionLevel``, a check-permission action) and is
   taken to fail the run for users without write access.
 
+A reusable workflow (``on: workflow_call``) runs with its caller's event:
+the run's pre-pass (:mod:`sentra_lint.crossfile.callers`) puts on its
+model what it inherits from the workflows of the run that call it
+(:class:`Inherited`: the callers' triggers, their gates, the route of
+``uses:``), and :func:`job_reach` answers from both.
+
 A condition gates when every way of making it true goes through the gate:
 ``a && b`` is gated by the gates of either side, ``a || b`` only by gates
 both sides share. ``if: false`` (and ``${{ false }}``) disables the job.
@@ -158,20 +164,96 @@ class Condition:
 
 
 @dataclass(frozen=True, slots=True)
+class Hop:
+    """A job of another workflow of the repository that calls this one (``jobs.<id>.uses``)."""
+
+    path: str
+    """The calling file, as the run reports it."""
+    job: str
+    span: Span
+    """The calling job's ``uses:`` value, in the calling file."""
+
+    def describe(self) -> str:
+        return f"{self.path} job '{self.job}'"
+
+
+@dataclass(frozen=True, slots=True)
+class Inherited:
+    """Triggers outsiders fire in a caller, which a reusable workflow inherits.
+
+    A reusable workflow (``on: workflow_call``) runs with its caller's event
+    and token: when a job of a ``pull_request_target`` workflow calls it,
+    every job of it runs under ``pull_request_target``. ``gates`` are the
+    gates of every calling job on the way (their ``if:``, environment,
+    permission check); they sit in the calling files.
+    """
+
+    hops: tuple[Hop, ...]
+    """The calling jobs, the direct caller first, the workflow the event starts last."""
+    triggers: tuple[str, ...]
+    gates: tuple[Gate, ...] = ()
+
+    @property
+    def route(self) -> str:
+        """``.github/workflows/mid.yml job 'x', called by .github/workflows/pr.yml job 'build'``."""
+        return self.hops[0].describe() + "".join(f", called by {h.describe()}" for h in self.hops[1:])
+
+    def describe(self) -> str:
+        """``through the caller .github/workflows/pr.yml job 'build' (pull_request_target)``."""
+        return f"through the caller {self.route} ({', '.join(self.triggers)})"
+
+    def only(self, keep: frozenset[str]) -> Inherited:
+        return Inherited(self.hops, tuple(t for t in self.triggers if t in keep), self.gates)
+
+
+@dataclass(frozen=True, slots=True)
 class Reach:
     """Whether outsiders can start a job (or reach a step), and through what."""
 
-    triggers: tuple[str, ...]
-    """The workflow's triggers outsiders can fire (of the set asked about)."""
+    own: tuple[str, ...]
+    """The workflow's own triggers outsiders can fire (of the set asked about)."""
     gates: tuple[Gate, ...] = ()
+    """The job's (and the step's) gates."""
     disabled: bool = False
+    through: tuple[Inherited, ...] = ()
+    """For a reusable workflow, the callers' triggers it inherits (see
+    :class:`Inherited`); each is narrowed by its callers' gates and by ``gates``."""
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """Every trigger outsiders can fire to start it: its own and its callers'."""
+        return tuple(dict.fromkeys((*self.own, *(t for b in self.through for t in b.triggers))))
+
+    def _open_in(self, branch: Inherited) -> tuple[str, ...]:
+        gates = (*branch.gates, *self.gates)
+        return tuple(t for t in branch.triggers if not any(g.holds(t) for g in gates))
+
+    @property
+    def open_own(self) -> tuple[str, ...]:
+        """Its own triggers through which outsiders get past every gate."""
+        if self.disabled:
+            return ()
+        return tuple(t for t in self.own if not any(g.holds(t) for g in self.gates))
 
     @property
     def open_triggers(self) -> tuple[str, ...]:
         """The triggers through which outsiders get past every gate."""
         if self.disabled:
             return ()
-        return tuple(t for t in self.triggers if not any(g.holds(t) for g in self.gates))
+        found = [*self.open_own, *(t for b in self.through for t in self._open_in(b))]
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def open_through(self) -> tuple[Inherited, ...]:
+        """The callers through which outsiders get past every gate (narrowed to those triggers)."""
+        if self.disabled:
+            return ()
+        out = []
+        for b in self.through:
+            opened = self._open_in(b)
+            if opened:
+                out.append(b.only(frozenset(opened)))
+        return tuple(out)
 
     @property
     def outsiders(self) -> bool:
@@ -185,23 +267,44 @@ class Reach:
 
     def describe(self) -> str:
         """For messages: ``outsiders can start it (issue_comment) and no gate
-        keeps them out``, or which gate does."""
+        keeps them out``, or which gate does; a trigger inherited from a
+        caller names the calling file and job."""
         if self.disabled:
             return "it is disabled (if: false)"
         if not self.triggers:
             return "no trigger outsiders can fire starts it"
-        shown = ", ".join(self.open_triggers or self.triggers)
         if self.open_triggers:
-            if self.gates:
-                gates = "; ".join(g.describe() for g in self.gates)
-                return f"outsiders can start it ({shown}): {gates} does not hold there"
-            return f"outsiders can start it ({shown}) and no gate keeps them out"
-        return f"it runs on {shown}, gated by " + "; ".join(g.describe() for g in self.gates)
+            own = self.open_own
+            through = self.open_through
+            gates = list(self.gates) if own else []
+            for b in through:
+                gates.extend(g for g in (*b.gates, *self.gates) if g not in gates)
+            pieces = [f"({', '.join(own)})"] if own else []
+            pieces.extend(b.describe() for b in through)
+            shown = ", and ".join(pieces)
+            if gates:
+                words = "; ".join(g.describe() for g in gates)
+                return f"outsiders can start it {shown}: {words} does not hold there"
+            return f"outsiders can start it {shown} and no gate keeps them out"
+        gates = list(self.gates)
+        for b in self.through:
+            gates.extend(g for g in b.gates if g not in gates)
+        pieces = [", ".join(self.own)] if self.own else []
+        pieces.extend(f"{', '.join(b.triggers)} through the caller {b.route}" for b in self.through)
+        return f"it runs on {', and '.join(pieces)}, gated by " + "; ".join(
+            g.describe() for g in gates
+        )
 
     def only(self, triggers: Iterable[str]) -> Reach:
         """The same answer for a subset of triggers."""
         keep = frozenset(triggers)
-        return Reach(tuple(t for t in self.triggers if t in keep), self.gates, self.disabled)
+        through = tuple(b.only(keep) for b in self.through)
+        return Reach(
+            tuple(t for t in self.own if t in keep),
+            self.gates,
+            self.disabled,
+            tuple(b for b in through if b.triggers),
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -420,16 +523,38 @@ def job_reach(wf: Workflow, job: Job, triggers: Iterable[str] = OUTSIDER_TRIGGER
     trigger they can fire), with the gates found on the way."""
     wanted = frozenset(triggers)
     fired = tuple(dict.fromkeys(t.name for t in wf.triggers if t.name in wanted))
+    through = inherited(wf, wanted)
     cond = read_condition(wf, job.if_)
     gates = list(cond.gates)
     env = _environment(wf, job)
     if env is not None:
         gates.append(env)
-    if fired and not cond.disabled:
+    if (fired or through) and not cond.disabled:
         check = _permission_check(wf, job)
         if check is not None:
             gates.append(check)
-    return Reach(fired, tuple(gates), cond.disabled)
+    return Reach(fired, tuple(gates), cond.disabled, through)
+
+
+def inherited(wf: Workflow, triggers: Iterable[str] = OUTSIDER_TRIGGERS) -> tuple[Inherited, ...]:
+    """The callers' triggers (of ``triggers``) a reusable workflow inherits.
+
+    The run's pre-pass records them on the model (``Workflow.callers``) for
+    workflows that declare ``workflow_call`` and that a linted workflow calls.
+    """
+    if not wf.callers or "workflow_call" not in wf.trigger_names:
+        return ()
+    keep = frozenset(triggers)
+    narrowed = (b.only(keep) for b in wf.callers)
+    return tuple(b for b in narrowed if b.triggers)
+
+
+def reachable_triggers(wf: Workflow, triggers: Iterable[str] = OUTSIDER_TRIGGERS) -> frozenset[str]:
+    """The triggers (of ``triggers``) that can start some job of ``wf``: its
+    own and those it inherits from callers (before any gate)."""
+    keep = frozenset(triggers)
+    own = {t.name for t in wf.triggers if t.name in keep}
+    return frozenset(own | {t for b in inherited(wf, keep) for t in b.triggers})
 
 
 def step_reach(
@@ -440,4 +565,4 @@ def step_reach(
         return Reach(())
     base = job_reach(wf, job, triggers)
     cond = read_condition(wf, step.if_)
-    return Reach(base.triggers, base.gates + cond.gates, base.disabled or cond.disabled)
+    return Reach(base.own, base.gates + cond.gates, base.disabled or cond.disabled, base.through)

@@ -1,0 +1,158 @@
+"""The engine's pre-pass: what reusable workflows inherit from the workflows that call them.
+
+A reusable workflow (``on: workflow_call``) runs with its caller's event and
+token. When a job of a ``pull_request_target`` workflow calls
+``./.github/workflows/build.yml``, every job of ``build.yml`` runs under
+``pull_request_target``, yet ``build.yml`` alone shows only
+``workflow_call``. Before the files are linted, this pass finds the calls
+among the workflows of the run and gives each called workflow the outsider
+triggers of its callers, each with the gates of the calling job (its
+``if:``, environment, permission check), through chains of calls (A calls
+B calls C) with cycles cut. The per-file lint receives the answer on the
+model (``Workflow.callers``), so rules stay pure functions of one file, and
+the result cache keys the called workflow's entry by it.
+
+It costs nothing in the common repository: a workflow is parsed here only
+when its bytes hold a local ``uses:`` of a workflow
+(``./.github/workflows/…`` or ``$/.github/workflows/…``), and only when the
+run lints at least two workflows. A caller that is not among the files
+linted is not followed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sentra_lint.source import Kind, Span
+
+if TYPE_CHECKING:
+    from sentra_lint.discover import Candidate
+    from sentra_lint.workflow.model import Workflow
+    from sentra_lint.workflow.reach import Gate, Inherited
+
+# A job's `uses:` of a workflow of the same repository, in the file's bytes.
+_LOCAL_WORKFLOW_USE = re.compile(rb"uses['\"]?[ \t]*:[ \t]*['\"]?[.$]/\.github/workflows/")
+# More callers than this for one workflow are not followed (a generated repository).
+_MAX_BRANCHES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    job: str
+    callee: str
+    """The called file's normalised absolute path."""
+    hop_span: Span
+    own: tuple[str, ...]
+    """The caller's own outsider triggers (before gates)."""
+    gates: tuple[Gate, ...]
+    disabled: bool
+
+
+def inherited_reach(
+    candidates: list[Candidate], max_bytes: int, shown: Callable[[Candidate], str]
+) -> dict[str, tuple[Inherited, ...]]:
+    """For each workflow of the run that a workflow of the run calls, what it inherits
+    (keyed by normalised absolute path; only non-empty answers)."""
+    workflows = [
+        c for c in candidates if c.kind is Kind.WORKFLOW and str(c.path) != "-"
+    ]
+    if len(workflows) < 2:
+        return {}
+    here = {os.path.normcase(os.path.abspath(c.path)) for c in workflows}
+    calls: dict[str, tuple[str, list[_Call], bool]] = {}
+    for cand in workflows:
+        try:
+            if os.path.getsize(cand.path) > max_bytes:
+                continue
+            with open(cand.path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue
+        if _LOCAL_WORKFLOW_USE.search(data) is None:
+            continue
+        found = _calls_of(cand, shown(cand), here)
+        if found is not None:
+            key = os.path.normcase(os.path.abspath(cand.path))
+            calls[key] = found
+    if not calls:
+        return {}
+    return _propagate(calls)
+
+
+def _calls_of(
+    cand: Candidate, display: str, here: set[str]
+) -> tuple[str, list[_Call], bool] | None:
+    """``(shown path, its calls of workflows of the run, whether it is callable)``."""
+    from sentra_lint import io as sio
+    from sentra_lint.crossfile.repository import called_paths
+    from sentra_lint.workflow.model import build_workflow, parse_uses
+    from sentra_lint.workflow.reach import job_reach
+    from sentra_lint.yamlmodel import load_yaml
+
+    try:
+        src = sio.read_source(cand.path, display, Kind.WORKFLOW)
+        doc = load_yaml(src)
+        if doc.root is None:
+            return None
+        wf: Workflow = build_workflow(src, doc)
+    except (sio.Skip, OSError, RecursionError):
+        return None
+    except Exception:  # a parser problem: the file's own lint reports it
+        return None
+    abspath = os.path.abspath(cand.path)
+    out: list[_Call] = []
+    for job in wf.jobs:
+        if job.uses is None or job.uses_span is None or parse_uses(job.uses).kind != "local":
+            continue
+        for path in called_paths(abspath, job.uses.strip(), "workflow"):
+            key = os.path.normcase(path)
+            if key not in here:
+                continue
+            reach = job_reach(wf, job)
+            out.append(_Call(job.id, key, job.uses_span, reach.own, reach.gates, reach.disabled))
+    callable_ = "workflow_call" in wf.trigger_names
+    return display, out, callable_
+
+
+def _propagate(calls: dict[str, tuple[str, list[_Call], bool]]) -> dict[str, tuple[Inherited, ...]]:
+    """Every called workflow's inherited triggers, through chains of callers, cycles cut."""
+    from sentra_lint.workflow.reach import Hop, Inherited
+
+    callers_of: dict[str, list[tuple[str, _Call]]] = {}
+    for caller, (_shown, found, _callable) in calls.items():
+        for call in found:
+            callers_of.setdefault(call.callee, []).append((caller, call))
+    done: dict[str, tuple[Inherited, ...]] = {}
+
+    def of(target: str, stack: frozenset[str]) -> tuple[Inherited, ...]:
+        if target in done:
+            return done[target]
+        branches: list[Inherited] = []
+        for caller, call in callers_of.get(target, ()):
+            if call.disabled or caller in stack:
+                continue  # `if: false`, or a cycle: nothing new comes around it
+            shown, _found, callable_ = calls[caller]
+            hop = Hop(shown, call.job, call.hop_span)
+            if call.own:
+                branches.append(Inherited((hop,), call.own, call.gates))
+            if callable_:
+                for b in of(caller, stack | {target}):
+                    branches.append(Inherited((hop, *b.hops), b.triggers, (*b.gates, *call.gates)))
+        unique = tuple(dict.fromkeys(branches))[:_MAX_BRANCHES]
+        if not stack:
+            done[target] = unique
+        return unique
+
+    out: dict[str, tuple[Inherited, ...]] = {}
+    for target in sorted(callers_of):
+        branches = of(target, frozenset())
+        if branches:
+            out[target] = branches
+    return out
+
+
+__all__ = ["inherited_reach"]
