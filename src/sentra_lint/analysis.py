@@ -18,9 +18,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import Kind, SourceFile, Span
 from sentra_lint.suppress import dockerfile_lines, yaml_lines
 

@@ -43,10 +43,11 @@ import pickle
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint._sha import sha256
 
 if TYPE_CHECKING:

@@ -12,10 +12,11 @@ baseline errors), which the command line turns into exit code 2.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.result import RunResult
 from sentra_lint.settings import Settings, UsageError
 from sentra_lint.source import Kind

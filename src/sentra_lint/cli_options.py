@@ -10,9 +10,9 @@ default, decides (:func:`sentra_lint.check.build_settings`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.reporters import FORMATS as _REPORTERS
 
 FORMATS = tuple(_REPORTERS)

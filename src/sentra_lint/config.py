@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.marked import (
     MarkedError,
     line_for,

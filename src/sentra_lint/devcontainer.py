@@ -15,8 +15,7 @@ Properties that launch-posture rules read (Dev Container specification):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import SourceFile
 from sentra_lint.yamlmodel import TAG_STR, MapNode, Node, ParseProblem, ScalarNode, SeqNode, YamlDoc
 

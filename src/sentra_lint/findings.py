@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from sentra_lint._compat import StrEnum
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import Span
 
 

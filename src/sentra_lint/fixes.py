@@ -38,9 +38,10 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.engine import lint_source
 from sentra_lint.findings import Edit, Finding, Fix
 from sentra_lint.selection import ActiveRules, select_rules

@@ -36,10 +36,11 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.budget import BudgetExceeded, time_budget
 from sentra_lint.source import Kind, SourceFile
 

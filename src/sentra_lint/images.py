@@ -8,7 +8,8 @@ unresolved variable is ``unknown``: rules never guess its parts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from sentra_lint._dataclass import dataclass
 
 DEFAULT_REGISTRY = "docker.io"
 _DIGEST = re.compile(r"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$")

@@ -9,10 +9,11 @@ repository's ``rules/`` directory.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint._sha import sha256
 
 PROFILES = ("phase1", "phase2", "phase3", "all", "audit")

@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import Rule, RuleContext, RuleMeta
 from sentra_lint.source import Span

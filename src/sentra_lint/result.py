@@ -11,10 +11,11 @@ never reads a file.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.findings import Finding
 from sentra_lint.rulebase import Rule
 

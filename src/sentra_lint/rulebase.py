@@ -9,9 +9,10 @@ The engine, not the rule, stamps the id, severity and path.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.findings import Severity, Violation
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")

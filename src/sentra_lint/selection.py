@@ -9,9 +9,9 @@ Dockerfiles never imports a workflow rule.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.analysis import targets_of
 from sentra_lint.packs import RuleSetting
 from sentra_lint.result import describe_exception

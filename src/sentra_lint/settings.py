@@ -8,10 +8,11 @@ never in a global registry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from sentra_lint import io as sio
+from sentra_lint._dataclass import dataclass
 from sentra_lint.budget import DEFAULT_TIMEOUT
 from sentra_lint.packs import Policy, load_pack
 from sentra_lint.rules import BUILTIN, RuleSet

@@ -9,9 +9,10 @@ both count as one line break), so line numbers match what editors show.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from sentra_lint._compat import StrEnum
+from sentra_lint._dataclass import dataclass
 
 
 class Kind(StrEnum):

@@ -9,8 +9,8 @@ file covers the whole file. Suppressed findings are kept and marked.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import SourceFile, Span
 
 _PRAGMA = re.compile(r"#\s*sentra-lint:\s*(ignore|ignore-file)\[([^\]\n]*)\]\s*([^\n]*)")

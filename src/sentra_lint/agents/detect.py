@@ -26,10 +26,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sentra_lint import filecache
+from sentra_lint._dataclass import dataclass
 from sentra_lint.agents.facts import Evidence, Role
 
 if TYPE_CHECKING:

@@ -7,9 +7,9 @@ launch's role without importing the detection code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import Span
 
 __all__ = ["ROLES", "Evidence", "EvidenceKind", "Role"]

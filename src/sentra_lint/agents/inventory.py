@@ -21,9 +21,11 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cache
 from typing import Any
+
+from sentra_lint._dataclass import dataclass
 
 # --- records -----------------------------------------------------------------
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.agents.facts import Evidence
 
 if TYPE_CHECKING:

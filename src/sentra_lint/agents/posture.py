@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.agents.inventory import AgentAction, AgentCli, Inventory
 from sentra_lint.filecache import file_cache
 from sentra_lint.source import Span

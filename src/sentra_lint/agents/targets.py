@@ -23,8 +23,9 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
+
+from sentra_lint._dataclass import dataclass
 
 if TYPE_CHECKING:
     from sentra_lint.container.spec import ContainerSpec

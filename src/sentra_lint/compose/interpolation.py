@@ -26,7 +26,8 @@ Defaults and alternatives may themselves hold interpolations.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from sentra_lint._dataclass import dataclass
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = (":-", ":?", ":+", "-", "?", "+")

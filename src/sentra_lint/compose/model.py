@@ -22,8 +22,9 @@ YAML layer. Values may hold ``${VAR}`` interpolations: see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import SourceFile, Span
 from sentra_lint.yamlmodel import MapNode, Node, ParseProblem, ScalarNode, SeqNode, YamlDoc
 

@@ -31,9 +31,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal, Protocol
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.shell.quoting import matching_close
 
 __all__ = [

@@ -12,8 +12,9 @@ result's findings, so suppressions and baselines applied later still count).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
+
+from sentra_lint._dataclass import dataclass
 
 # The ADR_0001 container controls, in the order the table shows them, and the
 # rules that report each one missing. The first rule is the control's own.

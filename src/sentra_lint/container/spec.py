@@ -27,9 +27,10 @@ from __future__ import annotations
 import csv
 import posixpath
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from typing import Generic, Literal, TypeVar
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.agents.facts import Evidence, Role
 from sentra_lint.container.flags import parse_go_bool
 from sentra_lint.container.sizes import Limit, parse_bytes, parse_uid

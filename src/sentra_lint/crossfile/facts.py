@@ -25,10 +25,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import Kind, SourceFile, Span
 from sentra_lint.suppress import Pragma
 

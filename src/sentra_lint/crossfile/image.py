@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.container.sizes import parse_uid
 from sentra_lint.dockerfile import Dockerfile, Instruction, Stage
 from sentra_lint.dockerfile.semantics import (

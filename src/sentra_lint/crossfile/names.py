@@ -11,8 +11,8 @@ expression cannot be compared at all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.images import parse_image_ref
 
 _EXPANSION = re.compile(r"\$\{\{|\$\{?[A-Za-z_(]|`")

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.crossfile.facts import Build, FileFacts, Launch
 from sentra_lint.crossfile.names import ImageName, image_name, same_image
 

@@ -6,9 +6,10 @@ Offsets are character offsets into ``Dockerfile.source.text``; spans are
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.images import ImageRef
 from sentra_lint.shell.model import ShellScript, Word
 from sentra_lint.source import SourceFile, Span

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.shell.commands import (
     PipInstall,
     basename,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import DOC_SECTIONS, Rule, RuleContext, RuleMeta
 

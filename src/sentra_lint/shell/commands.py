@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.container.sizes import parse_uid
 from sentra_lint.shell.model import Command, ShellScript, Word
 

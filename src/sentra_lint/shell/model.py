@@ -6,8 +6,10 @@ All offsets are character offsets into the file the script came from (the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
+
+from sentra_lint._dataclass import dataclass
 
 CONTEXTS = ("top", "command_substitution", "process_substitution", "shell_c", "subshell")
 

@@ -12,8 +12,8 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.shell.model import Command, ShellScript, Word
 
 APT_TOOLS = frozenset(["apt-get", "apt"])

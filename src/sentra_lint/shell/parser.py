@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.filecache import file_cache
 from sentra_lint.shell.model import Command, HeredocText, Redirect, ShellScript, Word
 from sentra_lint.shell.quoting import looks_dynamic, split_words, unquote

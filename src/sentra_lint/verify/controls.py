@@ -9,9 +9,9 @@ control whose files could not be read is ``unknown``: never a pass.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.container.sizes import format_bytes
 from sentra_lint.findings import Severity
 from sentra_lint.verify.probe import Observation, Where

@@ -14,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import Span
 
 

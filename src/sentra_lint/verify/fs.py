@@ -14,7 +14,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
+
+from sentra_lint._dataclass import dataclass
 
 MAX_BYTES = 1024 * 1024
 """The most a kernel file may hold; a hostile or garbled tree cannot make verify read more."""

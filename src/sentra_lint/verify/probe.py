@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import socket
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.verify.fs import NodeInfo, ReadProblem, RootFS
 
 # Capability numbers (linux/capability.h).

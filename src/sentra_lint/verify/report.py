@@ -9,8 +9,9 @@ so ``--fail-on`` and the exit code mean the same thing.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.findings import Finding, Severity
 from sentra_lint.rulebase import Rule
 from sentra_lint.source import Span

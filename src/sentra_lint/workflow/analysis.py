@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.filecache import file_cache
 from sentra_lint.source import Span
 from sentra_lint.workflow.expressions import (

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import Span
 from sentra_lint.workflow.analysis import all_scopes, job_contexts, scalar_expressions
 from sentra_lint.workflow.model import Workflow, parse_uses

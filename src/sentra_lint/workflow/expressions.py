@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Final, TypeAlias
+
+from sentra_lint._dataclass import dataclass
 
 __all__ = [
     "FUNCTION_ARITY",

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from sentra_lint._compat import StrEnum
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import SourceFile, Span
 from sentra_lint.yamlmodel import (
     MapNode,

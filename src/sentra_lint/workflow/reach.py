@@ -42,8 +42,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import Span
 from sentra_lint.workflow.expressions import (
     Binary,

@@ -82,11 +82,12 @@ is possible there. With no triggers given, every event is assumed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import IntEnum
 from typing import Final, TypeAlias
 
 from sentra_lint._compat import StrEnum
+from sentra_lint._dataclass import dataclass
 
 from .expressions import (
     STAR,

@@ -32,9 +32,9 @@ non-ASCII text); a leading BOM is removed before parsing and added back.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import SourceFile
 from sentra_lint.yamlmodel.nodes import (
     TAG_BOOL,

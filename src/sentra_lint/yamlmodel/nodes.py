@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Union
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import SourceFile, Span
 from sentra_lint.yamlmodel.valuemap import ValueMap
 

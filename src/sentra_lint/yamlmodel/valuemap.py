@@ -7,8 +7,9 @@ nodes that call it on demand both import it without importing each other.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import SourceFile, Span
 
 

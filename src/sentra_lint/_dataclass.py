@@ -1,0 +1,120 @@
+"""``dataclass``, as the standard library builds it, with its generated methods compiled once per user.
+
+:func:`dataclasses.dataclass` writes the source of ``__init__``, ``__repr__``,
+``__eq__``, ``__hash__`` and the frozen ``__setattr__``/``__delattr__`` of every
+class and compiles it when the class is defined: with some 170 model classes
+that compiling was the largest single cost of a cold start (about 40 % of
+linting one Dockerfile). This decorator runs the standard one unchanged but
+hands it a stand-in for ``exec`` that keeps each generated source's code
+object, keyed by the source text, in the user's cache folder
+(``$XDG_CACHE_HOME/sentra-lint``, else ``~/.cache/sentra-lint``), one file per
+interpreter version, as Python keeps bytecode in ``__pycache__``. The next
+process loads the code instead of compiling it again; the classes and their
+methods are the same, since the source is the key. A missing, unreadable or
+unwritable cache costs only the compiling it would save.
+
+Type checkers see :func:`dataclasses.dataclass` itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as dataclass
+else:
+
+    def dataclass(cls: Any = None, /, **kwargs: Any) -> Any:
+        """:func:`dataclasses.dataclass` with the generated code kept between processes."""
+        if cls is None:
+            return lambda c: dataclass(c, **kwargs)
+        import dataclasses
+
+        global _module
+        own = vars(dataclasses)
+        previous = own.get("exec", _MISSING)
+        own["exec"] = _exec
+        _module = getattr(cls, "__module__", None) or "_"
+        try:
+            return dataclasses.dataclass(cls, **kwargs)
+        finally:
+            if previous is _MISSING:
+                del own["exec"]
+            else:
+                own["exec"] = previous
+
+
+_MISSING = object()
+_MAX_ENTRIES = 400
+"""Generated sources kept per module at most; above it a file keeps only what the last process used."""
+
+_codes: dict[str, dict[str, Any]] = {}
+"""Per module: generated source -> its code."""
+_used: set[str] = set()
+_dirty: set[str] = set()
+_module = ""
+"""The module whose class is being built."""
+
+
+def _cache_path(module: str) -> str:
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}"
+    return os.path.join(base, "sentra-lint", f"dataclass-code-{tag}", f"{module}.marshal")
+
+
+def _load(module: str) -> dict[str, Any]:
+    import marshal
+    from types import CodeType
+
+    try:
+        with open(_cache_path(module), "rb") as fh:
+            data = marshal.loads(fh.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, CodeType)}
+
+
+def _exec(source: str, globals: dict[str, Any] | None = None, locals: dict[str, Any] | None = None) -> None:
+    """``exec(source, globals, locals)`` with the compiled ``source`` remembered."""
+    codes = _codes.get(_module)
+    if codes is None:
+        codes = _codes[_module] = _load(_module)
+    code = codes.get(source)
+    if code is None:
+        # What exec does with a string: no future statement of this module leaks in.
+        code = compile(source, "<string>", "exec", dont_inherit=True)
+        codes[source] = code
+        if not _dirty:
+            import atexit
+
+            atexit.register(_save)
+        _dirty.add(_module)
+    _used.add(source)
+    exec(code, globals, locals)
+
+
+def _save() -> None:
+    import contextlib
+    import marshal
+    import os
+
+    for module in sorted(_dirty):
+        codes = _codes[module]
+        if len(codes) > _MAX_ENTRIES:
+            codes = {k: v for k, v in codes.items() if k in _used}
+        path = _cache_path(module)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(marshal.dumps(codes))
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    _dirty.clear()
