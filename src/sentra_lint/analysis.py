@@ -16,12 +16,12 @@ A new kind of file is one function and one row here, and its name in
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import field
 from typing import Any
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import Kind, SourceFile, Span
 from sentra_lint.suppress import dockerfile_lines, yaml_lines
 
@@ -45,7 +45,7 @@ TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", "
 
 # Template markup outside a GitHub expression (``${{ }}``) or a compose
 # variable: Jinja/Go/Mustache ``{{ }}``, Jinja ``{% %}``, ERB ``<% %>``.
-_MARKUP = re.compile(r"(?<![$\\{])\{\{-?\s*[^}\n]*\}\}|\{%-?\s.*?%\}|<%[=-]?\s.*?%>")
+_MARKUP = lazy_compile(r"(?<![$\\{])\{\{-?\s*[^}\n]*\}\}|\{%-?\s.*?%\}|<%[=-]?\s.*?%>")
 
 
 def _template_by_name(src: SourceFile) -> tuple[Span, str] | None:

@@ -14,13 +14,14 @@ import stat
 from pathlib import Path
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import Kind
 
 SKIP_DIRS = frozenset({".git", "node_modules", ".hg", ".svn", ".tox", ".venv", "__pycache__"})
 _NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".rst", ".txt", ".orig", ".rej", ".swp", ".bak")
-_COMPOSE = re.compile(r"^(docker-)?compose([._-][^/]*)?\.ya?ml$")
-_YAML = re.compile(r"\.ya?ml$", re.IGNORECASE)
-_TOP_KEY = re.compile(r"^(?:['\"]?)([A-Za-z_][\w-]*)(?:['\"]?)\s*:", re.MULTILINE)
+_COMPOSE = lazy_compile(r"^(docker-)?compose([._-][^/]*)?\.ya?ml$")
+_YAML = lazy_compile(r"\.ya?ml$", re.IGNORECASE)
+_TOP_KEY = lazy_compile(r"^(?:['\"]?)([A-Za-z_][\w-]*)(?:['\"]?)\s*:", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)

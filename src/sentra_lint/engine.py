@@ -10,13 +10,13 @@ from __future__ import annotations
 import gc
 import importlib
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 from sentra_lint import filecache
 from sentra_lint import io as sio
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint._sha import sha256
 from sentra_lint.analysis import preload_modules
 from sentra_lint.budget import BudgetExceeded, time_budget
@@ -451,7 +451,7 @@ def _rules_of(active: ActiveRules, findings: list[Finding]) -> list[Any]:
 
 
 # Line numbers inside messages ("on line 12", "Dockerfile:5") must not change fingerprints.
-_LINE_REFS = re.compile(r"\b(lines?) \d+|:\d+(?::\d+)?\b")
+_LINE_REFS = lazy_compile(r"\b(lines?) \d+|:\d+(?::\d+)?\b")
 
 
 def finalize(findings: list[Finding]) -> None:

@@ -8,12 +8,11 @@ file covers the whole file. Suppressed findings are kept and marked.
 
 from __future__ import annotations
 
-import re
-
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import SourceFile, Span
 
-_PRAGMA = re.compile(r"#\s*sentra-lint:\s*(ignore|ignore-file)\[([^\]\n]*)\]\s*([^\n]*)")
+_PRAGMA = lazy_compile(r"#\s*sentra-lint:\s*(ignore|ignore-file)\[([^\]\n]*)\]\s*([^\n]*)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from sentra_lint import filecache
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.agents.facts import Evidence, Role
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ _SHELL_WRAPPERS = frozenset(["sudo", "env", "nohup", "exec", "time", "nice", "st
 _NPX_VALUE = frozenset(["-p", "--package", "-c", "--call", "--cache", "--registry", "--userconfig"])
 _PIPX_VALUE = frozenset(["--spec", "--python", "--pip-args", "--index-url", "-i"])
 _UVX_VALUE = frozenset(["--from", "--with", "--python", "-p", "--index", "--index-url", "-w", "--with-requirements"])
-_PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
+_PYTHON = lazy_compile(r"^python(\d+(\.\d+)?)?$")
 # Words of an image name that name an agent although no inventory image glob matches
 # (`acme/claude-runner`): generic words (`goose`, `llm`, `amp`, `copilot`) name other tools too.
 _GENERIC_WORDS = frozenset(["goose", "llm", "amp", "copilot"])
@@ -271,7 +272,7 @@ def model_endpoint(url: str) -> str | None:
 # Images and launches
 # --------------------------------------------------------------------------
 
-_IMAGE_WORD_SPLIT = re.compile(r"[-_.]")
+_IMAGE_WORD_SPLIT = lazy_compile(r"[-_.]")
 
 
 def image_agent(name: str) -> str | None:

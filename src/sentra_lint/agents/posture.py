@@ -25,6 +25,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.agents.inventory import AgentAction, AgentCli, Inventory
 from sentra_lint.filecache import file_cache
 from sentra_lint.source import Span
@@ -155,7 +156,7 @@ def _input_key_span(wf: Workflow, step: Step, name: str) -> Span | None:
     return None
 
 
-_TOKEN = re.compile(r"""(?:[^\s'"\\]|\\.|'[^']*'|"(?:[^"\\]|\\.)*")+""", re.S)
+_TOKEN = lazy_compile(r"""(?:[^\s'"\\]|\\.|'[^']*'|"(?:[^"\\]|\\.)*")+""", re.S)
 
 
 def _unquote(raw: str) -> str:
@@ -470,7 +471,7 @@ class Reach:
         return ", ".join(own)
 
 
-_RUN_EVENT_GATE = re.compile(r"workflow_run\.event\s*==\s*'(?:push|schedule|workflow_dispatch|release|merge_group)'",
+_RUN_EVENT_GATE = lazy_compile(r"workflow_run\.event\s*==\s*'(?:push|schedule|workflow_dispatch|release|merge_group)'",
                              re.I)
 def _if_text(node: Node | None) -> str:
     s = _scalar(node)
@@ -631,7 +632,7 @@ class TaintedFile:
     """The write (the redirect target)."""
 
 
-_VARREF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VARREF = lazy_compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 _GH_READS = frozenset({("issue", "view"), ("pr", "view"), ("pr", "diff")})
 
 

@@ -31,11 +31,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import posixpath
-import re
 import shlex
 from pathlib import Path
 from typing import Any
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.compose.model import ComposeFile, ComposeService, build_compose
 from sentra_lint.source import SourceFile
 from sentra_lint.yamlmodel import MapNode, load_yaml
@@ -87,8 +87,8 @@ def repo_root(path: Path) -> Path | None:
     return None
 
 
-_COMPOSE_WORD = re.compile(r"(?:^|[\s;&|(])(?:docker\s+compose|docker-compose)\s")
-_COMPOSE_FILE_ENV = re.compile(r"\bCOMPOSE_FILE\s*[:=]\s*[\"']?([^\"'\s#]+)")
+_COMPOSE_WORD = lazy_compile(r"(?:^|[\s;&|(])(?:docker\s+compose|docker-compose)\s")
+_COMPOSE_FILE_ENV = lazy_compile(r"\bCOMPOSE_FILE\s*[:=]\s*[\"']?([^\"'\s#]+)")
 MAX_WORKFLOW_BYTES = 1 << 20
 
 

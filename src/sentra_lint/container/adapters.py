@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.container.flags import Token, tokens_from_words
 from sentra_lint.container.from_argv import (
     spec_from_docker_words,
@@ -141,8 +142,8 @@ def _env_entries(b: SpecBuilder, src: SourceFile, env: MapNode | None) -> None:
         b.add_env_pair(key.value, text, key.span(src), known)
 
 
-_NEEDS_OUTPUT = re.compile(r"\s*\$\{\{\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}\s*")
-_STEP_OUTPUT = re.compile(r"\s*\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}\s*")
+_NEEDS_OUTPUT = lazy_compile(r"\s*\$\{\{\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}\s*")
+_STEP_OUTPUT = lazy_compile(r"\s*\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}\s*")
 
 
 def _first_line(node: Node | None) -> str | None:
@@ -252,7 +253,7 @@ def _container_spec(wf: Any, job: Any, cont: Any, kind: str, label: str) -> Cont
     return b.build()
 
 
-_MATRIX_REF = re.compile(r"\s*\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}\s*")
+_MATRIX_REF = lazy_compile(r"\s*\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}\s*")
 MAX_MATRIX_LAUNCHES = 64
 """More combinations than this are not expanded: the launch stays unknown."""
 
@@ -739,7 +740,7 @@ _COMPOSE_NAMESPACES = {
     "userns_mode": "userns",
     "cgroup": "cgroupns",
 }
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)$")
+_DURATION = lazy_compile(r"^(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)$")
 _DURATION_US = {"us": 1, "µs": 1, "ms": 1000, "s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000}
 
 
@@ -1085,7 +1086,7 @@ def specs_from_compose(cf: Any) -> tuple[list[ContainerSpec], list[ParseProblem]
 # Dev containers
 # --------------------------------------------------------------------------
 
-_DEVCONTAINER_VAR = re.compile(r"\$\{[A-Za-z]")
+_DEVCONTAINER_VAR = lazy_compile(r"\$\{[A-Za-z]")
 
 
 def _dc_known(text: str) -> bool:

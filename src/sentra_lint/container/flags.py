@@ -35,6 +35,7 @@ from dataclasses import field
 from typing import Literal, Protocol
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.shell.quoting import matching_close
 
 __all__ = [
@@ -64,7 +65,7 @@ __all__ = [
 
 _WHITESPACE = frozenset(" \t\n\r\f\v")
 # What may follow "$" for the shell to expand it.
-_EXPANSION_START = re.compile(r"[A-Za-z_0-9{(@*#?$!-]")
+_EXPANSION_START = lazy_compile(r"[A-Za-z_0-9{(@*#?$!-]")
 _DQ_ESCAPABLE = frozenset('$`"\\')
 
 
@@ -173,7 +174,7 @@ class WordLike(Protocol):
     def literal(self) -> bool: ...
 
 
-_FIRST_EXPANSION = re.compile(r"\$\{\{|\$[A-Za-z_0-9{(@*#?$!-]|`")
+_FIRST_EXPANSION = lazy_compile(r"\$\{\{|\$[A-Za-z_0-9{(@*#?$!-]|`")
 
 
 def tokens_from_words(words: Iterable[WordLike]) -> tuple[Token, ...]:
@@ -589,7 +590,7 @@ _OPTION_WORDS = frozenset(
         "extra",
     ]
 )
-_NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_NAME_PART = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
 def _names_options(text: str) -> bool:

@@ -22,6 +22,8 @@ import re
 from enum import Enum
 from typing import Final, Literal
 
+from sentra_lint._lazy_re import lazy_compile
+
 __all__ = [
     "GIB",
     "KIB",
@@ -58,11 +60,11 @@ UNLIMITED: Final = Unlimited.UNLIMITED
 Limit = int | Literal[Unlimited.UNLIMITED]
 """A byte count or count, or :data:`UNLIMITED`."""
 
-_SIZE = re.compile(r"^(\d+(?:\.\d+)?) ?([bkmgtp])?(i)?(b)?$", re.IGNORECASE)
+_SIZE = lazy_compile(r"^(\d+(?:\.\d+)?) ?([bkmgtp])?(i)?(b)?$", re.IGNORECASE)
 _MULTIPLIER = {"": 1, "b": 1, "k": KIB, "m": MIB, "g": GIB, "t": 1024**4, "p": 1024**5}
 _INT = re.compile(r"^[+-]?\d+$")
-_CPUS_DECIMAL = re.compile(r"^\+?(\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_CPUS_FRACTION = re.compile(r"^\+?(\d+)/(\d+)$")
+_CPUS_DECIMAL = lazy_compile(r"^\+?(\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_CPUS_FRACTION = lazy_compile(r"^\+?(\d+)/(\d+)$")
 
 Value = str | int | float
 

@@ -31,6 +31,7 @@ from dataclasses import field, fields
 from typing import Generic, Literal, TypeVar
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.agents.facts import Evidence, Role
 from sentra_lint.container.flags import parse_go_bool
 from sentra_lint.container.sizes import Limit, parse_bytes, parse_uid
@@ -67,7 +68,7 @@ SourceKind = Literal[
 ]
 
 _EXPANSION = re.compile(r"\$\{\{|\$\{?[A-Za-z_]|\$\(|`")
-_SECRET_REF = re.compile(r"\b(?:secrets\s*[.\[]|github\s*\.\s*token\b)", re.IGNORECASE)
+_SECRET_REF = lazy_compile(r"\b(?:secrets\s*[.\[]|github\s*\.\s*token\b)", re.IGNORECASE)
 SECRET_NAME = re.compile(
     r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE
 )
@@ -78,7 +79,7 @@ SECRET_NAME = re.compile(
 _WORKSPACE_SOURCES = frozenset(
     {".", "./", "$PWD", "${PWD}", "$(pwd)", "`pwd`", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}"}
 )
-_WORKSPACE_EXPR = re.compile(r"^\$\{\{\s*github\.workspace\s*\}\}/?$")
+_WORKSPACE_EXPR = lazy_compile(r"^\$\{\{\s*github\.workspace\s*\}\}/?$")
 
 
 def is_workspace_source(source: str | None) -> bool:
@@ -496,7 +497,7 @@ _VOLUME_MODES = frozenset(
         "consistent",
     ]
 )
-_VOLUME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_VOLUME_NAME = lazy_compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def _is_mode(text: str) -> bool:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.images import parse_image_ref
 
 _EXPANSION = re.compile(r"\$\{\{|\$\{?[A-Za-z_(]|`")
-_SPACE = re.compile(r"\s")  # what str.isspace() calls white space
+_SPACE = lazy_compile(r"\s")  # what str.isspace() calls white space
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ import dataclasses
 import json
 import re
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile.model import (
     DEFAULT_SHELL,
     WINDOWS_SHELL,
@@ -72,26 +73,26 @@ _KNOWN_FLAGS: dict[str, frozenset[str]] = {
 """Flags BuildKit's Dockerfile frontend accepts (labs ones included), per instruction."""
 EXEC_INSTRUCTIONS = frozenset(["RUN", "CMD", "ENTRYPOINT", "SHELL", "HEALTHCHECK"])
 
-_DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
+_DIRECTIVE = lazy_compile(r"^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
 _KNOWN_DIRECTIVES = frozenset(["syntax", "escape", "check"])
-_HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)([^<]+)$")
-_TEMPLATE_LINE = re.compile(r"^[ \t]*(\{\{|\{%|\{#|<%)")
+_HEREDOC_WORD = lazy_compile(r"^(\d*)<<(-?)([^<]+)$")
+_TEMPLATE_LINE = lazy_compile(r"^[ \t]*(\{\{|\{%|\{#|<%)")
 # Windows base images run RUN with cmd by default, not /bin/sh
 _WINDOWS_IMAGE = re.compile(
     r"nanoserver|servercore|^(?:mcr\.microsoft\.com/)?windows(?:[/:@]|$)|^microsoft/\S*windows"
 )
-_TEMPLATE_TOKEN = re.compile(r"\{\{|\{%")
+_TEMPLATE_TOKEN = lazy_compile(r"\{\{|\{%")
 _VAR = re.compile(
     r"\$(?:\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
     r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
 )
 # After the last "}" only $NAME can match: trying ${NAME:-word there would scan to
 # the end of the text from every "${" (quadratic on `${B:-` without a closing brace).
-_PLAIN_VAR = re.compile(r"\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)")
+_PLAIN_VAR = lazy_compile(r"\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)")
 
 
 _MAX_TRIGGERS = 200
-_NOT_NEWLINE = re.compile(r"[^\n]")
+_NOT_NEWLINE = lazy_compile(r"[^\n]")
 
 
 def parse_dockerfile(src: SourceFile) -> Dockerfile:

@@ -18,13 +18,14 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.shell.model import HeredocText, ShellScript, Word
 
 if TYPE_CHECKING:
     from sentra_lint.dockerfile.model import Instruction
 
 _POSIX_SHELLS = frozenset(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"])
-_SHEBANG = re.compile(r"#![ \t]*(\S+)(?:[ \t]+(\S+))?")
+_SHEBANG = lazy_compile(r"#![ \t]*(\S+)(?:[ \t]+(\S+))?")
 
 
 def is_posix_shell(shell: tuple[str, ...]) -> bool:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.shell.commands import (
     PipInstall,
     basename,
@@ -320,7 +321,7 @@ def _settings(df: Dockerfile, stage: Stage, instr: Instruction, scope: Scope) ->
 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PATH_REF = re.compile(r"\$\{PATH\}|\$PATH\b")
+_PATH_REF = lazy_compile(r"\$\{PATH\}|\$PATH\b")
 
 
 def _resolve_path(raw: str, scope: Scope) -> str | None:
@@ -408,7 +409,7 @@ def effective_user(df: Dockerfile, final: Stage) -> EffectiveUser | None:
 SYSTEM_BIN_DIRS = frozenset(
     ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 )
-_ENV_DIR = re.compile(
+_ENV_DIR = lazy_compile(
     r"(^|[._-])(venv|virtualenv|virtualenvs|env|conda|miniconda\d*|anaconda\d*|miniforge\d*|"
     r"mambaforge|micromamba|mamba|pyenv)([._-]|$)",
     re.IGNORECASE,

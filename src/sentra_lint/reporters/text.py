@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import IO, Any
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.findings import Finding
 from sentra_lint.result import RunResult
 
 # \udc80-\udcff: the bytes of a file name that is not UTF-8 (surrogate escapes), which
 # no strict UTF-8 stream can write.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+_CONTROL = lazy_compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
 
 
 def safe(text: str) -> str:

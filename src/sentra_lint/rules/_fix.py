@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.findings import Edit, Fix
 from sentra_lint.source import SourceFile, Span
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # the models are imported where a fix is built: a run loads o
 TMP_TMPFS = "/tmp:rw,noexec,nosuid,size=256m"
 """The ``/tmp`` mount a fix adds next to a read-only root filesystem."""
 
-_SIMPLE_ITEM = re.compile(r"^[A-Za-z0-9_./=-]+$")
+_SIMPLE_ITEM = lazy_compile(r"^[A-Za-z0-9_./=-]+$")
 
 
 # ---------------------------------------------------------------------------
@@ -284,7 +285,7 @@ def _new_options_edits(src: SourceFile, node: MapNode, flags: Sequence[str]) -> 
     ]
 
 
-_CONTINUATION = re.compile(r"[ \t]*\\\n([ \t]*)(?=\S)")
+_CONTINUATION = lazy_compile(r"[ \t]*\\\n([ \t]*)(?=\S)")
 
 
 def _command_edits(spec: ContainerSpec, site: FixSite, flags: Sequence[str]) -> list[Edit] | None:

@@ -79,6 +79,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.agents.posture import (
     AgentRun,
     Reach,
@@ -112,7 +113,7 @@ META = RuleMeta(
 )
 
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
-_READS_EVENT = re.compile(
+_READS_EVENT = lazy_compile(
     r"gh\s+(?:issue|pr)\s+(?:view|diff)\b|gh\s+api\s+\S*(?:/issues|/pulls|/comments)\b|"
     r"mcp__github__(?:get_issue|get_pull_request|list_issue|get_issue_comments|get_pull_request_diff|"
     r"get_pull_request_files|get_pull_request_comments|search_issues)\w*",
@@ -121,7 +122,7 @@ _READS_EVENT = re.compile(
 # Triggers whose payload is text an outsider wrote (an issue, a comment, a pull request).
 _TEXT_TRIGGERS = frozenset({"issues", "issue_comment", "pull_request_target", "pull_request", "pull_request_review",
                             "pull_request_review_comment", "discussion", "discussion_comment", "workflow_run"})
-_WRITE_TOOLS = re.compile(r"git\s+push|gh\s+(?:pr|issue)\s+(?:comment|create|edit|close|merge)|gh\s+api|"
+_WRITE_TOOLS = lazy_compile(r"git\s+push|gh\s+(?:pr|issue)\s+(?:comment|create|edit|close|merge)|gh\s+api|"
                           r"mcp__github__(?:add|create|update|push|merge)", re.I)
 
 
@@ -202,7 +203,7 @@ def _can_write(wf: Workflow, run: AgentRun, inv_credentials: tuple[str, ...]) ->
     return False, ""
 
 
-_CAT = re.compile(r"\$\(\s*(?:cat\s+|<\s*)([^)\s]+)\s*\)")
+_CAT = lazy_compile(r"\$\(\s*(?:cat\s+|<\s*)([^)\s]+)\s*\)")
 
 
 def _file_reads(wf: Workflow, run: AgentRun) -> Iterator[tuple[Span, str, str]]:
@@ -238,7 +239,7 @@ def _file_reads(wf: Workflow, run: AgentRun) -> Iterator[tuple[Span, str, str]]:
                     yield vmap.span(wf.source, r.target.start, r.target.end), path, f"the text piped to `{run.name}`"
 
 
-_MCP_READ = re.compile(
+_MCP_READ = lazy_compile(
     r"mcp__github__(?:get_issue|get_pull_request|list_issue|get_issue_comments|get_pull_request_diff|"
     r"get_pull_request_files|get_pull_request_comments|get_pull_request_reviews|search_issues)\w*")
 

@@ -60,6 +60,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.agents.inventory import SHELL_ESCAPE_COMMANDS, UNBOUNDED_COMMANDS, AgentCli, Switch
 from sentra_lint.agents.posture import (
     AgentRun,
@@ -87,7 +88,7 @@ META = RuleMeta(
     precision="high",
 )
 
-_TOOL_SPLIT = re.compile(r"[^,\s()]+(?:\([^)]*\))?")
+_TOOL_SPLIT = lazy_compile(r"[^,\s()]+(?:\([^)]*\))?")
 
 
 def _value_span(wf: Workflow, node: ScalarNode, offset: int, start: int, end: int) -> Span:

@@ -46,6 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.container.spec import ContainerSpec
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
@@ -88,7 +89,7 @@ _HOME = (
     r"^(?:~|\$HOME|\$\{HOME\}|\$\{(?:localEnv|env):(?:HOME|USERPROFILE)\}|/root|/home/[^/]+)"
 )
 # Credential directories in a home directory, and what they hold.
-_HOME_SECRETS = re.compile(
+_HOME_SECRETS = lazy_compile(
     _HOME + r"[/\\](\.ssh|\.docker|\.aws|\.kube|\.config/gcloud|\.gnupg|\.azure)(?:/.*)?$"
 )
 _HOME_WHAT = {
@@ -100,7 +101,7 @@ _HOME_WHAT = {
     ".gnupg": "GnuPG keys",
     ".azure": "Azure credentials",
 }
-_PROC_ROOT = re.compile(r"^/proc/(?:\d+|self|1)/root(?:/.*)?$")
+_PROC_ROOT = lazy_compile(r"^/proc/(?:\d+|self|1)/root(?:/.*)?$")
 
 
 def _clean(source: str) -> str:

@@ -46,6 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.container.spec import ContainerSpec, Field
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
@@ -70,7 +71,7 @@ META = RuleMeta(
 )
 
 
-HOSTED_LABEL = re.compile(r"^(ubuntu|windows|macos)-", re.IGNORECASE)
+HOSTED_LABEL = lazy_compile(r"^(ubuntu|windows|macos)-", re.IGNORECASE)
 """GitHub-hosted runner images, standard and larger (``ubuntu-latest``, ``ubuntu-22.04-8-cores``, ``macos-14-xlarge``)."""
 
 

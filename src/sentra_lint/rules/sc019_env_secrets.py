@@ -78,6 +78,7 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.container.spec import SECRET_NAME, ContainerSpec, EnvVar
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
@@ -104,7 +105,7 @@ META = RuleMeta(
 
 # A last word that says the variable is about a secret, not the secret itself
 # (TOKEN_FILE, SECRET_STORAGE_TYPE, INVITE_TOKEN_EXPIRY_IN_HOURS, ACCESS_KEY_ID).
-_NOT_A_SECRET = re.compile(
+_NOT_A_SECRET = lazy_compile(
     r"_(?:FILE|PATH|DIR|FILENAME|LOCATION|TYPE|KIND|MODE|EXPIRY|EXPIRES|EXPIRATION|TTL|LENGTH|"
     r"SIZE|HOURS|MINUTES|SECONDS|DAYS|DOMAIN|DOMAINS|URL|URI|ENDPOINT|HOST|PORT|HEADER|NAME|ID|"
     r"ENABLED|DISABLED|REQUIRED|POLICY|PROVIDER|ALGORITHM|VERSION|FORMAT|ISSUER|AUDIENCE|"
@@ -126,7 +127,7 @@ _SECRET_ENDINGS = (
 _KEY_KINDS = frozenset(
     {"API", "PRIVATE", "ACCESS", "SECRET", "SIGNING", "ENCRYPTION", "MASTER", "AUTH", "LICENSE", "SESSION"}
 )
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_WORD_SPLIT = lazy_compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _default_secret_name(name: str) -> bool:

@@ -81,6 +81,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.container.spec import ContainerSpec, VolumeMount, is_workspace_source
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
@@ -115,7 +116,7 @@ _HOME = (
     r"(?:~|\$HOME|\$\{HOME\}|\$\{\{\s*env\.HOME\s*\}\}|\$\{(?:localEnv|env):(?:HOME|USERPROFILE)\}"
     r"|/root|/home/[^/]+|/Users/[^/]+)"
 )
-CREDENTIAL_PATH = re.compile(
+CREDENTIAL_PATH = lazy_compile(
     _HOME + r"/(?P<what>\.config/gh|\.git-credentials|\.docker/config\.json|\.docker|\.aws|\.netrc|\.kube)"
     r"(?:/.*)?$"
 )

@@ -69,9 +69,9 @@ step needs root, switch with `USER root` for that step and back afterwards.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile, Stage
 from sentra_lint.dockerfile.base_images import non_root_base, normalised_reference
 from sentra_lint.dockerfile.semantics import (
@@ -95,7 +95,7 @@ NON_ROOT_OPTION: dict[str, dict[str, object]] = {
     }
 }
 
-_DROPS_PRIVILEGES = re.compile(r"(?<![\w.-])(gosu|su-exec|setpriv)(?![\w-])")
+_DROPS_PRIVILEGES = lazy_compile(r"(?<![\w.-])(gosu|su-exec|setpriv)(?![\w-])")
 
 
 META = RuleMeta(

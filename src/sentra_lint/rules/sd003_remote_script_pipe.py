@@ -52,6 +52,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile, Instruction
 from sentra_lint.dockerfile.semantics import run_scripts
 from sentra_lint.findings import Severity, Violation
@@ -184,7 +185,7 @@ def _is_whole_substitution(raw: str) -> bool:
     return r.startswith("`") and r.count("`") >= 2
 
 
-_LEADING_ASSIGNMENTS = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*=[^\s$`]*\s+)+")
+_LEADING_ASSIGNMENTS = lazy_compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*=[^\s$`]*\s+)+")
 _VERIFY = re.compile(r"^(sha(1|224|256|384|512)sum|md5sum|b2sum|shasum|cksum)$")
 
 
@@ -247,7 +248,7 @@ def _runs_file(cmd: Command, saved: dict[str, Command]) -> tuple[str | None, Wor
     return None, None
 
 
-_IEX = re.compile(
+_IEX = lazy_compile(
     r"\b(?:iex|Invoke-Expression)\b[\s(]*(?:\(\s*)?(?:New-Object\s+(?:System\.)?Net\.WebClient\s*\)\s*\.\s*DownloadString"
     r"|(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b)"
     r"|\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^|;\n]*\|\s*(?:iex|Invoke-Expression)\b",

@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile, Instruction
 from sentra_lint.dockerfile.semantics import Scope, instruction_sources, scopes_before
 from sentra_lint.findings import Severity, Violation
@@ -61,9 +62,9 @@ META = RuleMeta(
     precision="very-high",
 )
 
-_HTTP = re.compile(r"^https?://", re.IGNORECASE)
-_GIT = re.compile(r"^(?:git@[^:/]+:|git://|ssh://)|^https?://[^?#]+\.git(?:[/?#]|$)", re.IGNORECASE)
-_PINNED = re.compile(r"(?:#|[?&](?:ref|commit)=)[0-9a-f]{40}(?:[0-9a-f]{24})?(?:[:&]|$)")
+_HTTP = lazy_compile(r"^https?://", re.IGNORECASE)
+_GIT = lazy_compile(r"^(?:git@[^:/]+:|git://|ssh://)|^https?://[^?#]+\.git(?:[/?#]|$)", re.IGNORECASE)
+_PINNED = lazy_compile(r"(?:#|[?&](?:ref|commit)=)[0-9a-f]{40}(?:[0-9a-f]{24})?(?:[:&]|$)")
 
 
 def remote_kind(url: str) -> str | None:

@@ -41,9 +41,9 @@ Dependabot) update both.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile, Stage
 from sentra_lint.dockerfile.semantics import pullable, resolve_with
 from sentra_lint.findings import Severity, Violation
@@ -63,7 +63,7 @@ META = RuleMeta(
 )
 
 
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = lazy_compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 _PLATFORM_ARGS = frozenset(

@@ -45,9 +45,9 @@ CMD ["python3.11", "-m", "service"]
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.dockerfile.semantics import (
     RunCommand,
@@ -75,8 +75,8 @@ META = RuleMeta(
     options=TARGET_OPTION,
 )
 
-_VERSIONED_PKG = re.compile(r"^python(3\.\d+)(-[a-z0-9.+-]+)?$")
-_VERSIONED_CMD = re.compile(r"^(?:python|pip)(3\.\d+)$")
+_VERSIONED_PKG = lazy_compile(r"^python(3\.\d+)(-[a-z0-9.+-]+)?$")
+_VERSIONED_CMD = lazy_compile(r"^(?:python|pip)(3\.\d+)$")
 _UNVERSIONED = frozenset(["pip", "pip3", "python", "python3"])
 _LINK_NAMES = frozenset(["python", "python3", "pip", "pip3"])
 

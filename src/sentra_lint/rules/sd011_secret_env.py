@@ -59,6 +59,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
@@ -111,7 +112,7 @@ CREDENTIAL_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
 )
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy_compile(
     r"""^(?:
         true|false|yes|no|on|off|none|null|nil|undefined|unset|empty|default|
         change[-_.]?me|replace[-_.]?me|dummy|placeholder|example|sample|
@@ -125,11 +126,11 @@ _PLACEHOLDER = re.compile(
 )
 _GLUED_SUFFIXES = ("FILE", "PATH", "DIR", "URL", "URI", "NAME")
 # Words that mark a value as a stand-in wherever they appear in it.
-_STAND_IN = re.compile(
+_STAND_IN = lazy_compile(
     r"fake|dummy|placeholder|example|sample|changeme|change[-_]me|replace[-_]?me|your[-_]|xxxx|redacted",
     re.IGNORECASE,
 )
-_AWS_DOC_EXAMPLE = re.compile(r"EXAMPLE|^AKIAIOSFODNN7")
+_AWS_DOC_EXAMPLE = lazy_compile(r"EXAMPLE|^AKIAIOSFODNN7")
 
 
 def name_looks_secret(name: str, extra: Iterable[str] = ()) -> bool:
@@ -211,7 +212,7 @@ def _pairs(words: tuple[Word, ...], keyword: str) -> Iterator[tuple[str, int, in
         yield name, w.start, w.start + len(name), value, raw, w.start + len(name) + 1
 
 
-_COPIED_ARG = re.compile(
+_COPIED_ARG = lazy_compile(
     r"""^["']?(?:\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*))["']?$"""
 )
 """An ``ENV`` value that is exactly one variable (``$TOKEN``, ``"${TOKEN}"``)."""

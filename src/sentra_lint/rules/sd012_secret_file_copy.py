@@ -52,9 +52,9 @@ when it starts. List such files in `.dockerignore` too.
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile, Instruction
 from sentra_lint.dockerfile.semantics import image_stages, instruction_sources
 from sentra_lint.findings import Severity, Violation
@@ -89,13 +89,13 @@ SECRET_FILES: tuple[tuple[str, str], ...] = (
     (".git-credentials", "a .git-credentials file"),
 )
 
-_TEMPLATE = re.compile(r"(?:^|[._-])(?:example|sample|template|tmpl|dist|defaults?|test|dev|local-example)(?:[._-]|$)")
-_PUBLIC = re.compile(r"\.pub$|(?:^|[._-])(?:pub|public|pubkey|gpg|pgp|asc|signing|keyring|archive-key|release)(?:[._-]|$)")
-_CERT = re.compile(
+_TEMPLATE = lazy_compile(r"(?:^|[._-])(?:example|sample|template|tmpl|dist|defaults?|test|dev|local-example)(?:[._-]|$)")
+_PUBLIC = lazy_compile(r"\.pub$|(?:^|[._-])(?:pub|public|pubkey|gpg|pgp|asc|signing|keyring|archive-key|release)(?:[._-]|$)")
+_CERT = lazy_compile(
     r"(?:^|[._-])(?:cert|certs|certificate|crt|ca|cacert|chain|fullchain|bundle|root|intermediate|"
     r"trust|truststore|dhparams?|dh\d*|dhparam\d+)(?:[._-]|$)"
 )
-_PUBLIC_DEST = re.compile(r"\.(?:pub|asc|gpg|crt)$|/keyrings?/|/trusted\.gpg\.d/|/ca-certificates/|/certs?/?$")
+_PUBLIC_DEST = lazy_compile(r"\.(?:pub|asc|gpg|crt)$|/keyrings?/|/trusted\.gpg\.d/|/ca-certificates/|/certs?/?$")
 
 
 def secret_kind(name: str, dest: str = "") -> str | None:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.dockerfile.semantics import image_stages
 from sentra_lint.findings import Severity, Violation
@@ -62,8 +63,8 @@ META = RuleMeta(
     options=TARGET_OPTION,
 )
 
-_SYMBOLIC_CLAUSE = re.compile(r"^([ugoa]*)([-+=][rwxXstugo]*)+$")
-_OCTAL = re.compile(r"^[0-7]{1,5}$")
+_SYMBOLIC_CLAUSE = lazy_compile(r"^([ugoa]*)([-+=][rwxXstugo]*)+$")
+_OCTAL = lazy_compile(r"^[0-7]{1,5}$")
 
 
 def world_writable(mode: str) -> bool:
@@ -99,8 +100,8 @@ def world_writable(mode: str) -> bool:
 
 
 
-_MKTEMP_ASSIGNMENT = re.compile(r"""^([A-Za-z_][A-Za-z0-9_]*)=["']?(?:\$\(|`)\s*mktemp\b""")
-_VARIABLE_WORD = re.compile(r"""^["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?(?:/[^"']*)?["']?$""")
+_MKTEMP_ASSIGNMENT = lazy_compile(r"""^([A-Za-z_][A-Za-z0-9_]*)=["']?(?:\$\(|`)\s*mktemp\b""")
+_VARIABLE_WORD = lazy_compile(r"""^["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?(?:/[^"']*)?["']?$""")
 
 
 def _find_exec_chmod(cmd: Command) -> tuple[Word, ...]:

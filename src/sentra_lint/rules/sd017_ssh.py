@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.dockerfile.semantics import image_stages, run_scripts, scopes_before
 from sentra_lint.findings import Severity, Violation
@@ -65,7 +66,7 @@ SSH_SERVERS = {
     "rpm": frozenset(["openssh-server", "dropbear"]),
 }
 
-_PORT = re.compile(r"^(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?$", re.IGNORECASE)
+_PORT = lazy_compile(r"^(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?$", re.IGNORECASE)
 
 
 def exposes_ssh(spec: str) -> bool:

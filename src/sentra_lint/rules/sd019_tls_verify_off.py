@@ -61,6 +61,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.dockerfile import Dockerfile
 from sentra_lint.dockerfile.semantics import EnvSetting, RunCommand, all_stages, walk
 from sentra_lint.findings import Severity, Violation
@@ -83,17 +84,17 @@ META = RuleMeta(
 _CURL_VALUE = frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz")
 _FALSE = frozenset(["0", "false", "no", "off"])
 _TRUE = frozenset(["1", "true", "yes", "on"])
-_APT_OPTION = re.compile(
+_APT_OPTION = lazy_compile(
     r"^(?:(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|"
     r"Acquire::AllowDowngradeToInsecureRepositories)\s*=\s*[\"']?(?:1|true|yes|on)[\"']?|"
     r"Acquire::https?::(?:[^=]*::)?Verify-(?:Peer|Host)\s*=\s*[\"']?(?:0|false|no|off)[\"']?)$",
     re.IGNORECASE,
 )
-_RPM_SETOPT = re.compile(
+_RPM_SETOPT = lazy_compile(
     r"^(?:[^=]*\.)?(gpgcheck|repo_gpgcheck|sslverify)=(0|false|no|off)$", re.IGNORECASE
 )
-_PIP_NAMES = re.compile(r"^(pip(\d+(\.\d+)?)?|python(\d+(\.\d+)?)?)$")
-_GIT_SSLVERIFY = re.compile(r"^http\.(?:.+\.)?sslverify$", re.IGNORECASE)
+_PIP_NAMES = lazy_compile(r"^(pip(\d+(\.\d+)?)?|python(\d+(\.\d+)?)?)$")
+_GIT_SSLVERIFY = lazy_compile(r"^http\.(?:.+\.)?sslverify$", re.IGNORECASE)
 
 
 def check(df: Dockerfile, ctx: RuleContext) -> Iterator[Violation]:
@@ -382,7 +383,7 @@ def _config_manager(cmd: Command) -> Iterator[tuple[Word, str]]:
 
 
 _VERIFY = re.compile(r"^(sha(1|224|256|384|512)sum|md5sum|b2sum|cksum)$")
-_PACKAGE_FILE = re.compile(r"\.(apk|rpm)$")
+_PACKAGE_FILE = lazy_compile(r"\.(apk|rpm)$")
 
 
 def _local_verified(script: ShellScript, cmd: Command) -> bool:

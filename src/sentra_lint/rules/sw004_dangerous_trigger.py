@@ -90,6 +90,7 @@ import re
 from collections.abc import Iterator
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.rules._reach import caller_related
@@ -135,13 +136,13 @@ _HEAD_PATHS: tuple[tuple[str, ...], ...] = (
     ("github", "event", "workflow_run", "pull_requests", "*", "head", "ref"),
 )
 # What a step that looks up the pull request's head runs or calls.
-_HEAD_LOOKUPS = re.compile(
+_HEAD_LOOKUPS = lazy_compile(
     r"gh\s+pr\s+view|headRefOid|headRefName|pulls\.get\b|/pulls/|head\.sha|head\.ref\b"
 )
 _CHANGES = frozenset({"checkout", "switch", "reset", "merge", "rebase", "cherry-pick", "worktree"})
 _RUNNERS = frozenset({"bash", "sh", "zsh", "python", "python3", "node", "source", ".", "ruby"})
 _ARTIFACT_ACTIONS = ("actions/download-artifact", "dawidd6/action-download-artifact")
-_READS_FILE = re.compile(r"(^|[\s($`|])(cat|jq|head|tail)\s+(?!<<)|\$\(<|(^|\s)<(?!<)\s*[^\s<]")
+_READS_FILE = lazy_compile(r"(^|[\s($`|])(cat|jq|head|tail)\s+(?!<<)|\$\(<|(^|\s)<(?!<)\s*[^\s<]")
 
 
 def _head_path(text: str) -> str | None:
@@ -342,9 +343,9 @@ def _runs_from(job: Job | None, step: Step, path: str) -> bool:
 
 # actions/checkout versions that refuse a fork's head under these triggers.
 _REFUSING = {4: (4, 4, 0), 6: (6, 1, 0)}
-_VERSION = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+_VERSION = lazy_compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 # The version in a SHA pin's comment (`# v4.2.2`, `# ratchet:actions/checkout@v5`).
-_COMMENT_VERSION = re.compile(r"(?<![\w.])v?\d+(?:\.\d+){0,2}(?![\w.])")
+_COMMENT_VERSION = lazy_compile(r"(?<![\w.])v?\d+(?:\.\d+){0,2}(?![\w.])")
 
 
 def _checkout_version(wf: Workflow, step: Step) -> tuple[int, int, int] | None:

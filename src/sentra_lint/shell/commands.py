@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.container.sizes import parse_uid
 from sentra_lint.shell.model import Command, ShellScript, Word
 
@@ -179,8 +180,8 @@ def under_home(path: str, homes: Iterable[str] = ()) -> bool:
 # pip
 # ---------------------------------------------------------------------------
 
-_PIP_NAME = re.compile(r"^pip(\d+(\.\d+)?)?$")
-_PYTHON_NAME = re.compile(r"^python(\d+(\.\d+)?)?$")
+_PIP_NAME = lazy_compile(r"^pip(\d+(\.\d+)?)?$")
+_PYTHON_NAME = lazy_compile(r"^python(\d+(\.\d+)?)?$")
 # pip's general options that take a value (``pip --cache-dir /x install``).
 _PIP_GLOBAL_VALUE = frozenset(
     [
@@ -583,7 +584,7 @@ def is_root_user(value: str) -> bool:
 # ---------------------------------------------------------------------------
 
 SHELL_NAMES = frozenset(["sh", "bash", "dash", "zsh", "ash", "ksh", "mksh", "busybox"])
-_SCRIPT_INTERPRETER = re.compile(
+_SCRIPT_INTERPRETER = lazy_compile(
     r"^(sh|bash|dash|zsh|ash|ksh|mksh|python(\d+(\.\d+)?)?|pypy3?|perl|ruby|node|nodejs|php|lua)$"
 )
 # Options that say "the program is inline, not stdin/file".
@@ -727,7 +728,7 @@ def _runs_stdin(cmd: Command) -> bool:
 
 
 _STDIN_FILES = frozenset(["/dev/stdin", "/proc/self/fd/0", "/dev/fd/0"])
-_INTERPRETER_WITH_VERSION_VAR = re.compile(
+_INTERPRETER_WITH_VERSION_VAR = lazy_compile(
     r"^(python|pypy|perl|ruby|node|php)(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|[0-9.])+$"
 )
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.shell.model import Command, ShellScript, Word
 
 APT_TOOLS = frozenset(["apt-get", "apt"])
@@ -42,7 +43,7 @@ _APT_INSTALL_VERBS = frozenset(["install"])
 _APK_INSTALL_VERBS = frozenset(["add"])
 _RPM_INSTALL_VERBS = frozenset(["install", "groupinstall", "localinstall", "reinstall"])
 
-_RECOMMENDS_OFF = re.compile(r"^apt::install-recommends=[\"']?(?:false|0|no|off)[\"']?$", re.IGNORECASE)
+_RECOMMENDS_OFF = lazy_compile(r"^apt::install-recommends=[\"']?(?:false|0|no|off)[\"']?$", re.IGNORECASE)
 
 # Where each family keeps what a build should not leave behind.
 APT_LISTS = "/var/lib/apt/lists"

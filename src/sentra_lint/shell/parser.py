@@ -15,6 +15,7 @@ from dataclasses import field
 from typing import Any
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.filecache import file_cache
 from sentra_lint.shell.model import Command, HeredocText, Redirect, ShellScript, Word
 from sentra_lint.shell.quoting import looks_dynamic, split_words, unquote
@@ -22,9 +23,9 @@ from sentra_lint.shell.wrappers import unwrap
 
 SHELLS = frozenset(["sh", "bash", "dash", "zsh", "ash", "ksh", "mksh", "busybox-sh"])
 _MAX_JOBS = 64
-_GH_EXPR = re.compile(r"\$\{\{.*?\}\}")
-_BACKQUOTE_COMMENT = re.compile(r"`#[^`\n]*`")
-_CLOSERS = re.compile(
+_GH_EXPR = lazy_compile(r"\$\{\{.*?\}\}")
+_BACKQUOTE_COMMENT = lazy_compile(r"`#[^`\n]*`")
+_CLOSERS = lazy_compile(
     r"(\b(?:fi|done|esac)|\))([ \t]+(?:\\\n[ \t]*)*)(?=(?:fi|done|esac|else|elif|\})(?:\s|;|$))"
 )
 _EXPANSIONS = frozenset(
@@ -845,7 +846,7 @@ _KEYWORDS = frozenset(
         "function",
     ]
 )
-_REDIRECT_WORD = re.compile(r"^(\d*|&)(>>|>&|<&|&>>|&>|>\||<<<|<<-|<<|<>|>|<)(.*)$", re.S)
+_REDIRECT_WORD = lazy_compile(r"^(\d*|&)(>>|>&|<&|&>>|&>|>\||<<<|<<-|<<|<>|>|<)(.*)$", re.S)
 
 
 def parse_fallback(script: str, base: int = 0) -> ShellScript:

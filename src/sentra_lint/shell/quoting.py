@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.shell.model import Word
 
 _ANSI_SIMPLE = {
@@ -30,7 +31,7 @@ _DQ_ESCAPABLE = frozenset('$`"\\\n')
 _PLAIN_RUN = re.compile(r"[^\s'\"\\`$<>;&|()]+")
 _DQ_RUN = re.compile(r'[^"\\`$]+')
 _SPECIAL = re.compile(r"['\"\\`$]")
-_DYNAMIC = re.compile(r"\$[A-Za-z_{(0-9@*#?$!-]|`")
+_DYNAMIC = lazy_compile(r"\$[A-Za-z_{(0-9@*#?$!-]|`")
 
 
 def looks_dynamic(raw: str) -> bool:

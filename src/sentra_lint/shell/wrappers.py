@@ -6,11 +6,10 @@ at the effective command, and at ``wrappers`` when the wrapper itself matters.
 
 from __future__ import annotations
 
-import re
-
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.shell.model import Word
 
-_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGN = lazy_compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 # Options that take a separate value, per wrapper ("-u" in "sudo -u app").
 _SUDO_VALUE = frozenset(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-c", "-R"])

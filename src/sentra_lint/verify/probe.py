@@ -17,6 +17,7 @@ import socket
 from dataclasses import field
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.verify.fs import NodeInfo, ReadProblem, RootFS
 
 # Capability numbers (linux/capability.h).
@@ -584,7 +585,7 @@ def _credentials(r: _Reader) -> None:
     obs.credential_files = tuple(found)
 
 
-_EXTRAHEADER = re.compile(r"^\s*extraheader\s*=", re.IGNORECASE | re.MULTILINE)
+_EXTRAHEADER = lazy_compile(r"^\s*extraheader\s*=", re.IGNORECASE | re.MULTILINE)
 
 
 def _workspaces(r: _Reader, workspace: str | None) -> list[str]:

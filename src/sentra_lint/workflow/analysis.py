@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.filecache import file_cache
 from sentra_lint.source import Span
 from sentra_lint.workflow.expressions import (
@@ -204,7 +205,7 @@ class StepScope:
     ctx: TaintContext
 
 
-_PAYLOAD = re.compile(r"\bcontext\.payload((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+)")
+_PAYLOAD = lazy_compile(r"\bcontext\.payload((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+)")
 
 
 def _step_outputs(wf: Workflow, job: Job | None, step: Step, ctx: TaintContext) -> Taint:
@@ -459,7 +460,7 @@ _PRINTERS = frozenset({"echo", "printf", "print"})
 # ``${NAME...}`` with at most 1,000 characters before its ``}``: the bound keeps
 # an unclosed ``${`` from rescanning the rest of a long line at every ``$``,
 # and the default may still hold ``$`` (``${MSG%%$'\n'*}``).
-_VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]{0,1000}\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR_REF = lazy_compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]{0,1000}\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def env_file_of(text: str) -> str | None:
@@ -537,11 +538,11 @@ def env_file_writes(
 
 
 # `NAME<<$delim` with a delimiter taken from a variable (a random one).
-_VAR_DELIMITER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*<<[\"']?\$")
-_NAME_SET = re.compile(r"(?:^|\n)\s*([A-Za-z_][A-Za-z0-9_-]*)(?:=|<<)")
+_VAR_DELIMITER = lazy_compile(r"[A-Za-z_][A-Za-z0-9_-]*<<[\"']?\$")
+_NAME_SET = lazy_compile(r"(?:^|\n)\s*([A-Za-z_][A-Za-z0-9_-]*)(?:=|<<)")
 # `${NAME%%$'\n'*}` (the value up to its first newline) and
 # `${NAME//$'\n'/ }` (every newline replaced).
-_FIRST_LINE = re.compile(
+_FIRST_LINE = lazy_compile(
     r"\$\{[A-Za-z_][A-Za-z0-9_]*(?:%%\$'\\n'\*|//\$'\\n'/[^}]*)\}"
 )
 _HEAD_ONE = (("-n1",), ("-1",), ("-n", "1"), ("--lines=1",))
@@ -561,7 +562,7 @@ def _first_line_pipeline(members: list[Command]) -> bool:
 
 
 # `sed 's/[^0-9A-Za-z-]/-/g'`: every character outside a safe class replaced.
-_SED_WHITELIST = re.compile(r"^s(.)\[\^[A-Za-z0-9_.\\-]+\]\+?\*?\1[A-Za-z0-9_.\\-]*\1g?$")
+_SED_WHITELIST = lazy_compile(r"^s(.)\[\^[A-Za-z0-9_.\\-]+\]\+?\*?\1[A-Za-z0-9_.\\-]*\1g?$")
 
 
 def _sanitising_pipeline(members: list[Command]) -> bool:
@@ -740,7 +741,7 @@ def _names_set(script: str, data: Command) -> list[str]:
     return [m.group(1) for t in texts for m in _NAME_SET.finditer(t)]
 
 
-_GROUP_REDIRECT = re.compile(
+_GROUP_REDIRECT = lazy_compile(
     r"([})])[ \t]*(?:>>|>\|?|&>>?)[ \t]*(\"?\$\{?GITHUB_(?:ENV|PATH|OUTPUT)\}?\"?)"
 )
 

@@ -11,10 +11,10 @@ I/O) and joined across files by the repository pass.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import Span
 from sentra_lint.workflow.analysis import all_scopes, job_contexts, scalar_expressions
 from sentra_lint.workflow.model import Workflow, parse_uses
@@ -22,7 +22,7 @@ from sentra_lint.workflow.reach import job_reach
 from sentra_lint.workflow.taint import TaintContext, TaintKind, TaintSource, taint_of_template
 from sentra_lint.yamlmodel import MapNode, ScalarNode
 
-_INPUT = re.compile(r"^inputs\.([A-Za-z_][A-Za-z0-9_-]*)$")
+_INPUT = lazy_compile(r"^inputs\.([A-Za-z_][A-Za-z0-9_-]*)$")
 
 
 @dataclass(frozen=True, slots=True)

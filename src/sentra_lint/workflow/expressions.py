@@ -32,11 +32,11 @@ as written and consumers lower-case them to compare.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import field
 from typing import Final, TypeAlias
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 
 __all__ = [
     "FUNCTION_ARITY",
@@ -218,7 +218,7 @@ class ExprSpan:
 # --------------------------------------------------------------------------
 
 _OPEN: Final = "${{"
-_QUOTE_OR_CLOSE: Final = re.compile(r"'|\}\}")
+_QUOTE_OR_CLOSE: Final = lazy_compile(r"'|\}\}")
 
 
 def _skip_string(text: str, i: int) -> int:
@@ -286,16 +286,16 @@ _PUNCT: Final = "punct"
 _OP: Final = "op"
 _EOF: Final = "eof"
 
-_WS_RE: Final = re.compile(r"\s+")
+_WS_RE: Final = lazy_compile(r"\s+")
 # A number runs to the next boundary character; dots belong to it.
-_NUMBER_RUN_RE: Final = re.compile(r"[^\s()\[\],!<>=&|]+")
-_NUMBER_RE: Final = re.compile(
+_NUMBER_RUN_RE: Final = lazy_compile(r"[^\s()\[\],!<>=&|]+")
+_NUMBER_RE: Final = lazy_compile(
     r"[+-]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
 )
 # A word runs to the next boundary character (a dot ends it).
-_WORD_RUN_RE: Final = re.compile(r"[^\s()\[\],.!<>=&|]+")
-_IDENT_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_STRING_RE: Final = re.compile(r"'(?:[^']|'')*'")
+_WORD_RUN_RE: Final = lazy_compile(r"[^\s()\[\],.!<>=&|]+")
+_IDENT_RE: Final = lazy_compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_STRING_RE: Final = lazy_compile(r"'(?:[^']|'')*'")
 _KEYWORDS: Final[dict[str, bool | float | None]] = {
     "null": None,
     "true": True,

@@ -12,13 +12,13 @@ not a mapping, a step that is not a mapping) are recorded in ``problems``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from sentra_lint._compat import StrEnum
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import SourceFile, Span
 from sentra_lint.yamlmodel import (
     MapNode,
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from sentra_lint.shell import ShellScript
     from sentra_lint.workflow.reach import Inherited
 
-_SHA = re.compile(r"[0-9a-fA-F]{40}")
+_SHA = lazy_compile(r"[0-9a-fA-F]{40}")
 _EXPR = "${{"
 
 # Shells that read `run:` as a POSIX-like shell script.

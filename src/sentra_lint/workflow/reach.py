@@ -40,10 +40,10 @@ Nothing here reports anything.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import Span
 from sentra_lint.workflow.expressions import (
     Binary,
@@ -488,7 +488,7 @@ def _environment(wf: Workflow, job: Job) -> Gate | None:
 
 # A step that asks GitHub for the commenter's or author's permission and
 # fails the job (or the job this one needs) for anyone without write access.
-_PERMISSION_CHECK = re.compile(
+_PERMISSION_CHECK = lazy_compile(
     r"collaborators/[^\s]*/permission|getCollaboratorPermissionLevel|checkCollaborator"
     r"|check-user-permission|check-actor-permission|actor-permission"
 )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import SourceFile
 from sentra_lint.yamlmodel.loader import YamlDoc
 from sentra_lint.yamlmodel.nodes import (
@@ -34,7 +35,7 @@ from sentra_lint.yamlmodel.nodes import (
 )
 
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_WORD = lazy_compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _LITERALS = {"true": TAG_BOOL, "false": TAG_BOOL, "null": TAG_NULL}
 MAX_DEPTH = 20_000

@@ -31,10 +31,10 @@ non-ASCII text); a leading BOM is removed before parsing and added back.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import SourceFile
 from sentra_lint.yamlmodel.nodes import (
     TAG_BOOL,
@@ -66,8 +66,8 @@ _STYLES: dict[str | None, str | None] = {
     ">": ">",
 }
 
-_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT_RE = re.compile(
+_INT_RE = lazy_compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = lazy_compile(
     r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})

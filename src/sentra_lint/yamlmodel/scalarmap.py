@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.yamlmodel.valuemap import ValueMap
 
 if TYPE_CHECKING:
@@ -60,8 +61,8 @@ _CHUNK = {
     ('"', True): re.compile("[^ \t\n\x85\u2028\u2029\\\\]+"),
     ('"', False): re.compile("[^\\\\]+"),
 }
-_BLANKS_RE = re.compile("[ \t]+")
-_BREAK_RE = re.compile("[\n\x85\u2028\u2029]")
+_BLANKS_RE = lazy_compile("[ \t]+")
+_BREAK_RE = lazy_compile("[\n\x85\u2028\u2029]")
 
 
 class _Out:
