@@ -123,3 +123,36 @@ def test_inline_suppression_on_the_with_value(tmp_path: Path) -> None:
     out = lint(repo)
     assert "triage.yml:15" not in out.split("Found")[0].replace("comment.yml", "")
     assert "comment.yml:12:18: SW002" in out
+
+
+CHAIN = FIXTURES / "attacks" / "chain-composite-composite" / "attack"
+
+
+def test_a_chain_is_followed_from_a_workflow_named_alone() -> None:
+    out = lint(CHAIN, ".github/workflows/triage.yml")
+    assert ".github/workflows/triage.yml:13:18: SW002 [error]" in out
+    assert "inputs.title in ./.github/actions/outer/action.yml:12 -> with: message" in out
+    assert "note: .github/actions/outer/action.yml:12:18: inputs.title is passed on" in out
+    assert "note: .github/actions/inner/action.yml:12:15: inputs.message is expanded" in out
+
+
+def test_actions_that_call_each_other_end(tmp_path: Path) -> None:
+    flows = tmp_path / ".github" / "workflows"
+    flows.mkdir(parents=True)
+    (flows / "t.yml").write_text(
+        "on: issues\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: ./.github/actions/a\n        with:\n          x: ${{ github.event.issue.title }}\n",
+        encoding="utf-8",
+    )
+    for name, other in (("a", "b"), ("b", "a")):
+        folder = tmp_path / ".github" / "actions" / name
+        folder.mkdir(parents=True)
+        (folder / "action.yml").write_text(
+            f"name: {name}\ninputs:\n  x: {{}}\nruns:\n  using: composite\n  steps:\n"
+            f"    - uses: ./.github/actions/{other}\n      with:\n        x: ${{{{ inputs.x }}}}\n"
+            + ("    - shell: bash\n      run: echo '${{ inputs.x }}'\n" if name == "b" else ""),
+            encoding="utf-8",
+        )
+    out = lint(tmp_path)
+    assert out.count(": SW002 [error]") == 1, out
+    assert "inputs.x in ./.github/actions/a/action.yml:9 -> with: x -> inputs.x in ./.github/actions/b/action.yml:11" in out

@@ -198,8 +198,10 @@ def _collect_calls(facts: FileFacts, wf: Any) -> None:
     """Local calls a workflow makes, and the inputs an action expands into scripts."""
     from sentra_lint.workflow.calls import input_sinks, is_callable, local_calls
 
-    facts.calls = tuple(c for c in local_calls(wf) if c.passed and c.outsiders)
-    if is_callable(wf):
+    callable_ = is_callable(wf)
+    # A called file's calls matter when they pass its inputs on (a chain of calls).
+    facts.calls = tuple(c for c in local_calls(wf) if c.passed and (c.outsiders or callable_))
+    if callable_:
         facts.sinks = tuple(input_sinks(wf))
 
 

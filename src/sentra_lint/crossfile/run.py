@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from sentra_lint.selection import ActiveRules
     from sentra_lint.settings import Settings
 
+# How far a chain of calls is followed into files the run did not name.
+_MAX_CALL_DEPTH = 8
 _LAUNCH_KINDS = (Kind.WORKFLOW, Kind.ACTION, Kind.COMPOSE, Kind.DEVCONTAINER, Kind.MCP)
 
 
@@ -184,17 +186,27 @@ def repository_pass(
         notes.append(
             f"cross-file rules: read {facts.path}, built by {', '.join(users) or 'a launch'}"
         )
-    for callee, kind in repo.missing_callees():
-        if not Path(callee).is_file():
-            continue
-        facts = load_facts(
-            Path(callee), Kind.ACTION if kind == "action" else Kind.WORKFLOW, settings, cwd
-        )
-        if facts is None:
-            continue
-        files.append(facts)
-        notes.append(f"cross-file rules: read {facts.path}, called by a workflow of the run")
-    repo = Repository(files, extra)
+    # Called files, and the files they call in turn (a chain of calls), each read once.
+    tried: set[str] = set()
+    for _round in range(_MAX_CALL_DEPTH):
+        loaded = False
+        for callee, kind in repo.missing_callees():
+            if callee in tried:
+                continue
+            tried.add(callee)
+            if not Path(callee).is_file():
+                continue
+            facts = load_facts(
+                Path(callee), Kind.ACTION if kind == "action" else Kind.WORKFLOW, settings, cwd
+            )
+            if facts is None:
+                continue
+            files.append(facts)
+            loaded = True
+            notes.append(f"cross-file rules: read {facts.path}, called by a file of the run")
+        repo = Repository(files, extra)
+        if not loaded:
+            break
     by_path = {f.path: f for f in files}
     linted = {sio.display_path(c.path, cwd) for c in candidates}
     for rule, setting, ctx in active.by_target.get("repository", ()):

@@ -70,8 +70,23 @@ class InputSink:
 
 
 def local_calls(wf: Workflow) -> Iterator[LocalCall]:
-    """Every call of a repository action or reusable workflow, with the tainted values passed."""
+    """Every call of a repository action or reusable workflow, with the tainted values passed
+    (in a reusable workflow or a composite action, its own inputs passed on are among them)."""
     if wf.is_action:
+        for scope in all_scopes(wf):
+            step = scope.step
+            ref = step.uses_ref
+            if ref is None or ref.kind != "local" or step.uses_span is None:
+                continue
+            yield LocalCall(
+                (step.uses or "").strip(),
+                "action",
+                step.uses_span,
+                step.named,
+                tuple(_passed(wf, step.with_, scope.ctx)),
+                False,
+                "a composite action is started by its callers",
+            )
         return
     contexts: dict[str, TaintContext] | None = None
     for caller in wf.jobs:
