@@ -12,9 +12,16 @@ the script). Branch names are not reported for `$GITHUB_ENV` and
 split an entry. Only the words of commands that print them (`echo`,
 `printf`) and here-document bodies count as written data: `gh … >>
 "$GITHUB_OUTPUT"` writes what `gh` prints, not its arguments. The span is
-the tainted expression or variable. Only POSIX
-shells (`bash`, `sh`, the default) are analysed. The `min-confidence`
-option works as in SW002.
+the tainted expression or variable. POSIX shells (`bash`, `sh`, the
+default) and PowerShell (`shell: pwsh`, `powershell`) are analysed: in
+PowerShell, `"NAME=$v" >> $env:GITHUB_ENV`, `Add-Content`/`Set-Content`
+(`-Path` or positional, `-Value`, `-Encoding`), `Out-File -FilePath …
+-Append`, a pipeline ending in one of them (`Write-Output "…" | Out-File
+…`) and `[IO.File]::AppendAllText($env:GITHUB_ENV, …)`, with attacker text
+in an expression, an `$env:NAME` of a tainted `env:` entry, or a variable
+assigned from one. A value written this way also taints a later
+`${{ env.NAME }}` and `${{ steps.<id>.outputs.<name> }}` (SW002). The
+`min-confidence` option works as in SW002.
 
 ## Why is this bad?
 `$GITHUB_ENV` sets environment variables for every later step: text with a

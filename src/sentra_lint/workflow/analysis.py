@@ -523,16 +523,22 @@ def env_file_writes(
     words of the writing command (and of the earlier pipeline members) and any
     here-document body. Attacker text in them is an expression that can carry
     it, or a ``$VAR`` naming an ``env:`` entry (or a shell variable assigned
-    earlier in the script) that holds such a value. Only POSIX-like shells are
-    analysed.
+    earlier in the script) that holds such a value. POSIX-like shells are
+    read through the shell parser; PowerShell (``pwsh``, ``powershell``)
+    through :mod:`sentra_lint.shell.pwsh` (``>> $env:GITHUB_ENV``,
+    ``Add-Content``, ``Out-File``, ``[IO.File]::AppendAllText``), where the
+    attacker text is an expression, ``$env:NAME`` of a tainted ``env:``
+    entry, or a variable assigned from such text.
     """
-    if step.script is None:
+    pwsh = step.run is not None and step.shell_name in _PWSH
+    if step.script is None and not pwsh:
         return []
     memo = _memo(wf)
     key = (id(step), id(ctx))
     hit = memo.writes.get(key)
     if hit is None or hit[0] is not step or hit[1] is not ctx:
-        hit = (step, ctx, _env_file_writes(wf, step, ctx))
+        found = _pwsh_env_file_writes(wf, step, ctx) if pwsh else _env_file_writes(wf, step, ctx)
+        hit = (step, ctx, found)
         memo.writes[key] = hit
     return list(hit[2])
 
@@ -717,6 +723,64 @@ def _env_file_writes(wf: Workflow, step: Step, ctx: TaintContext) -> list[EnvFil
                 target, cmd.start, cmd.end, tuple(pieces), tuple(dict.fromkeys(names))
             )
         )
+    return writes
+
+
+_PWSH = frozenset({"pwsh", "powershell"})
+
+
+def _pwsh_env_file_writes(wf: Workflow, step: Step, ctx: TaintContext) -> list[EnvFileWrite]:
+    """:func:`env_file_writes` for a PowerShell script."""
+    from sentra_lint.shell.pwsh import env_file_writes as pwsh_writes
+    from sentra_lint.shell.pwsh import references
+
+    run = step.run
+    assert run is not None
+    script = run.value
+    vmap = run.value_map(wf.source)
+    env_vars = {k.lower(): v for k, v in _shell_vars(ctx).items()}
+    found_writes, assigns = pwsh_writes(script)
+    variables: dict[str, Taint] = {}
+
+    def pieces_of(lo: int, hi: int, expand: bool, upto: int) -> list[TaintedPiece]:
+        text = script[lo:hi]
+        out: list[TaintedPiece] = []
+        for es in find_expressions(text):
+            if not es.closed:
+                continue
+            t = taint_of(parse_expression(es.inner), ctx)
+            if t.tainted:
+                out.append(TaintedPiece(vmap.span(wf.source, lo + es.start, lo + es.end), text[es.start : es.end], t))
+        if not expand:
+            return out
+        masked = _mask(text)
+        for a, b, is_env, name in references(masked):
+            if is_env:
+                carried = env_vars.get(name.lower())
+            else:
+                carried = None
+                for assign in assigns:
+                    if assign.name == name.lower() and assign.at < lo + a and assign.at < upto:
+                        carried = variables.get(f"{assign.name}@{assign.at}")
+            if carried is not None and carried.tainted:
+                out.append(TaintedPiece(vmap.span(wf.source, lo + a, lo + b), text[a:b], carried))
+        return out
+
+    for assign in assigns:
+        value = script[assign.start : assign.end].strip()
+        found = pieces_of(assign.start, assign.end, not value.startswith("'"), assign.at)
+        variables[f"{assign.name}@{assign.at}"] = Taint().union(*(p.taint for p in found))
+    writes: list[EnvFileWrite] = []
+    for w in found_writes:
+        pieces: list[TaintedPiece] = []
+        texts: list[str] = []
+        for d in w.data:
+            pieces.extend(pieces_of(d.start, d.end, d.quoted != "'", w.start))
+            texts.append(script[d.start : d.end].strip("'\""))
+        names = [m.group(1) for t in texts[:1] for m in _NAME_SET.finditer(t)]
+        if any(_VAR_DELIMITER.search(t) for t in texts):
+            pieces = [replace(p, split_safe=True) for p in pieces]
+        writes.append(EnvFileWrite(w.file, w.start, w.end, tuple(pieces), tuple(dict.fromkeys(names))))
     return writes
 
 
