@@ -11,6 +11,7 @@ does not need must not. This is a check on imports, not on time.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +133,155 @@ def test_check_does_not_import_pydantic(tmp_path: Path) -> None:
     name, text, _, _ = CASES["dockerfile"]
     modules = imported_by_check(tmp_path, name, text)
     assert not loaded(modules, "pydantic"), "`check` imported pydantic (through typer)"
+
+
+def test_check_does_not_import_tomllib_or_package_metadata(tmp_path: Path) -> None:
+    name, text, _, _ = CASES["dockerfile"]
+    modules = imported_by_check(tmp_path, name, text)
+    extra = sorted(m for m in ("tomllib", "tomli", "importlib.metadata") if loaded(modules, m))
+    assert not extra, f"`check` of one Dockerfile imported {extra} (the version is read without them)"
+
+
+# ---------------------------------------------------------------- the dataclass code cache
+
+MODELS = """\
+from __future__ import annotations
+from dataclasses import field
+from sentra_lint._dataclass import dataclass
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    x: int
+    y: int = 0
+    tags: tuple[str, ...] = field(default=(), compare=False)
+
+@dataclass(slots=True, order=True)
+class Box:
+    items: list[int] = field(default_factory=list)
+"""
+
+
+def _build_models(tmp_path: Path, name: str) -> object:
+    import importlib.util
+
+    path = tmp_path / f"{name}.py"
+    path.write_text(MODELS, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[name]
+    return module
+
+
+def _behaviour(module: object) -> list[object]:
+    import dataclasses
+
+    point, box = module.Point, module.Box  # type: ignore[attr-defined]
+    p = point(1, tags=("a",))
+    out: list[object] = [
+        repr(p), p == point(1, 0, ("b",)), hash(p) == hash(point(1)), dataclasses.replace(p, y=2),
+        [f.name for f in dataclasses.fields(p)], point.__match_args__, point.__slots__,
+        box([2]) < box([3]), repr(box()), box().items is not box().items,
+    ]
+    try:
+        p.x = 3  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError as exc:
+        out.append(type(exc).__name__)
+    return [repr(o) for o in out]
+
+
+def test_dataclass_cache_builds_the_classes_the_standard_decorator_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from sentra_lint import _dataclass
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(_dataclass, "_codes", {})
+    monkeypatch.setattr(_dataclass, "_dirty", set())
+    first = _build_models(tmp_path, "cache_models_a")
+    assert "exec" not in vars(dataclasses), "the stand-in for exec must not outlive the decorator"
+    _dataclass._save()
+    stored = list((tmp_path / "xdg" / "sentra-lint").glob("dataclass-code-*/cache_models_a.marshal"))
+    assert len(stored) == 1
+
+    # a new process: the code comes from the file, and nothing is compiled
+    monkeypatch.setattr(_dataclass, "_codes", {})
+    compiled: list[str] = []
+    real_compile = compile
+    monkeypatch.setattr(
+        "builtins.compile", lambda src, *a, **k: compiled.append(src) or real_compile(src, *a, **k)
+    )
+    (tmp_path / "cache_models_b.py").write_text(MODELS, encoding="utf-8")
+    stored[0].rename(stored[0].with_name("cache_models_b.marshal"))
+    second = _build_models(tmp_path, "cache_models_b")
+    monkeypatch.undo()
+    assert not [s for s in compiled if isinstance(s, str) and "__create_fn__" in s]
+
+    # the standard decorator, for comparison
+    plain = _build_models_plain(tmp_path)
+    assert _behaviour(first) == _behaviour(second) == _behaviour(plain)
+
+
+def _build_models_plain(tmp_path: Path) -> object:
+    import importlib.util
+
+    path = tmp_path / "cache_models_plain.py"
+    path.write_text(MODELS.replace("from sentra_lint._dataclass import dataclass", "from dataclasses import dataclass"))
+    spec = importlib.util.spec_from_file_location("cache_models_plain", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["cache_models_plain"] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules["cache_models_plain"]
+    return module
+
+
+def test_a_damaged_dataclass_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sentra_lint import _dataclass
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(_dataclass, "_codes", {})
+    monkeypatch.setattr(_dataclass, "_dirty", set())
+    path = Path(_dataclass._cache_path("cache_models_c"))
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x00not marshal data")
+    module = _build_models(tmp_path, "cache_models_c")
+    assert _behaviour(module) == _behaviour(_build_models_plain(tmp_path))
+
+
+def test_every_model_class_uses_the_cached_decorator() -> None:
+    package = Path(__file__).resolve().parent.parent / "src" / "sentra_lint"
+    direct = sorted(
+        str(p.relative_to(package))
+        for p in package.rglob("*.py")
+        if p.name != "_dataclass.py" and re.search(r"^from dataclasses import .*\bdataclass\b", p.read_text(encoding="utf-8"), re.M)
+    )
+    assert not direct, f"import dataclass from sentra_lint._dataclass (its code is kept between runs): {direct}"
+
+
+# ---------------------------------------------------------------- patterns compiled on first use
+
+
+def test_lazy_pattern_compiles_on_first_use_and_then_is_the_pattern() -> None:
+    from sentra_lint._lazy_re import lazy_compile
+
+    pattern = lazy_compile(r"(?P<word>[a-z]+)-(\d+)", re.IGNORECASE)
+    assert "search" not in vars(pattern)
+    m = pattern.search("x ABC-12")
+    assert m is not None and m.group("word") == "ABC" and m.span() == (2, 8)
+    assert "search" in vars(pattern)  # later calls find the bound method directly
+    real = re.compile(r"(?P<word>[a-z]+)-(\d+)", re.IGNORECASE)
+    assert pattern.pattern == real.pattern and pattern.flags == real.flags
+    assert pattern.groups == 2 and dict(pattern.groupindex) == {"word": 1}
+    assert pattern.sub("_", "a-1 b-2") == "_ _" and pattern.findall("a-1") == [("a", "1")]
+    assert [x.group() for x in pattern.finditer("a-1 b-2")] == ["a-1", "b-2"]
+    assert pattern.fullmatch("a-1") and not pattern.match(" a-1")
+    assert pattern.split("x a-1 y") == real.split("x a-1 y") and pattern.subn("", "a-1") == ("", 1)

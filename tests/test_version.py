@@ -47,3 +47,42 @@ def test_version_option_agrees() -> None:
         pytest.skip("this CLI has no --version option yet")
     assert res.code == 0, res.out + res.err
     assert version() in res.out.split(), res.out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[project]\nname = "sentra-lint"\nversion = "1.2.3"\n', ("sentra-lint", "1.2.3")),
+        ('[ project ]  # c\nversion="1.0" # c\nname="x"\n[project.urls]\nversion = "9"\n', ("x", "1.0")),
+        ('[[tool.x]]\nversion = "9"\n[project]\nname = "a"\nversion = "2"\n', ("a", "2")),
+        # anything the scan is unsure of is left to a TOML parser
+        ("[project]\nname = 'a'\nversion = '1'\n", None),
+        ('[project]\ndescription = """\nversion = "3"\n"""\nname = "a"\nversion = "1"\n', None),
+        ('[project]\nname = "a"\ndynamic = ["version"]\n', None),
+        ('[project]\nname = "a"\nversion = "1"\nversion = "2"\n', None),
+    ],
+)
+def test_project_scan(text: str, expected: tuple[str, str] | None) -> None:
+    from sentra_lint._version import _scan_project
+
+    assert _scan_project(text) == expected
+
+
+def test_the_scan_reads_this_pyproject() -> None:
+    from sentra_lint._version import _scan_project
+
+    assert _scan_project((REPO / "pyproject.toml").read_text(encoding="utf-8")) == ("sentra-lint", _pyproject_version())
+
+
+def test_an_installed_package_reads_its_dist_info(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sentra_lint import _version
+
+    package = tmp_path / "site" / "sentra_lint"
+    package.mkdir(parents=True)
+    info = tmp_path / "site" / "sentra_lint-4.5.6.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.4\nName: sentra-lint\nVersion: 4.5.6\n\nVersion: 0\n", encoding="utf-8")
+    monkeypatch.setattr(_version, "__file__", str(package / "_version.py"))
+    assert _version._installed_version() == "4.5.6"
+    (tmp_path / "site" / "sentra_lint-4.5.5.dist-info").mkdir()  # two: ask importlib.metadata
+    assert _version._installed_version() is None

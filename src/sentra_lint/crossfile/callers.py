@@ -24,9 +24,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sentra_lint._dataclass import dataclass
 from sentra_lint.source import Kind, Span
 
 if TYPE_CHECKING:
