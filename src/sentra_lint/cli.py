@@ -3,8 +3,9 @@
 ``check`` is what runs on every commit, so it starts without typer (which
 imports pydantic and builds adapters for every option, about a third of a
 cold start): its options are declared once, in
-:data:`sentra_lint.cli_options.CHECK_PARAMS`, and :func:`main` parses a
-plain ``check`` command line with an ``argparse`` parser made from them.
+:data:`sentra_lint.cli_options.CHECK_PARAMS`, and :func:`main` reads a
+plain ``check`` command line with a loop over that table (the common
+forms), else with an ``argparse`` parser made from it.
 Anything else (other commands, ``--help``, a command line that parser does
 not accept) goes to the typer app (:mod:`sentra_lint.cli_app`, also
 ``sentra_lint.cli.app``), whose ``check`` is generated from the same table.
@@ -80,6 +81,59 @@ class _CheckParser:
         return values
 
 
+def _parse_plain(args: Sequence[str]) -> dict[str, Any] | None:
+    """The values of a command line made only of whole flags, ``--flag=value`` and plain words; else ``None``.
+
+    What most invocations look like (pre-commit, editors, CI), read without
+    building an ``argparse`` parser (a few milliseconds of every start).
+    Anything else - a short flag with its value attached, a value or a path
+    that starts with ``-``, a value that does not convert - is left to
+    :class:`_CheckParser`, which gives the same values for every command
+    line this accepts (a test compares them).
+    """
+    head, tail = list(args), []
+    if "--" in head:
+        cut = head.index("--")
+        head, tail = head[:cut], head[cut + 1 :]
+    by_flag = {flag: p for p in CHECK_PARAMS for flag in p.flags}
+    values: dict[str, Any] = {p.name: p.default for p in CHECK_PARAMS}
+    paths: list[str] = []
+    words = rewrite_fix(head)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if word == "-" or not word.startswith("-"):
+            paths.append(word)
+            continue
+        flag, eq, attached = word.partition("=")
+        param = by_flag.get(flag if eq and flag.startswith("--") else word)
+        if param is None:
+            return None
+        if param.type is bool:
+            if eq and flag.startswith("--"):
+                return None
+            values[param.name] = True
+            continue
+        if eq and flag.startswith("--"):
+            raw = attached
+        elif i < len(words) and (words[i] == "-" or not words[i].startswith("-")):
+            raw = words[i]
+            i += 1
+        else:
+            return None
+        try:
+            value = param.type(raw)
+        except ValueError:
+            return None
+        if param.repeat:
+            values[param.name] = [*(values[param.name] or []), value]
+        else:
+            values[param.name] = value
+    values["paths"] = [*paths, *tail] or None
+    return values
+
+
 def _fast_check(argv: Sequence[str]) -> int | None:
     """The exit code of a plain ``check`` command line, or ``None`` to use the typer app."""
     if not argv or argv[0] != "check":
@@ -88,7 +142,9 @@ def _fast_check(argv: Sequence[str]) -> int | None:
     head = args[: args.index("--")] if "--" in args else args
     if any(a in ("-h", "--help") for a in head):
         return None
-    values = _CheckParser().parse(args)
+    values = _parse_plain(args)
+    if values is None:
+        values = _CheckParser().parse(args)
     if values is None:
         return None
     from sentra_lint.cli_check import check_command
