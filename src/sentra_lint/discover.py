@@ -147,6 +147,17 @@ def discover(paths: list[str], kind: Kind | None = None, stdin_name: str | None 
     return out
 
 
+def _may_have_kind(name: str) -> bool:
+    """False for a name :func:`_classify_in` gives no kind in any folder (most files of a repository)."""
+    lower = name.lower()
+    return "file" in lower or lower.endswith(_KIND_SUFFIXES)
+
+
+# Every name that has a kind contains "file" (Dockerfiles) or ends like these
+# (YAML, as ``_YAML`` matches it, and the JSON files of dev containers and MCP).
+_KIND_SUFFIXES = (".yml", ".yaml", ".yml\n", ".yaml\n", ".json")
+
+
 def _walk(root: Path, out: list[Candidate], seen: set[str]) -> None:
     root_real = os.path.realpath(root)
     found: list[Candidate] = []
@@ -154,23 +165,31 @@ def _walk(root: Path, out: list[Candidate], seen: set[str]) -> None:
     while stack:
         current = stack.pop()
         try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
+            with os.scandir(current) as it:
+                entries = list(it)
         except OSError:
             continue
         # One Path per folder: a file's Path is only built when it is kept
-        # (a pre-commit run walks every file of the repository).
-        folder = Path(current)
-        workflows = _is_workflows_folder(folder)
+        # (a pre-commit run walks every file of the repository). The order
+        # of the walk does not matter: what it finds is sorted at the end.
+        folder: Path | None = None
+        workflows = False
         for entry in entries:
+            name = entry.name
             try:
                 is_link = entry.is_symlink()
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.name not in SKIP_DIRS:
+                    if name not in SKIP_DIRS:
                         stack.append(entry.path)
                     continue
             except OSError:
                 continue
-            kind = _classify_in(entry.name, folder, workflows)
+            if not is_link and not _may_have_kind(name):
+                continue
+            if folder is None:
+                folder = Path(current)
+                workflows = _is_workflows_folder(folder)
+            kind = _classify_in(name, folder, workflows)
             if kind is None and not is_link:
                 continue
             path = Path(entry.path)
