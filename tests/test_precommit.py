@@ -243,3 +243,38 @@ def test_try_repo_fails_on_bad_dockerfile_and_passes_on_good(tmp_path: Path) -> 
     log = good.stdout + good.stderr
     assert good.returncode == 0, log
     assert re.search(r"sentra-lint \(Dockerfiles\)\.+Passed", log), log
+
+
+def test_the_launch_walk_finds_what_the_full_walk_finds(tmp_path: Path) -> None:
+    """A Dockerfile named alone walks the repository for launch files only; the answer is the full walk's."""
+    import os
+
+    from sentra_lint.crossfile.run import _LAUNCH_KINDS
+    from sentra_lint.discover import discover
+
+    files = [
+        ".github/workflows/ci.yml", ".github/workflows/Build.YAML", ".github/workflows/notes.md",
+        ".github/workflows/Dockerfile", ".github/actions/build/action.yml", "action.yaml",
+        "compose.yml", "compose.override.yaml", "docker-compose.prod.yml", "Compose.yml", "dockerfile.compose.yml",
+        "svc/docker-compose.yml", ".devcontainer/devcontainer.json", "x/devcontainer.json", ".devcontainer.json",
+        ".mcp.json", "tools/mcp.json", "Dockerfile", "app.Dockerfile", "src/main.py", "README.md", "other.yml",
+        "workflows/ci.yml",
+    ]  # fmt: skip
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "compose.yml").write_text("services: {}\n", encoding="utf-8")
+    root = tmp_path / "repo"
+    for name in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x: 1\n", encoding="utf-8")
+    os.symlink(root / "compose.yml", root / "svc" / "compose.link.yml")
+    os.symlink(outside / "compose.yml", root / "compose.outside.yml")
+    os.symlink(root / "missing.yml", root / "compose.broken.yml")
+    os.symlink(root / ".github", root / "linked-github")
+    os.symlink(root / "svc", root / "compose.dir.yml")
+
+    full = [c for c in discover([str(root)]) if c.kind in _LAUNCH_KINDS]
+    launches = discover([str(root)], launches_only=True)
+    assert [c for c in launches if c.kind in _LAUNCH_KINDS] == full
+    assert len(full) >= 12

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from sentra_lint._dataclass import dataclass
@@ -113,11 +114,17 @@ def sniff_kind(path: Path) -> Kind | None:
     return None
 
 
-def discover(paths: list[str], kind: Kind | None = None, stdin_name: str | None = None) -> list[Candidate]:
+def discover(
+    paths: list[str], kind: Kind | None = None, stdin_name: str | None = None, *, launches_only: bool = False
+) -> list[Candidate]:
     """Expand paths into candidates, sorted for deterministic output.
 
     Standard input (``-``) has the kind ``kind``, else the kind its
-    ``stdin_name`` (``--stdin-filename``) says.
+    ``stdin_name`` (``--stdin-filename``) says. ``launches_only`` walks
+    folders for the files that may launch containers (workflows, actions,
+    Compose files, dev containers, MCP configurations) and passes over the
+    others without classifying them; what it finds of those kinds is what
+    the full walk finds.
     """
     out: list[Candidate] = []
     seen: set[str] = set()
@@ -133,7 +140,7 @@ def discover(paths: list[str], kind: Kind | None = None, stdin_name: str | None 
             out.append(Candidate(p, None, True, f"cannot read: {exc.strerror or exc}"))
             continue
         if stat.S_ISDIR(st.st_mode) or (stat.S_ISLNK(st.st_mode) and p.is_dir()):
-            _walk(p, out, seen)
+            _walk(p, out, seen, _may_be_launch if launches_only else _may_have_kind)
         else:
             key = os.path.normpath(raw)
             if key in seen:
@@ -147,10 +154,26 @@ def discover(paths: list[str], kind: Kind | None = None, stdin_name: str | None 
     return out
 
 
-def _may_have_kind(name: str) -> bool:
+def _may_have_kind(name: str, workflows: bool) -> bool:
     """False for a name :func:`_classify_in` gives no kind in any folder (most files of a repository)."""
     lower = name.lower()
     return "file" in lower or lower.endswith(_KIND_SUFFIXES)
+
+
+def _may_be_launch(name: str, workflows: bool) -> bool:
+    """False for a name :func:`_classify_in` gives none of the kinds that launch containers, in this folder.
+
+    A workflow is a YAML file in a ``.github/workflows`` folder; elsewhere an
+    action is ``action.y(a)ml``, a Compose file starts with ``compose`` or
+    ``docker-compose``, and the dev container and MCP files have fixed names.
+    """
+    if workflows:
+        return name.lower().endswith(_KIND_SUFFIXES)
+    return name.startswith(_LAUNCH_PREFIXES) or name in _LAUNCH_NAMES
+
+
+_LAUNCH_PREFIXES = ("action.", "compose", "docker-compose")
+_LAUNCH_NAMES = frozenset({"devcontainer.json", ".devcontainer.json", ".mcp.json", "mcp.json"})
 
 
 # Every name that has a kind contains "file" (Dockerfiles) or ends like these
@@ -158,7 +181,8 @@ def _may_have_kind(name: str) -> bool:
 _KIND_SUFFIXES = (".yml", ".yaml", ".yml\n", ".yaml\n", ".json")
 
 
-def _walk(root: Path, out: list[Candidate], seen: set[str]) -> None:
+def _walk(root: Path, out: list[Candidate], seen: set[str], maybe: Callable[[str, bool], bool]) -> None:
+    """Walk ``root`` for files with a kind; ``maybe(name, in_workflows_folder)`` is False for names to pass over."""
     root_real = os.path.realpath(root)
     found: list[Candidate] = []
     stack = [str(root)]
@@ -172,8 +196,8 @@ def _walk(root: Path, out: list[Candidate], seen: set[str]) -> None:
         # One Path per folder: a file's Path is only built when it is kept
         # (a pre-commit run walks every file of the repository). The order
         # of the walk does not matter: what it finds is sorted at the end.
-        folder: Path | None = None
-        workflows = False
+        folder = Path(current)
+        workflows = _is_workflows_folder(folder)
         for entry in entries:
             name = entry.name
             try:
@@ -184,11 +208,8 @@ def _walk(root: Path, out: list[Candidate], seen: set[str]) -> None:
                     continue
             except OSError:
                 continue
-            if not is_link and not _may_have_kind(name):
+            if not maybe(name, workflows):
                 continue
-            if folder is None:
-                folder = Path(current)
-                workflows = _is_workflows_folder(folder)
             kind = _classify_in(name, folder, workflows)
             if kind is None and not is_link:
                 continue

@@ -78,7 +78,7 @@ def _neighbours(candidates: list[Candidate], settings: Settings, cwd: str) -> li
     root = here if here in named.parents else (_git_root(named.parent) or here)
     mapped_images = bool(getattr(settings, "images", None))
     out: list[Candidate] = []
-    for cand in discover([str(root)]):
+    for cand in discover([str(root)], launches_only=True):
         if cand.kind not in _LAUNCH_KINDS:
             continue
         if not mapped_images and not _may_build_images(cand.path, cand.kind):
