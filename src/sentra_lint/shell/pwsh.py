@@ -25,7 +25,8 @@ taint.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from sentra_lint._dataclass import dataclass
 
 __all__ = ["PwshAssign", "PwshData", "PwshWrite", "env_file_writes", "references"]
 
