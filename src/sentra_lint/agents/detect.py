@@ -80,6 +80,30 @@ def inventory() -> Inventory:
     return builtin_inventory()
 
 
+# Commands :func:`_run_evidence` looks at besides the inventory's programs: container
+# runtimes, HTTP clients, package runners (``npx``, ``uvx``, ``python -m``).
+_LAUNCHERS = (
+    "docker", "podman", "curl", "wget", "http", "https", "xh",
+    "npx", "bunx", "pnpx", "npm", "pnpm", "yarn", "bun", "pipx", "uvx", "uv",
+)
+_MENTIONS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _may_run_agent(script: str) -> bool:
+    """Whether ``script`` names a command :func:`_run_evidence` could count: a word
+    of the inventory's programs or of the launchers, or ``python``. Most scripts
+    name none, and are then not parsed for agents at all."""
+    commands = frozenset(inventory().command_words())
+    pattern = _MENTIONS.get(commands)
+    if pattern is None:
+        words = sorted((*commands, *_LAUNCHERS), key=len, reverse=True)
+        # A command word is a whole word of the text (or the last part of a path);
+        # ``python3.12`` is ``python`` followed by a version.
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])|\bpython")
+        _MENTIONS[commands] = pattern
+    return pattern.search(script) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class ArgvMatch:
     """An agent run found in a command line: ``words[first:last + 1]`` name it."""
@@ -493,9 +517,10 @@ def step_agent(wf: Workflow, job: Job | None, step: Step) -> AgentStep | None:
     if isinstance(run, ScalarNode) and not run.is_null and run.value.strip():
         from sentra_lint.shell import parse_shell
 
-        vmap = run.value_map(src)
-        script = parse_shell(run.value)
-        evidence.extend(_run_evidence(script, lambda i, j: vmap.span(src, i, j), src.path, None))
+        if _may_run_agent(run.value):
+            vmap = run.value_map(src)
+            script = parse_shell(run.value)
+            evidence.extend(_run_evidence(script, lambda i, j: vmap.span(src, i, j), src.path, None))
         evidence.extend(_script_evidence(wf, run.value))
     if not evidence:
         return None

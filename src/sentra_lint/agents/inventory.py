@@ -698,6 +698,10 @@ class Inventory:
         base = word.rsplit("/", 1)[-1]
         return self._commands.get(base)
 
+    def command_words(self) -> Iterable[str]:
+        """Every command word that starts an agent program."""
+        return self._commands.keys()
+
     def cli_for_package(self, spec: str, ecosystem: str | None = None) -> AgentCli | None:
         """The agent program an ``npx``/``uvx``/``pipx run`` package spec starts."""
         name = _norm_package(spec)

@@ -404,6 +404,16 @@ def docker_run_specs(
     return specs
 
 
+# What :func:`_script_paths` looks for, in the text: a ``./`` or ``.sh`` path, or a shell
+# command word (``bash scripts/x``).
+_MAY_RUN_SCRIPT = re.compile(r"\./|\.sh|(?<![\w-])(?:" + "|".join(_POSIX_SHELLS) + r")(?![\w-])")
+
+
+def may_run_scripts(script: str) -> bool:
+    """Whether ``script`` can run a repository script (else :func:`_script_paths` finds none)."""
+    return _MAY_RUN_SCRIPT.search(script) is not None
+
+
 def _script_paths(script: Any) -> Iterator[str]:
     """Repository scripts a step runs: ``./x.sh``, ``bash x.sh``, ``sh scripts/x``."""
     for cmd in script.commands:
@@ -447,7 +457,7 @@ def read_step_scripts(wf: Any, run_text: str, seen: set[str] | None = None) -> l
     from sentra_lint.source import normalise_newlines
 
     root = _repo_root(wf.source.path)
-    if root is None:
+    if root is None or not may_run_scripts(run_text):
         return []
     if seen is None:
         seen = set()
@@ -515,6 +525,15 @@ def _tags_from_build(argv: list[str]) -> Iterator[str]:
             yield word[2:]
 
 
+# The programs that build images (:func:`_tags_from_build`), as whole words of a script.
+_NAMES_BUILDER = re.compile(r"(?<![\w-])(?:docker|podman|buildah)(?![\w-])")
+
+
+def mentions_builder(script: str) -> bool:
+    """Whether ``script`` names ``docker``, ``podman`` or ``buildah`` (else it builds no image)."""
+    return _NAMES_BUILDER.search(script) is not None
+
+
 def _built_images(wf: Any) -> frozenset[str]:
     """Images the workflow builds itself (``docker build -t``, ``docker tag``,
     ``docker/build-push-action`` tags): running one has no pinning or registry question."""
@@ -524,7 +543,7 @@ def _built_images(wf: Any) -> frozenset[str]:
         if (
             isinstance(run, ScalarNode)
             and not run.is_null
-            and ("build" in run.value or "tag" in run.value)
+            and mentions_builder(run.value)
         ):
             from sentra_lint.shell import parse_shell
 

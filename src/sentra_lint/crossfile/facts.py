@@ -471,9 +471,11 @@ def shell_builds(
     text: str, base: str | None, path: str, to_span: Any, how: str, group: str
 ) -> Iterator[Build]:
     """Every ``docker build -t`` of a shell script, run in the folder ``base``."""
-    if "build" not in text and "bud" not in text:
-        return
+    from sentra_lint.container.adapters import mentions_builder
     from sentra_lint.shell import parse_shell
+
+    if not mentions_builder(text):
+        return
 
     script = parse_shell(text)
     moved = False
@@ -561,11 +563,11 @@ def _script_builds(
     run: str, root: str, group: str, where: str, step: str, seen: list[str]
 ) -> list[Build]:
     from sentra_lint import io as sio
-    from sentra_lint.container.adapters import _script_paths
+    from sentra_lint.container.adapters import _script_paths, may_run_scripts
     from sentra_lint.shell import parse_shell
     from sentra_lint.source import normalise_newlines
 
-    if ".sh" not in run and "/" not in run:
+    if not may_run_scripts(run):
         return []
     out: list[Build] = []
     root_real = os.path.realpath(root)

@@ -109,6 +109,12 @@ _PUBLISH_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("goreleaser",),
 )
 
+# The first words of the commands above, and docker's buildx --push: a script
+# that names none of them publishes nothing (and is not read further).
+_NAMES_PUBLISHER = re.compile(
+    r"(?<![\w-])(?:" + "|".join(sorted({c[0] for c in _PUBLISH_COMMANDS} | {"docker"})) + r")(?![\w-])"
+)
+
 
 def _release_trigger(wf: Workflow) -> str | None:
     for t in wf.triggers:
@@ -129,7 +135,7 @@ def _publishes(job: Job) -> str | None:
             # `push: ${{ github.event_name != 'pull_request' }}`: it pushes on some runs.
             if push is not None and (as_bool(push) is True or "${{" in push.value):
                 return f"{step.named} pushes an image"
-        if step.script is None:
+        if step.run is None or not _NAMES_PUBLISHER.search(step.run.value) or step.script is None:
             continue
         for cmd in step.script.commands:
             words = tuple(w.text for w in cmd.argv)

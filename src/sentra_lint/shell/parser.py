@@ -185,7 +185,10 @@ class _Walker:
         # every expansion starts with "$", "`", "<(" or ">(": without them there is none
         expands = "$" in raw or "`" in raw or "(" in raw
         verbatim = self._verbatim(node, s) if expands else []
-        text, _ = unquote(raw, verbatim)
+        if "\\" in raw or "'" in raw or '"' in raw:
+            text, _ = unquote(raw, verbatim)
+        else:
+            text = raw  # nothing to remove (the common word): no position list to build
         literal = (
             not verbatim and "${{" not in raw and not (node.type == "word" and looks_dynamic(raw))
         )

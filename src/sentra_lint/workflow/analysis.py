@@ -530,8 +530,12 @@ def env_file_writes(
     attacker text is an expression, ``$env:NAME`` of a tainted ``env:``
     entry, or a variable assigned from such text.
     """
-    pwsh = step.run is not None and step.shell_name in _PWSH
-    if step.script is None and not pwsh:
+    run = step.run
+    pwsh = run is not None and step.shell_name in _PWSH
+    # Every write names one of the files by its variable: a script without
+    # ``GITHUB_`` (in any case, for PowerShell) writes none, and is not parsed for it.
+    text = "" if run is None else run.value.upper() if pwsh else run.value
+    if "GITHUB_" not in text or (step.script is None and not pwsh):
         return []
     memo = _memo(wf)
     key = (id(step), id(ctx))

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator
 
 from sentra_lint._dataclass import dataclass
 from sentra_lint._lazy_re import lazy_compile
+from sentra_lint.filecache import file_cache
 from sentra_lint.source import Span
 from sentra_lint.workflow.expressions import (
     Binary,
@@ -445,10 +446,28 @@ class _Reader:
                 yield Atom(e, self.text(e), self.span(e))
 
 
+_CONDITIONS: dict[int, tuple[Node, Condition]] = file_cache()
+
+
 def read_condition(wf: Workflow, node: Node | None) -> Condition:
     """What an ``if:`` value says: its gates, ``false``, an always-true template,
     spoofable bot checks. A value that is not a string, or an expression that
-    does not parse, says nothing."""
+    does not parse, says nothing. Read once per node while the file is linted
+    (several rules ask of every job)."""
+    if node is None:
+        return _NOTHING
+    cached = _CONDITIONS.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    found = _read_condition(wf, node)
+    _CONDITIONS[id(node)] = (node, found)
+    return found
+
+
+_NOTHING = Condition()
+
+
+def _read_condition(wf: Workflow, node: Node) -> Condition:
     if isinstance(node, ScalarNode) and node.tag == TAG_BOOL:
         return Condition(disabled=node.value.strip().lower() == "false")
     text = as_str(node)
