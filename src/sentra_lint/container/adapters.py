@@ -406,7 +406,7 @@ def docker_run_specs(
 
 # What :func:`_script_paths` looks for, in the text: a ``./`` or ``.sh`` path, or a shell
 # command word (``bash scripts/x``).
-_MAY_RUN_SCRIPT = re.compile(r"\./|\.sh|(?<![\w-])(?:" + "|".join(_POSIX_SHELLS) + r")(?![\w-])")
+_MAY_RUN_SCRIPT = lazy_compile(r"\./|\.sh|(?<![\w-])(?:" + "|".join(_POSIX_SHELLS) + r")(?![\w-])")
 
 
 def may_run_scripts(script: str) -> bool:
@@ -526,7 +526,7 @@ def _tags_from_build(argv: list[str]) -> Iterator[str]:
 
 
 # The programs that build images (:func:`_tags_from_build`), as whole words of a script.
-_NAMES_BUILDER = re.compile(r"(?<![\w-])(?:docker|podman|buildah)(?![\w-])")
+_NAMES_BUILDER = lazy_compile(r"(?<![\w-])(?:docker|podman|buildah)(?![\w-])")
 
 
 def mentions_builder(script: str) -> bool:

@@ -65,6 +65,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.source import Span
@@ -111,7 +112,7 @@ _PUBLISH_COMMANDS: tuple[tuple[str, ...], ...] = (
 
 # The first words of the commands above, and docker's buildx --push: a script
 # that names none of them publishes nothing (and is not read further).
-_NAMES_PUBLISHER = re.compile(
+_NAMES_PUBLISHER = lazy_compile(
     r"(?<![\w-])(?:" + "|".join(sorted({c[0] for c in _PUBLISH_COMMANDS} | {"docker"})) + r")(?![\w-])"
 )
 
