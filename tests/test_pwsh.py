@@ -65,3 +65,16 @@ def test_assignments_and_references() -> None:
     assert references('"x=$first $env:BODY ${env:TITLE} `$not"') == [
         (3, 9, False, "first"), (10, 19, True, "BODY"), (20, 32, True, "TITLE"),
     ]
+
+
+def test_writes_inside_blocks() -> None:
+    script = (
+        'if (-not $found) {\n  echo "status=missing" >> $env:GITHUB_OUTPUT\n} else { "a=$v" >> $env:GITHUB_ENV }\n'
+        "do {\n  foreach ($x in $list) { Add-Content $env:GITHUB_PATH $x }\n} while ($false)\n"
+        '"# ${{ github.event.issue.title }}" >> $env:GITHUB_STEP_SUMMARY\n'
+    )
+    assert writes(script) == [
+        ("GITHUB_OUTPUT", ['"status=missing"']),
+        ("GITHUB_ENV", ['"a=$v"']),
+        ("GITHUB_PATH", ["$x"]),
+    ]

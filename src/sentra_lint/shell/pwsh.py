@@ -85,7 +85,10 @@ class _Word:
 
 def _split(text: str, base: int, seps: str) -> list[tuple[int, int]]:
     """Ranges of ``text`` between separators (any of ``seps``) outside quotes
-    and brackets; a backtick escapes the next character, ``||`` is not a pipe."""
+    and brackets; a backtick escapes the next character, ``||`` is not a pipe,
+    ``${…}`` (and ``${{ … }}``) is a name, and a ``)`` among ``seps`` closes
+    the last range. With ``{`` and ``}`` among ``seps``, a script block's
+    braces separate statements (the body of an ``if`` or a loop)."""
     out: list[tuple[int, int]] = []
     depth = 0
     quote = ""
@@ -102,28 +105,32 @@ def _split(text: str, base: int, seps: str) -> list[tuple[int, int]]:
                     i += 2
                     continue
                 quote = ""
+        elif ch == "$" and text.startswith("{", i + 1):
+            close = text.find("}}", i) + 2 if text.startswith("${{", i) else text.find("}", i) + 1
+            i = close if close > i else n
+            continue
         elif ch in "'\"":
             quote = ch
-        elif depth == 0 and ch in seps and ch in ")}]":
-            out.append((base + start, base + i))  # the bracket that closes the range
-            return out
+        elif depth == 0 and ch in seps:
+            if ch == ")":
+                out.append((base + start, base + i))
+                return out
+            if ch == "|" and i + 1 < n and text[i + 1] == "|":
+                i += 2
+                continue
+            out.append((base + start, base + i))
+            start = i + 1
         elif ch in "({[":
             depth += 1
         elif ch in ")}]":
             depth = max(0, depth - 1)
-        elif ch == "#" and depth == 0 and (i == 0 or text[i - 1] in " \t\n;"):
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n;{"):
             end = text.find("\n", i)
             out.append((base + start, base + i))
             if end < 0:
                 return out
             i = start = end
             continue
-        elif depth == 0 and ch in seps:
-            if ch == "|" and i + 1 < n and text[i + 1] == "|":
-                i += 2
-                continue
-            out.append((base + start, base + i))
-            start = i + 1
         i += 1
     out.append((base + start, base + n))
     return out
@@ -223,7 +230,7 @@ def _file_method(script: str, lo: int, hi: int) -> PwshWrite | None:
 
 
 def _statements(script: str) -> list[tuple[int, int]]:
-    return [(a, b) for a, b in _split(script, 0, "\n;") if script[a:b].strip()]
+    return [(a, b) for a, b in _split(script, 0, "\n;{}") if script[a:b].strip()]
 
 
 def env_file_writes(script: str) -> tuple[list[PwshWrite], list[PwshAssign]]:
