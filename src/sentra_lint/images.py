@@ -7,16 +7,14 @@ unresolved variable is ``unknown``: rules never guess its parts.
 
 from __future__ import annotations
 
-import re
-
 from sentra_lint._dataclass import dataclass
 from sentra_lint._lazy_re import lazy_compile
 
 DEFAULT_REGISTRY = "docker.io"
 _DIGEST = lazy_compile(r"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$")
-_UNKNOWN = re.compile(r"\$\{\{|\$\{?[A-Za-z_]|\{\{|\{%|<%")
+_UNKNOWN = lazy_compile(r"\$\{\{|\$\{?[A-Za-z_]|\{\{|\{%|<%")
 # Docker's repository grammar: lowercase path components separated by / with . _ - inside.
-_REPOSITORY = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")
+_REPOSITORY = lazy_compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")
 
 
 @dataclass(frozen=True, slots=True)

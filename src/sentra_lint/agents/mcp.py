@@ -14,11 +14,11 @@ not a launch.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.agents.facts import Evidence
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["McpServer", "json_objects", "servers_in", "specs_from_mcp_file", "specs_from_workflow_mcp"]
 
 ToSpan = Callable[[int, int], "Span"]
-_VAR = re.compile(r"\$\{|\$[A-Za-z_]")
+_VAR = lazy_compile(r"\$\{|\$[A-Za-z_]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,11 +25,10 @@ Defaults and alternatives may themselves hold interpolations.
 
 from __future__ import annotations
 
-import re
-
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = (":-", ":?", ":+", "-", "?", "+")
 _MAX_NESTING = 32
 

@@ -29,7 +29,6 @@ create`` / ``docker container run|create`` in a command's words.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import field
 from typing import Literal, Protocol
@@ -896,7 +895,7 @@ _DOCKER_GLOBAL_VALUE = frozenset(
 _SUDO_VALUE = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"})
 
 
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy_compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS = frozenset({"exec", "command", "env", "nohup", "time"})
 
 

@@ -62,7 +62,7 @@ Limit = int | Literal[Unlimited.UNLIMITED]
 
 _SIZE = lazy_compile(r"^(\d+(?:\.\d+)?) ?([bkmgtp])?(i)?(b)?$", re.IGNORECASE)
 _MULTIPLIER = {"": 1, "b": 1, "k": KIB, "m": MIB, "g": GIB, "t": 1024**4, "p": 1024**5}
-_INT = re.compile(r"^[+-]?\d+$")
+_INT = lazy_compile(r"^[+-]?\d+$")
 _CPUS_DECIMAL = lazy_compile(r"^\+?(\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _CPUS_FRACTION = lazy_compile(r"^\+?(\d+)/(\d+)$")
 

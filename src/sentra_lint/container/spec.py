@@ -67,7 +67,7 @@ SourceKind = Literal[
     "workflow-container", "workflow-service", "docker-run", "compose", "devcontainer", "mcp"
 ]
 
-_EXPANSION = re.compile(r"\$\{\{|\$\{?[A-Za-z_]|\$\(|`")
+_EXPANSION = lazy_compile(r"\$\{\{|\$\{?[A-Za-z_]|\$\(|`")
 _SECRET_REF = lazy_compile(r"\b(?:secrets\s*[.\[]|github\s*\.\s*token\b)", re.IGNORECASE)
 SECRET_NAME = re.compile(
     r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import Kind, SourceFile, Span
 from sentra_lint.suppress import Pragma
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from sentra_lint.crossfile.image import ImageModel
     from sentra_lint.workflow.calls import InputSink, LocalCall
 
-_EXPR = re.compile(r"\$\{\{|\$\{?[A-Za-z_(]|`")
+_EXPR = lazy_compile(r"\$\{\{|\$\{?[A-Za-z_(]|`")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,11 @@ expression cannot be compared at all.
 
 from __future__ import annotations
 
-import re
-
 from sentra_lint._dataclass import dataclass
 from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.images import parse_image_ref
 
-_EXPANSION = re.compile(r"\$\{\{|\$\{?[A-Za-z_(]|`")
+_EXPANSION = lazy_compile(r"\$\{\{|\$\{?[A-Za-z_(]|`")
 _SPACE = lazy_compile(r"\s")  # what str.isspace() calls white space
 
 

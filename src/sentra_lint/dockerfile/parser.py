@@ -78,11 +78,11 @@ _KNOWN_DIRECTIVES = frozenset(["syntax", "escape", "check"])
 _HEREDOC_WORD = lazy_compile(r"^(\d*)<<(-?)([^<]+)$")
 _TEMPLATE_LINE = lazy_compile(r"^[ \t]*(\{\{|\{%|\{#|<%)")
 # Windows base images run RUN with cmd by default, not /bin/sh
-_WINDOWS_IMAGE = re.compile(
+_WINDOWS_IMAGE = lazy_compile(
     r"nanoserver|servercore|^(?:mcr\.microsoft\.com/)?windows(?:[/:@]|$)|^microsoft/\S*windows"
 )
 _TEMPLATE_TOKEN = lazy_compile(r"\{\{|\{%")
-_VAR = re.compile(
+_VAR = lazy_compile(
     r"\$(?:\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
     r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
 )

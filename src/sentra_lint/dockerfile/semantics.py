@@ -320,7 +320,7 @@ def _settings(df: Dockerfile, stage: Stage, instr: Instruction, scope: Scope) ->
     return out
 
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = lazy_compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PATH_REF = lazy_compile(r"\$\{PATH\}|\$PATH\b")
 
 
@@ -542,7 +542,7 @@ def _interpreter_target(program: str, scope: Scope) -> PipTarget:
     return PipTarget("unknown")
 
 
-_WINDOWS_IMAGE = re.compile(
+_WINDOWS_IMAGE = lazy_compile(
     r"(^|[/:_.-])(windows|nanoserver|servercore|windowsservercore)([/:_.-]|$)|ltsc20\d\d",
     re.IGNORECASE,
 )
@@ -716,7 +716,7 @@ def scopes_before(df: Dockerfile, instrs: Iterable[Instruction]) -> dict[int, Sc
 
 
 _REPO_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_REPOSITORY = re.compile(rf"^{_REPO_COMPONENT}(?:/{_REPO_COMPONENT})*$")
+_REPOSITORY = lazy_compile(rf"^{_REPO_COMPONENT}(?:/{_REPO_COMPONENT})*$")
 
 
 def pullable(ref: ImageRef) -> bool:

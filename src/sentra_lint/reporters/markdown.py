@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import IO, Any
 
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.container.posture import CONTROL_RULES, CONTROLS, Launch
 from sentra_lint.findings import Finding
 from sentra_lint.result import RunResult
@@ -37,7 +38,7 @@ MAX_LAUNCHES = 200
 RUNNER_RULE = "SA001"
 """An agent step on the runner instead of in a container: every control is missing."""
 OK, MISSING, UNCHECKED = "✅", "❌", "\N{HEAVY MINUS SIGN}"
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_SPECIAL = lazy_compile(r"([\\`*_{}\[\]<>()#+!|~])")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
 
 

@@ -112,7 +112,7 @@ META = RuleMeta(
     precision="high",
 )
 
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR = lazy_compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 _READS_EVENT = lazy_compile(
     r"gh\s+(?:issue|pr)\s+(?:view|diff)\b|gh\s+api\s+\S*(?:/issues|/pulls|/comments)\b|"
     r"mcp__github__(?:get_issue|get_pull_request|list_issue|get_issue_comments|get_pull_request_diff|"

@@ -186,7 +186,7 @@ def _is_whole_substitution(raw: str) -> bool:
 
 
 _LEADING_ASSIGNMENTS = lazy_compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*=[^\s$`]*\s+)+")
-_VERIFY = re.compile(r"^(sha(1|224|256|384|512)sum|md5sum|b2sum|shasum|cksum)$")
+_VERIFY = lazy_compile(r"^(sha(1|224|256|384|512)sum|md5sum|b2sum|shasum|cksum)$")
 
 
 def _verifies(cmd: Command) -> bool:

@@ -382,7 +382,7 @@ def _config_manager(cmd: Command) -> Iterator[tuple[Word, str]]:
                 )
 
 
-_VERIFY = re.compile(r"^(sha(1|224|256|384|512)sum|md5sum|b2sum|cksum)$")
+_VERIFY = lazy_compile(r"^(sha(1|224|256|384|512)sum|md5sum|b2sum|cksum)$")
 _PACKAGE_FILE = lazy_compile(r"\.(apk|rpm)$")
 
 

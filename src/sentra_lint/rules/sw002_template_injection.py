@@ -76,11 +76,11 @@ In `actions/github-script`, read `process.env.TITLE` or
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.findings import Related, Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
 from sentra_lint.source import Span
@@ -167,7 +167,7 @@ def _chain(source: TaintSource) -> str:
     return " -> ".join((source.path, *reversed(source.via)))
 
 
-_INPUT = re.compile(r"^inputs\.([A-Za-z_][A-Za-z0-9_-]*)$")
+_INPUT = lazy_compile(r"^inputs\.([A-Za-z_][A-Za-z0-9_-]*)$")
 # Calls followed from one file to the next (caller -> workflow -> action -> action ...).
 _MAX_HOPS = 8
 

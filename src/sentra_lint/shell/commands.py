@@ -11,7 +11,6 @@ managers are in :mod:`sentra_lint.shell.packages`.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -868,7 +867,7 @@ def command_assignments(cmd: Command) -> list[Word]:
     return out
 
 
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy_compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def command_env(script: ShellScript, cmd: Command) -> dict[str, str]:

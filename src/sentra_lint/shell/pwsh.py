@@ -27,16 +27,17 @@ from __future__ import annotations
 import re
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 
 __all__ = ["PwshAssign", "PwshData", "PwshWrite", "env_file_writes", "references"]
 
-_ENV_FILE = re.compile(
+_ENV_FILE = lazy_compile(
     r"""^["']?(?:\$env:|\$\{env:)(GITHUB_(?:ENV|OUTPUT|PATH))\}?["']?$""", re.IGNORECASE
 )
-_FILE_METHOD = re.compile(
+_FILE_METHOD = lazy_compile(
     r"\[(?:System\.)?IO\.File\]::(?:Append|Write)All(?:Text|Lines)\s*\(", re.IGNORECASE
 )
-_ASSIGN = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*")
+_ASSIGN = lazy_compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*")
 _PRINTERS = frozenset({"echo", "write-output", "write"})
 _WRITERS = frozenset({"add-content", "ac", "set-content", "sc", "out-file"})
 _PATH_PARAMS = ("-path", "-filepath", "-literalpath", "-pspath", "-lp")
@@ -281,7 +282,7 @@ def env_file_writes(script: str) -> tuple[list[PwshWrite], list[PwshAssign]]:
 
 
 # `$name`, `${name}`, `$env:NAME`, `${env:NAME}` (scope-qualified names read as such).
-_REF = re.compile(
+_REF = lazy_compile(
     r"\$(?:\{(?:(env):)?([A-Za-z_][A-Za-z0-9_]*)\}|(?:(env):)?([A-Za-z_][A-Za-z0-9_]*))", re.IGNORECASE
 )
 

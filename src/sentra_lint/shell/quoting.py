@@ -28,9 +28,9 @@ _ANSI_SIMPLE = {
     "?": "?",
 }
 _DQ_ESCAPABLE = frozenset('$`"\\\n')
-_PLAIN_RUN = re.compile(r"[^\s'\"\\`$<>;&|()]+")
-_DQ_RUN = re.compile(r'[^"\\`$]+')
-_SPECIAL = re.compile(r"['\"\\`$]")
+_PLAIN_RUN = lazy_compile(r"[^\s'\"\\`$<>;&|()]+")
+_DQ_RUN = lazy_compile(r'[^"\\`$]+')
+_SPECIAL = lazy_compile(r"['\"\\`$]")
 _DYNAMIC = lazy_compile(r"\$[A-Za-z_{(0-9@*#?$!-]|`")
 
 

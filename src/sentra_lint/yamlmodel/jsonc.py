@@ -13,7 +13,6 @@ interpreter's stack), stops at the first error and reports it as one
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sentra_lint._lazy_re import lazy_compile
@@ -34,7 +33,7 @@ from sentra_lint.yamlmodel.nodes import (
     SeqNode,
 )
 
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_NUMBER = lazy_compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _WORD = lazy_compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _LITERALS = {"true": TAG_BOOL, "false": TAG_BOOL, "null": TAG_NULL}

@@ -11,12 +11,12 @@ scalar, the ``[`` of a flow sequence) and ``end`` is exclusive.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import field
 from typing import Any, Union
 
 from sentra_lint._dataclass import dataclass
+from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.source import SourceFile, Span
 from sentra_lint.yamlmodel.valuemap import ValueMap
 
@@ -319,7 +319,7 @@ def as_bool(node: Node | None, *, strings: bool = True, yaml11: bool = False) ->
     return None
 
 
-_INT = re.compile(r"[-+]?[0-9]+")
+_INT = lazy_compile(r"[-+]?[0-9]+")
 
 
 def as_int(node: Node | None) -> int | None:

@@ -19,7 +19,6 @@ Folding rules (libyaml's, which follow the YAML spec):
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from sentra_lint._lazy_re import lazy_compile
@@ -56,10 +55,10 @@ _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 # Runs of characters that stand for themselves, per scanning mode.
 _CHUNK = {
-    (None, True): re.compile("[^ \t\n\x85\u2028\u2029]+"),
-    ("'", True): re.compile("[^ \t\n\x85\u2028\u2029']+"),
-    ('"', True): re.compile("[^ \t\n\x85\u2028\u2029\\\\]+"),
-    ('"', False): re.compile("[^\\\\]+"),
+    (None, True): lazy_compile("[^ \t\n\x85\u2028\u2029]+"),
+    ("'", True): lazy_compile("[^ \t\n\x85\u2028\u2029']+"),
+    ('"', True): lazy_compile("[^ \t\n\x85\u2028\u2029\\\\]+"),
+    ('"', False): lazy_compile("[^\\\\]+"),
 }
 _BLANKS_RE = lazy_compile("[ \t]+")
 _BREAK_RE = lazy_compile("[\n\x85\u2028\u2029]")
