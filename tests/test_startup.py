@@ -285,3 +285,25 @@ def test_lazy_pattern_compiles_on_first_use_and_then_is_the_pattern() -> None:
     assert [x.group() for x in pattern.finditer("a-1 b-2")] == ["a-1", "b-2"]
     assert pattern.fullmatch("a-1") and not pattern.match(" a-1")
     assert pattern.split("x a-1 y") == real.split("x a-1 y") and pattern.subn("", "a-1") == ("", 1)
+
+
+def test_pyyaml_imported_by_the_loader_still_resolves_with_its_own_patterns() -> None:
+    """The loader imports PyYAML with its patterns compiled on first use; PyYAML's own loaders still work."""
+    code = """
+import datetime, re, sys
+from sentra_lint.yamlmodel.loader import _import_pyyaml
+_import_pyyaml()
+assert re.compile.__module__ == "re", "re.compile must be restored"
+import yaml
+assert "search" not in vars(yaml.reader.Reader.NON_PRINTABLE), "compiled at import"
+doc = yaml.safe_load("a: 2001-12-14\\nb: 0x1F\\nc: yes\\nd: ~\\ne: 1.5e+3\\n")
+assert doc == {"a": datetime.date(2001, 12, 14), "b": 31, "c": True, "d": None, "e": 1500.0}, doc
+try:
+    yaml.safe_load("a: \\x07")
+except yaml.reader.ReaderError:
+    pass
+else:
+    raise AssertionError("the reader's printable check did not run")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]

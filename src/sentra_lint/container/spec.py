@@ -24,7 +24,6 @@ grammars shared by the Docker CLI and Compose (``-v`` short syntax,
 
 from __future__ import annotations
 
-import csv
 import posixpath
 import re
 from dataclasses import field, fields
@@ -723,6 +722,8 @@ class SpecBuilder:
 
     def add_mount(self, raw: str, span: Span | None, known: bool = True) -> None:
         """A ``--mount`` value: ``type=bind,source=/a,target=/b,readonly`` (CSV)."""
+        import csv  # only launches with --mount need it
+
         try:
             fields_ = next(csv.reader([raw]))
         except (csv.Error, StopIteration):

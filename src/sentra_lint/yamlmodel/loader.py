@@ -106,9 +106,34 @@ class YamlDoc:
     document_count: int = 0
 
 
+def _import_pyyaml() -> None:
+    """Import PyYAML with the patterns its modules compile at import left to their first use.
+
+    PyYAML compiles some twenty patterns when it is imported (the reader's
+    printable-character class, the resolver's implicit types, the
+    constructor's timestamp), about half of its import time. The libyaml
+    event parser that analysis uses touches none of them; they compile if
+    anything else (PyYAML's pure-Python loader) ever uses them. Only
+    PyYAML's own modules are imported while ``re.compile`` is replaced.
+    """
+    import sys
+
+    if "yaml" in sys.modules:
+        return
+    import re
+
+    real = re.compile
+    re.compile = lazy_compile  # type: ignore[assignment]
+    try:
+        import yaml  # noqa: F401
+    finally:
+        re.compile = real
+
+
 def _c_parser() -> Any:
     """libyaml's parser class from PyYAML, or ``None`` when PyYAML was built without it."""
     try:
+        _import_pyyaml()
         from yaml import _yaml
     except ImportError:  # pragma: no cover - PyYAML's wheels carry libyaml
         return None
@@ -123,6 +148,7 @@ def backend() -> str:
 def libyaml_version() -> str:
     """The version of the libyaml that parses, or ``""`` without one."""
     try:
+        _import_pyyaml()
         from yaml import _yaml
     except ImportError:  # pragma: no cover
         return ""
@@ -199,6 +225,7 @@ def _compose(text: str, shift: int, result: _Result) -> None:
     The loop calls libyaml's parser directly and dispatches on the event
     class: it runs once per event, the hot path of every YAML file.
     """
+    _import_pyyaml()
     from yaml.events import (
         AliasEvent,
         DocumentEndEvent,
