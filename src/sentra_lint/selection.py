@@ -8,6 +8,7 @@ Dockerfiles never imports a workflow rule.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -105,9 +106,12 @@ def select_rules(settings: Settings, kinds: Iterable[Kind] | None = None) -> Act
         from sentra_lint.agents.inventory import inventory_from_config
 
         inventory = inventory_from_config(settings.agents)
-    from sentra_lint.agents.detect import use_inventory
+    if inventory is not None or "sentra_lint.agents.detect" in sys.modules:
+        # Detection in the analysis reads the same inventory; a module not yet
+        # imported starts with none set, as use_inventory(None) leaves it.
+        from sentra_lint.agents.detect import use_inventory
 
-    use_inventory(inventory)  # detection in the analysis reads the same inventory
+        use_inventory(inventory)
     for rid in ruleset.ids:
         setting = _setting(rid, settings)
         if setting is None:
