@@ -307,3 +307,10 @@ else:
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_the_shell_parser_loads_the_bash_grammar_without_importlib_resources(tmp_path: Path) -> None:
+    name, text, _, _ = CASES["dockerfile"]
+    modules = imported_by_check(tmp_path, name, text)
+    assert loaded(modules, "tree_sitter"), "the case has RUN scripts: the shell parser should have run"
+    assert not loaded(modules, "importlib.resources"), "tree_sitter_bash's __init__ (importlib.resources) was imported"

@@ -68,13 +68,46 @@ def _ts_parser() -> Any:
     """The tree-sitter parser, built once; ``None`` when tree-sitter is missing."""
     try:
         import tree_sitter
-        import tree_sitter_bash
+
+        language = _bash_language()
     except Exception:  # pragma: no cover - depends on the installation
         return None
     try:
-        return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+        return tree_sitter.Parser(tree_sitter.Language(language()))
     except Exception:  # pragma: no cover
         return None
+
+
+def _bash_language() -> Callable[[], Any]:
+    """``tree_sitter_bash.language``, loaded from the grammar's binding.
+
+    The package's ``__init__`` imports ``importlib.resources`` (and through
+    it tempfile, shutil, bz2, lzma and random: about 5 ms of a start) to
+    read a highlighting query this linter never asks for. The binding is
+    the compiled grammar alone; when it cannot be loaded on its own, the
+    package is imported as usual.
+    """
+    import sys
+
+    if "tree_sitter_bash" not in sys.modules:
+        try:
+            from importlib.machinery import ExtensionFileLoader, PathFinder
+            from importlib.util import find_spec, module_from_spec
+
+            package = find_spec("tree_sitter_bash")
+            where = package.submodule_search_locations if package is not None else None
+            spec = PathFinder.find_spec("tree_sitter_bash._binding", list(where or ()))
+            if spec is not None and isinstance(spec.loader, ExtensionFileLoader):
+                binding = module_from_spec(spec)
+                spec.loader.exec_module(binding)
+                language: Callable[[], Any] = binding.language
+                return language
+        except Exception:  # pragma: no cover - an unusual installation: import the package
+            pass
+    import tree_sitter_bash
+
+    fallback: Callable[[], Any] = tree_sitter_bash.language
+    return fallback
 
 
 @dataclass(slots=True)
