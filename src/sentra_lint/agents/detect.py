@@ -80,27 +80,50 @@ def inventory() -> Inventory:
     return builtin_inventory()
 
 
-# Commands :func:`_run_evidence` looks at besides the inventory's programs: container
-# runtimes, HTTP clients, package runners (``npx``, ``uvx``, ``python -m``).
-_LAUNCHERS = (
-    "docker", "podman", "curl", "wget", "http", "https", "xh",
-    "npx", "bunx", "pnpx", "npm", "pnpm", "yarn", "bun", "pipx", "uvx", "uv",
+# What :func:`_run_evidence` can count, as text: container runtimes (an agent image),
+# package runners in the forms :func:`argv_agent` reads (``npx``, ``npm exec``,
+# ``uv tool run``, ``python -m``), the inventory's programs (added per inventory),
+# and model API hosts (a ``curl``/``wget`` to one; added per inventory). Words are
+# whole (or the last part of a path); the gap between two words of a form may hold
+# quotes and line continuations.
+_GAP = r"""[\s'"\\]+"""
+_LAUNCH_FORMS = (
+    r"(?<![\w-])(?:docker|podman|npx|bunx|pnpx|uvx)(?![\w-])",
+    rf"(?<![\w-])npm{_GAP}exec(?![\w-])",
+    rf"(?<![\w-])(?:pnpm|yarn|bun){_GAP}(?:dlx|x)(?![\w-])",
+    rf"(?<![\w-])pipx{_GAP}run(?![\w-])",
+    rf"(?<![\w-])uv{_GAP}tool{_GAP}run(?![\w-])",
+    rf"\bpython[\d.]*{_GAP}-m(?![\w-])",
 )
-_MENTIONS: dict[frozenset[str], re.Pattern[str]] = {}
+# A word of each form that the text must hold, found by a plain substring scan
+# before the pattern runs (most scripts hold none of them).
+_LAUNCH_NEEDLES = ("docker", "podman", "npx", "bunx", "pnpx", "uvx", "npm", "pnpm", "yarn", "bun", "pipx", "uv",
+                   "python")  # fmt: skip
+_MENTIONS: dict[tuple[frozenset[str], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str]]] = {}
 
 
 def _may_run_agent(script: str) -> bool:
-    """Whether ``script`` names a command :func:`_run_evidence` could count: a word
-    of the inventory's programs or of the launchers, or ``python``. Most scripts
-    name none, and are then not parsed for agents at all."""
-    commands = frozenset(inventory().command_words())
-    pattern = _MENTIONS.get(commands)
-    if pattern is None:
-        words = sorted((*commands, *_LAUNCHERS), key=len, reverse=True)
-        # A command word is a whole word of the text (or the last part of a path);
-        # ``python3.12`` is ``python`` followed by a version.
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])|\bpython")
-        _MENTIONS[commands] = pattern
+    """Whether ``script`` holds something :func:`_run_evidence` could count. Most
+    scripts hold none, and are then not parsed for agents at all."""
+    inv = inventory()
+    key = (frozenset(inv.command_words()), inv.endpoints)
+    found = _MENTIONS.get(key)
+    if found is None:
+        programs = sorted(key[0], key=len, reverse=True)
+        # The longest fixed part of each host glob (``*.openai.azure.com``), in any case.
+        hosts = tuple(sorted({max(re.split(r"[*?\[\]]", h), key=len).lower() for h in key[1]} - {""}))
+        forms = [
+            *_LAUNCH_FORMS,
+            r"(?<![\w-])(?:" + "|".join(map(re.escape, programs)) + r")(?![\w-])",
+            "(?i:" + "|".join(map(re.escape, hosts)) + ")",
+        ]
+        found = ((*_LAUNCH_NEEDLES, *programs), hosts, re.compile("|".join(forms)))
+        _MENTIONS[key] = found
+    needles, hosts, pattern = found
+    if not any(n in script for n in needles):
+        lowered = script.lower()
+        if not any(h in lowered for h in hosts):
+            return False
     return pattern.search(script) is not None
 
 

@@ -22,6 +22,7 @@ Builds are proved from:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -261,11 +262,18 @@ def repo_root(path: str) -> str:
     if ".github" in parts:
         idx = len(parts) - 1 - parts[::-1].index(".github")
         return str(Path(*parts[:idx])) if idx else "."
-    current = Path(path).resolve().parent
-    for folder in (current, *current.parents):
-        if (folder / ".git").exists():
-            return str(folder)
-    return str(Path(path).parent)
+    return _git_root(str(Path(path).resolve().parent)) or str(Path(path).parent)
+
+
+@functools.lru_cache(maxsize=4096)
+def _git_root(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` that holds ``.git`` (asked once per folder:
+    the files of one folder share it)."""
+    current = Path(folder)
+    for candidate in (current, *current.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return None
 
 
 def _dockerfile_path(base: str, context: str | None, file: str | None) -> str | None:

@@ -110,11 +110,22 @@ _PUBLISH_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("goreleaser",),
 )
 
-# The first words of the commands above, and docker's buildx --push: a script
-# that names none of them publishes nothing (and is not read further).
+# The commands above (and ``docker buildx``) as text: their words in a row, whole,
+# with quotes or line continuations between them. A script that holds none
+# publishes nothing, and is not parsed for it.
+_GAP = r"""[\s'"\\]+"""
 _NAMES_PUBLISHER = lazy_compile(
-    r"(?<![\w-])(?:" + "|".join(sorted({c[0] for c in _PUBLISH_COMMANDS} | {"docker"})) + r")(?![\w-])"
+    "|".join(
+        r"(?<![\w-])" + _GAP.join(map(re.escape, words)) + r"(?![\w-])"
+        for words in (*_PUBLISH_COMMANDS, ("docker", "buildx"))
+    )
 )
+# The last word of each, found by a plain substring scan first (most scripts hold none).
+_PUBLISH_NEEDLES = tuple(sorted({words[-1] for words in _PUBLISH_COMMANDS} | {"buildx"}))
+
+
+def _names_publisher(script: str) -> bool:
+    return any(n in script for n in _PUBLISH_NEEDLES) and _NAMES_PUBLISHER.search(script) is not None
 
 
 def _release_trigger(wf: Workflow) -> str | None:
@@ -136,7 +147,7 @@ def _publishes(job: Job) -> str | None:
             # `push: ${{ github.event_name != 'pull_request' }}`: it pushes on some runs.
             if push is not None and (as_bool(push) is True or "${{" in push.value):
                 return f"{step.named} pushes an image"
-        if step.run is None or not _NAMES_PUBLISHER.search(step.run.value) or step.script is None:
+        if step.run is None or not _names_publisher(step.run.value) or step.script is None:
             continue
         for cmd in step.script.commands:
             words = tuple(w.text for w in cmd.argv)
