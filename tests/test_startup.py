@@ -314,3 +314,18 @@ def test_the_shell_parser_loads_the_bash_grammar_without_importlib_resources(tmp
     modules = imported_by_check(tmp_path, name, text)
     assert loaded(modules, "tree_sitter"), "the case has RUN scripts: the shell parser should have run"
     assert not loaded(modules, "importlib.resources"), "tree_sitter_bash's __init__ (importlib.resources) was imported"
+
+
+def test_a_dataclass_cache_file_others_may_write_is_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import marshal
+
+    from sentra_lint import _dataclass
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    path = Path(_dataclass._cache_path("cache_models_d"))
+    path.parent.mkdir(parents=True)
+    path.write_bytes(marshal.dumps({"def f(): pass": compile("x = 1", "<string>", "exec")}))
+    path.chmod(0o600)
+    assert len(_dataclass._load("cache_models_d")) == 1
+    path.chmod(0o666)
+    assert _dataclass._load("cache_models_d") == {}

@@ -65,12 +65,31 @@ def _cache_path(module: str) -> str:
     return os.path.join(base, "sentra-lint", f"dataclass-code-{tag}", f"{module}.marshal")
 
 
+def _trusted(st: Any) -> bool:
+    """Whether a cache file is the user's own and nobody else may write it (as ssh asks of its keys).
+
+    The file holds code this process runs, so it is trusted as far as the
+    user's own files are, like bytecode in ``__pycache__``: never a file
+    another account owns or may change (a shared, world-writable cache folder).
+    """
+    import os
+    import stat
+
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # pragma: no cover - Windows: the folder's ACL decides
+        return True
+    return bool(st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
 def _load(module: str) -> dict[str, Any]:
     import marshal
+    import os
     from types import CodeType
 
     try:
         with open(_cache_path(module), "rb") as fh:
+            if not _trusted(os.fstat(fh.fileno())):
+                return {}
             data = marshal.loads(fh.read())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
@@ -110,8 +129,8 @@ def _save() -> None:
         path = _cache_path(module)
         tmp = f"{path}.{os.getpid()}.tmp"
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(tmp, "wb") as fh:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
                 fh.write(marshal.dumps(codes))
             os.replace(tmp, path)
         except OSError:
