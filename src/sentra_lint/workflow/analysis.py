@@ -239,11 +239,12 @@ def _env_writes_context(
     path, so a later ``${{ env.NAME }}`` names it; a clean one shadows."""
     if step.run is None:
         return ctx
+    writes = [w for w in env_file_writes(wf, job, step, step_ctx) if w.file == "GITHUB_ENV" and w.names]
+    if not writes:
+        return ctx
     # An `env:` block of the workflow or job wins over $GITHUB_ENV.
     declared = set(env_strings(wf.env)) | set(env_strings(job.env if job is not None else None))
-    for write in env_file_writes(wf, job, step, step_ctx):
-        if write.file != "GITHUB_ENV" or not write.names:
-            continue
+    for write in writes:
         line = write_line(wf, step, write)
         hop = f"$GITHUB_ENV written on line {line}"
         taint = Taint(tuple(replace(src, via=(hop, *src.via)) for src in write.taint.sources))

@@ -696,6 +696,8 @@ class TaintContext:
         return value if isinstance(value, Taint) else taint_of_template(value, self)
 
     def _with(self, entries: Mapping[str, Taint]) -> TaintContext:
+        if not entries:
+            return self  # most steps set no env: the same (immutable) context
         carried = dict(self.carried)
         for name, taint in entries.items():
             key = name.lower()
