@@ -107,6 +107,17 @@ def test_profiles_gate_phase_controls() -> None:
     assert "SC018" in rules["phase3"]
 
 
+def test_profiles_by_name_are_the_phases() -> None:
+    """``check`` takes hardening, credential-proxy and gvisor for the phases; so does verify."""
+    tree = "tests/verify/trees/docker-default"
+    for name, phase in (("hardening", "phase1"), ("credential-proxy", "phase2"), ("gvisor", "phase3")):
+        code, out, _ = _verify("--root", tree, "--profile", name, "-f", "json")
+        same_code, same, _ = _verify("--root", tree, "--profile", phase, "-f", "json")
+        assert (code, out) == (same_code, same)
+    code, _, err = _verify("--root", tree, "--profile", "phase9")
+    assert code == 2 and "hardening" in err
+
+
 def test_adr_container_phase1_report_is_clean() -> None:
     code, out, _ = _verify("--root", "tests/verify/trees/adr-phase1", "--profile", "phase1", "-f", "markdown")
     assert code == 0

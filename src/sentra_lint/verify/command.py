@@ -33,14 +33,17 @@ def run_verify(values: Mapping[str, Any], env: Mapping[str, str] | None = None) 
 def _policy(values: Mapping[str, Any]) -> tuple[str, Any, Any]:
     from sentra_lint.check import load_configuration, rebase_policy
     from sentra_lint.config import ConfigError
-    from sentra_lint.packs import PROFILES, PackError, load_pack
+    from sentra_lint.packs import PROFILE_NAMES, PROFILES, PackError, canonical_profile, load_pack
 
     profile = values.get("profile")
-    if profile is not None and profile not in PROFILES:
-        raise VerifyUsageError(f"--profile must be one of {', '.join(PROFILES)}, got '{profile}'")
+    if profile is not None and profile not in PROFILES and profile not in PROFILE_NAMES:
+        allowed = ", ".join((*PROFILES, *PROFILE_NAMES))
+        raise VerifyUsageError(f"--profile must be one of {allowed}, got '{profile}'")
+    if profile is not None:
+        profile = canonical_profile(profile)  # `hardening` is phase1, as `check` reads it
     try:
         cfg = load_configuration(values.get("config"), bool(values.get("no_config")))
-        name = profile or (cfg.profile if cfg else None) or "phase1"
+        name = canonical_profile(profile or (cfg.profile if cfg else None) or "phase1")
         if cfg is not None and cfg.policy is not None:
             policy = rebase_policy(cfg, profile) if profile is not None else cfg.policy
         else:
@@ -165,7 +168,7 @@ def _verify(values: Mapping[str, Any], env: Mapping[str, str]) -> int:
 
 def verify(
     root: Annotated[str, typer.Option("--root", help="Read the kernel's files under DIR instead of /.")] = "/",
-    profile: Annotated[str | None, typer.Option("--profile", help="phase1, phase2, phase3 or all.")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="hardening (phase1), credential-proxy (phase2), gvisor (phase3) or all.")] = None,
     config: Annotated[str | None, typer.Option("--config", help="Use this config file.")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore every config file.")] = False,
     fmt: Annotated[
