@@ -8,7 +8,12 @@ token. When a job of a ``pull_request_target`` workflow calls
 among the workflows of the run and gives each called workflow the outsider
 triggers of its callers, each with the gates of the calling job (its
 ``if:``, environment, permission check), through chains of calls (A calls
-B calls C) with cycles cut. The per-file lint receives the answer on the
+B calls C) with cycles cut. It also records, per call, the ``with:`` inputs
+the caller sets to the pull request's head (``ref: ${{
+github.event.pull_request.head.sha }}``, ``refs/pull/<n>/head``, a job
+output that carries it, or an input its own caller sets to it), so that the
+called workflow's ``ref: ${{ inputs.ref }}`` is known to be the head
+(:class:`~sentra_lint.workflow.reach.HeadInput`). The per-file lint receives the answer on the
 model (``Workflow.callers``), so rules stay pure functions of one file, and
 the result cache keys the called workflow's entry by it.
 
@@ -31,6 +36,7 @@ from sentra_lint.source import Kind, Span
 
 if TYPE_CHECKING:
     from sentra_lint.discover import Candidate
+    from sentra_lint.workflow.head import CallInput
     from sentra_lint.workflow.model import Workflow
     from sentra_lint.workflow.reach import Gate, Inherited
 
@@ -50,6 +56,8 @@ class _Call:
     """The caller's own outsider triggers (before gates)."""
     gates: tuple[Gate, ...]
     disabled: bool
+    inputs: tuple[CallInput, ...] = ()
+    """The ``with:`` inputs that carry the pull request's head or pass on one of the caller's."""
 
 
 def inherited_reach(
@@ -89,6 +97,7 @@ def _calls_of(
     """``(shown path, its calls of workflows of the run, whether it is callable)``."""
     from sentra_lint import io as sio
     from sentra_lint.crossfile.repository import called_paths
+    from sentra_lint.workflow.head import call_inputs
     from sentra_lint.workflow.model import build_workflow, parse_uses
     from sentra_lint.workflow.reach import job_reach
     from sentra_lint.yamlmodel import load_yaml
@@ -113,14 +122,17 @@ def _calls_of(
             if key not in here:
                 continue
             reach = job_reach(wf, job)
-            out.append(_Call(job.id, key, job.uses_span, reach.own, reach.gates, reach.disabled))
+            inputs = call_inputs(wf, job)
+            out.append(
+                _Call(job.id, key, job.uses_span, reach.own, reach.gates, reach.disabled, inputs)
+            )
     callable_ = "workflow_call" in wf.trigger_names
     return display, out, callable_
 
 
 def _propagate(calls: dict[str, tuple[str, list[_Call], bool]]) -> dict[str, tuple[Inherited, ...]]:
     """Every called workflow's inherited triggers, through chains of callers, cycles cut."""
-    from sentra_lint.workflow.reach import Hop, Inherited
+    from sentra_lint.workflow.reach import HeadInput, Hop, Inherited
 
     callers_of: dict[str, list[tuple[str, _Call]]] = {}
     for caller, (_shown, found, _callable) in calls.items():
@@ -138,14 +150,30 @@ def _propagate(calls: dict[str, tuple[str, list[_Call], bool]]) -> dict[str, tup
             shown, _found, callable_ = calls[caller]
             hop = Hop(shown, call.job, call.hop_span)
             if call.own:
-                branches.append(Inherited((hop,), call.own, call.gates))
+                branches.append(Inherited((hop,), call.own, call.gates, _heads(shown, call, ())))
             if callable_:
                 for b in of(caller, stack | {target}):
-                    branches.append(Inherited((hop, *b.hops), b.triggers, (*b.gates, *call.gates)))
+                    heads = _heads(shown, call, b.heads)
+                    branches.append(
+                        Inherited((hop, *b.hops), b.triggers, (*b.gates, *call.gates), heads)
+                    )
         unique = tuple(dict.fromkeys(branches))[:_MAX_BRANCHES]
         if not stack:
             done[target] = unique
         return unique
+
+    def _heads(shown: str, call: _Call, given: tuple[HeadInput, ...]) -> tuple[HeadInput, ...]:
+        """The inputs ``call`` sets to the head: written in its ``with:``, or passed
+        on from an input its own caller sets to the head (``given``)."""
+        out: list[HeadInput] = []
+        for inp in call.inputs:
+            if inp.head is not None:
+                out.append(HeadInput(inp.name, inp.head, shown, inp.span))
+                continue
+            origin = next((h for h in given if h.name in inp.forwards), None)
+            if origin is not None:
+                out.append(HeadInput(inp.name, origin.head, shown, inp.span))
+        return tuple(out)
 
     out: dict[str, tuple[Inherited, ...]] = {}
     for target in sorted(callers_of):

@@ -179,6 +179,20 @@ class Hop:
 
 
 @dataclass(frozen=True, slots=True)
+class HeadInput:
+    """An input of a reusable workflow that its caller sets to the pull request's head."""
+
+    name: str
+    """The input's name, lower case (``ref`` for ``${{ inputs.ref }}``)."""
+    head: str
+    """What names the head where the event starts (``github.event.pull_request.head.sha``)."""
+    path: str
+    """The calling file that passes it to this workflow, as the run reports it."""
+    span: Span
+    """The ``with:`` value in that file."""
+
+
+@dataclass(frozen=True, slots=True)
 class Inherited:
     """Triggers outsiders fire in a caller, which a reusable workflow inherits.
 
@@ -193,6 +207,14 @@ class Inherited:
     """The calling jobs, the direct caller first, the workflow the event starts last."""
     triggers: tuple[str, ...]
     gates: tuple[Gate, ...] = ()
+    heads: tuple[HeadInput, ...] = ()
+    """The inputs the direct caller sets to the pull request's head (written
+    there, or passed on from an input its own caller sets to it)."""
+
+    def head_input(self, name: str) -> HeadInput | None:
+        """What the caller passes to input ``name`` when it is the head."""
+        key = name.lower()
+        return next((h for h in self.heads if h.name == key), None)
 
     @property
     def route(self) -> str:
@@ -204,7 +226,7 @@ class Inherited:
         return f"through the caller {self.route} ({', '.join(self.triggers)})"
 
     def only(self, keep: frozenset[str]) -> Inherited:
-        return Inherited(self.hops, tuple(t for t in self.triggers if t in keep), self.gates)
+        return Inherited(self.hops, tuple(t for t in self.triggers if t in keep), self.gates, self.heads)
 
 
 @dataclass(frozen=True, slots=True)
