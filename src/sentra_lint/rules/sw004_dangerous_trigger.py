@@ -98,13 +98,20 @@ from sentra_lint.source import Span
 from sentra_lint.workflow.analysis import (
     action_path,
     env_file_writes,
-    expression_paths,
+    env_strings,
     is_checkout,
-    lower_parts,
     workflow_context,
 )
+from sentra_lint.workflow.head import (
+    head_path,
+    input_names,
+    lookup_outputs,
+    output_head,
+    pull_ref,
+    value_head,
+)
 from sentra_lint.workflow.model import Job, Step, Trigger, Workflow
-from sentra_lint.workflow.reach import Reach, reachable_triggers, step_reach
+from sentra_lint.workflow.reach import HeadInput, Reach, inherited, reachable_triggers, step_reach
 from sentra_lint.yamlmodel import as_bool
 
 META = RuleMeta(
@@ -121,74 +128,10 @@ META = RuleMeta(
 DANGEROUS = ("pull_request_target", "workflow_run")
 CHATOPS = ("issue_comment",)
 
-_HEAD_PATHS: tuple[tuple[str, ...], ...] = (
-    ("github", "head_ref"),
-    ("github", "event", "pull_request", "head", "sha"),
-    ("github", "event", "pull_request", "head", "ref"),
-    ("github", "event", "pull_request", "head", "label"),
-    ("github", "event", "pull_request", "head", "repo", "full_name"),
-    ("github", "event", "pull_request", "merge_commit_sha"),
-    ("github", "event", "workflow_run", "head_sha"),
-    ("github", "event", "workflow_run", "head_branch"),
-    ("github", "event", "workflow_run", "head_commit", "id"),
-    ("github", "event", "workflow_run", "head_repository", "full_name"),
-    ("github", "event", "workflow_run", "pull_requests", "*", "head", "sha"),
-    ("github", "event", "workflow_run", "pull_requests", "*", "head", "ref"),
-)
-# What a step that looks up the pull request's head runs or calls.
-_HEAD_LOOKUPS = lazy_compile(
-    r"gh\s+pr\s+view|headRefOid|headRefName|pulls\.get\b|/pulls/|head\.sha|head\.ref\b"
-)
 _CHANGES = frozenset({"checkout", "switch", "reset", "merge", "rebase", "cherry-pick", "worktree"})
 _RUNNERS = frozenset({"bash", "sh", "zsh", "python", "python3", "node", "source", ".", "ruby"})
 _ARTIFACT_ACTIONS = ("actions/download-artifact", "dawidd6/action-download-artifact")
 _READS_FILE = lazy_compile(r"(^|[\s($`|])(cat|jq|head|tail)\s+(?!<<)|\$\(<|(^|\s)<(?!<)\s*[^\s<]")
-
-
-def _head_path(text: str) -> str | None:
-    """The first expression path in ``text`` that names the pull request head."""
-    for path in expression_paths(text):
-        parts = lower_parts(path)
-        for want in _HEAD_PATHS:
-            if len(parts) == len(want) and all(
-                w == "*" or p == w for p, w in zip(parts, want, strict=True)
-            ):
-                return path.dotted()
-    return None
-
-
-def _pull_ref(text: str) -> bool:
-    """``refs/pull/<n>/merge`` or ``/head``, or ``pull/<n>/head`` as written in a fetch."""
-    t = text.strip()
-    for prefix in ("refs/pull/", "pull/", "+refs/pull/"):
-        if t.startswith(prefix):
-            return True
-    return "refs/pull/" in t
-
-
-def _lookup_outputs(job: Job | None) -> dict[str, str]:
-    """Steps of the job whose outputs name the pull request head: id -> step label."""
-    out: dict[str, str] = {}
-    if job is None:
-        return out
-    for step in job.steps:
-        if not step.id:
-            continue
-        text = step.run.value if step.run is not None else ""
-        if action_path(step) == "actions/github-script":
-            script = step.input_scalar("script")
-            text = script.value if script is not None else ""
-        if _HEAD_LOOKUPS.search(text):
-            out[step.id.lower()] = step.label
-    return out
-
-
-def _output_head(text: str, lookups: dict[str, str]) -> str | None:
-    for path in expression_paths(text):
-        parts = lower_parts(path)
-        if len(parts) >= 3 and parts[0] == "steps" and parts[1] in lookups:
-            return path.dotted()
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,20 +142,40 @@ class _Hit:
     job: Job | None
     checkout: Step | None = None
     """The actions/checkout step, when that is how the head comes in."""
+    via: str | None = None
+    """The input of a reusable workflow that brings the head, when its callers pass it."""
 
 
-def _checkout_hit(
-    wf: Workflow, job: Job | None, step: Step, lookups: dict[str, str]
-) -> _Hit | None:
+@dataclass(frozen=True, slots=True)
+class _Heads:
+    """What names the head in a job: step outputs that looked it up, and the
+    inputs (of a reusable workflow) a caller sets to it."""
+
+    lookups: dict[str, str]
+    inputs: frozenset[str]
+
+    def named(self, text: str, pull: bool = True) -> tuple[str, str | None] | None:
+        """``(what names the head, the input it comes through)`` in ``text``."""
+        head = value_head(text, self.lookups) if pull else (
+            head_path(text) or output_head(text, self.lookups)
+        )
+        if head is not None:
+            return head, None
+        for name in input_names(text):
+            if name in self.inputs:
+                return f"inputs.{name}", name
+        return None
+
+
+def _checkout_hit(wf: Workflow, job: Job | None, step: Step, heads: _Heads) -> _Hit | None:
     for name in ("ref", "repository"):
         node = step.input_scalar(name)
         if node is None:
             continue
-        head = _head_path(node.value) or _output_head(node.value, lookups)
-        if head is None and name == "ref" and _pull_ref(node.value):
-            head = node.value.strip()
-        if head is not None:
-            return _Hit(node.span(wf.source), f"checks out '{head}'", step, job, step)
+        found = heads.named(node.value, pull=name == "ref")
+        if found is not None:
+            head, via = found
+            return _Hit(node.span(wf.source), f"checks out '{head}'", step, job, step, via)
     return None
 
 
@@ -242,10 +205,38 @@ def _checked_out_later(job: Job | None, step: Step, start: int) -> bool:
     return False
 
 
-def _run_hits(wf: Workflow, job: Job | None, step: Step, lookups: dict[str, str]) -> Iterator[_Hit]:
+_SHELL_VAR = lazy_compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _env_of(wf: Workflow, job: Job | None, step: Step) -> dict[str, str]:
+    """The ``env:`` a step's script sees: the workflow's, the job's, the step's (the nearest wins)."""
+    out = env_strings(wf.env)
+    if job is not None:
+        out.update(env_strings(job.env))
+    out.update(env_strings(step.env))
+    return out
+
+
+def _word_head(word: str, heads: _Heads, env: dict[str, str] | None) -> tuple[str, str | None, str]:
+    """``(what names the head, the input it comes through, the env variable)`` in a
+    command word: an expression in it, or a shell variable that ``env:`` sets to
+    one (``git fetch origin "$REF"``); ``("", None, "")`` when nothing does."""
+    found = heads.named(word, pull=False)
+    if found is not None:
+        return found[0], found[1], ""
+    for m in _SHELL_VAR.finditer(word) if env is not None else ():
+        value = env.get(m.group(1)) if env is not None else None
+        inner = heads.named(value) if value is not None else None
+        if inner is not None:
+            return inner[0], inner[1], m.group(1)
+    return "", None, ""
+
+
+def _run_hits(wf: Workflow, job: Job | None, step: Step, heads: _Heads) -> Iterator[_Hit]:
     run, script = step.run, step.script
     if run is None or script is None:
         return
+    env: dict[str, str] | None = None
     text = run.value
     vmap = run.value_map(wf.source)
     for cmd in script.commands:
@@ -261,15 +252,19 @@ def _run_hits(wf: Workflow, job: Job | None, step: Step, lookups: dict[str, str]
         if sub not in ("fetch", "checkout", "switch", "pull", "reset"):
             continue
         for word, rw in zip(cmd.argv[1:], raw[1:], strict=True):
-            head = _head_path(rw) or _output_head(rw, lookups)
-            pull = sub in ("fetch", "pull") and _pull_ref(word.text.split(":", 1)[0])
-            if head is None and not pull:
+            if env is None and "$" in rw.replace("${{", ""):
+                env = _env_of(wf, job, step)
+            head, via, var = _word_head(rw, heads, env)
+            pull = sub in ("fetch", "pull") and pull_ref(word.text.split(":", 1)[0])
+            if not head and not pull:
                 continue
             if sub == "fetch" and not _checked_out_later(job, step, cmd.start):
                 break  # fetched, never checked out: nothing of it runs
             span = vmap.span(wf.source, word.start, word.end)
             what = f"runs 'git {sub}' of '{head}'" if head else f"runs 'git {sub} … {word.text}'"
-            yield _Hit(span, what, step, job)
+            if var:
+                what += f" (through env {var})"
+            yield _Hit(span, what, step, job, via=via)
             break
 
 
@@ -454,21 +449,28 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
     if not names:
         return
     found = False
+    # The inputs a caller sets to the pull request's head (a reusable workflow).
+    given = frozenset(h.name for b in inherited(wf, names) for h in b.heads)
     for job in wf.jobs:
-        lookups = _lookup_outputs(job)
+        heads = _Heads(lookup_outputs(job), given)
         hits: list[_Hit] = []
         for step in job.steps:
             if is_checkout(step):
-                hit = _checkout_hit(wf, job, step, lookups)
+                hit = _checkout_hit(wf, job, step, heads)
                 if hit is not None:
                     path = step.input_scalar("path")
                     if path is None or _runs_from(job, step, path.value):
                         hits.append(hit)
-            hits.extend(_run_hits(wf, job, step, lookups))
+            hits.extend(_run_hits(wf, job, step, heads))
         if "workflow_run" in names:
             hits.extend(_artifact_hits(wf, job))
         for hit in hits:
             reach = step_reach(wf, job, hit.step, names)
+            if hit.via is not None:
+                # The head comes in only through the callers that pass it to that input.
+                via = hit.via
+                passing = tuple(b for b in reach.through if b.head_input(via) is not None)
+                reach = Reach((), reach.gates, reach.disabled, passing)
             if reach.disabled or not reach.triggers:
                 continue
             found = True
@@ -485,13 +487,41 @@ def check(wf: Workflow, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
+def _passed(hit: _Hit, reach: Reach) -> tuple[str, tuple[Related, ...]]:
+    """For a head that comes in through an input: the words saying what the callers
+    pass, and their ``with:`` values as related locations."""
+    if hit.via is None:
+        return "", ()
+    found: dict[tuple[str, int, int], tuple[HeadInput, str]] = {}
+    for b in reach.open_through or reach.through:
+        h = b.head_input(hit.via)
+        if h is not None:
+            found.setdefault((h.path, h.span.line, h.span.column), (h, b.hops[0].job))
+    if not found:
+        return "", ()
+    shown = "', '".join(dict.fromkeys(h.head for h, _job in found.values()))
+    words = f", which its caller sets to the pull request's head ('{shown}')"
+    related = tuple(
+        Related(h.path, h.span, f"job '{job}' passes '{h.head}' to input '{h.name}'")
+        for h, job in found.values()
+    )
+    return words, related
+
+
 def _violation(wf: Workflow, hit: _Hit, reach: Reach, relevant: list[Trigger]) -> Violation:
     names = " and ".join(reach.triggers)
-    related = tuple(
-        Related(wf.source.path, t.span, f"triggered by {t.name}")
-        for t in relevant
-        if t.name in reach.own
-    ) + caller_related(reach.open_through or reach.through)
+    passed, passed_at = _passed(hit, reach)
+    if passed:
+        hit = _Hit(hit.span, hit.what + passed, hit.step, hit.job, hit.checkout, hit.via)
+    related = (
+        tuple(
+            Related(wf.source.path, t.span, f"triggered by {t.name}")
+            for t in relevant
+            if t.name in reach.own
+        )
+        + caller_related(reach.open_through or reach.through)
+        + passed_at
+    )
     severity: Severity | None = None
     tail = ": code from the pull request runs with them"
     if reach.gated:
