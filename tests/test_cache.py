@@ -229,3 +229,62 @@ def test_a_changed_caller_lints_the_reusable_workflow_it_calls_again(
     )
     lint(tmp_path, "--select", "SW004", fmt="text")
     assert linted() == [".github/workflows/pr.yml"]
+
+
+REF_CALLER = """on: pull_request_target
+permissions:
+  contents: read
+jobs:
+  build:
+    uses: ./.github/workflows/test.yml
+    with:
+      ref: {ref}
+"""
+REF_CALLEE = """on:
+  workflow_call:
+    inputs:
+      ref:
+        type: string
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          ref: ${{ inputs.ref }}
+          persist-credentials: false
+      - run: make test
+"""
+
+
+def test_a_caller_that_starts_passing_the_head_lints_the_callee_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same triggers are inherited before and after: only the input the
+    # caller sets to the head changes, and the callee's entry must follow it.
+    from sentra_lint.container import adapters
+
+    def none_built(root: object, skip: object = None) -> frozenset[str]:
+        return frozenset()
+
+    none_built.__sentra_cache_wrapped__ = True  # type: ignore[attr-defined]  # nothing read: nothing to record
+    monkeypatch.setattr(adapters, "repository_built_images", none_built)
+    flows = tmp_path / ".github" / "workflows"
+    flows.mkdir(parents=True)
+    (flows / "pr.yml").write_text(REF_CALLER.format(ref="${{ github.sha }}"), encoding="utf-8")
+    (flows / "test.yml").write_text(REF_CALLEE, encoding="utf-8")
+    quiet = lint(tmp_path, "--select", "SW004", fmt="text")
+    assert "test.yml" not in quiet
+    lint(tmp_path, "--select", "SW004", fmt="text")
+    assert linted() == []
+    (flows / "pr.yml").write_text(
+        REF_CALLER.format(ref="${{ github.event.pull_request.head.sha }}"), encoding="utf-8"
+    )
+    out = lint(tmp_path, "--select", "SW004", fmt="text")
+    assert linted() == [".github/workflows/pr.yml", ".github/workflows/test.yml"]
+    assert ".github/workflows/test.yml:15:16: SW004 [error]" in out
+    assert "job 'build' passes 'github.event.pull_request.head.sha' to input 'ref'" in out
+    assert out == lint(tmp_path, "--select", "SW004", fmt="text", cached=False)

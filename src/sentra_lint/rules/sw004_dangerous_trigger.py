@@ -538,7 +538,7 @@ def _violation(wf: Workflow, hit: _Hit, reach: Reach, relevant: list[Trigger]) -
                 ", and allow-unsafe-pr-checkout: true turns off checkout's refusal to fetch "
                 "a fork's code: code from the pull request runs with them"
             )
-            if reach.gated:
+            if reach.gated or reach.through:
                 tail += f" ({reach.describe()})"
         elif _refuses(version):
             severity = Severity.NOTE
@@ -548,7 +548,8 @@ def _violation(wf: Workflow, hit: _Hit, reach: Reach, relevant: list[Trigger]) -
                 f"{names} runs with the base repository's token and secrets, and this step "
                 f"{hit.what}; actions/checkout v{shown} refuses a fork's code here, so the step "
                 "fails at run time for forks: remove the head checkout (it is one "
-                "allow-unsafe-pr-checkout away from a pwn request)",
+                "allow-unsafe-pr-checkout away from a pwn request)"
+                + (f"; {reach.describe()}" if reach.through else ""),
                 severity=severity,
                 related=related,
             )
