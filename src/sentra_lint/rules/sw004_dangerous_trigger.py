@@ -15,7 +15,8 @@ job and runs it is an error, at the place that brings it in:
   head repository, or a step output that looked the head up (`gh pr view`,
   `pulls.get`);
 - `gh pr checkout`, and `git checkout`/`git switch`/`git reset` of one of
-  those, or a `git fetch` of one that a later command checks out;
+  those, or a `git fetch` of one that a later command checks out (also
+  through a shell variable that `env:` sets to one);
 - under `workflow_run`, a downloaded artifact that a later step executes,
   sources, or writes into `$GITHUB_ENV`.
 
@@ -46,7 +47,14 @@ callers': when a workflow of the run calls it (`jobs.<id>.uses:
 triggers, narrowed by the gates of every calling job on the way; the
 finding stays in the called file, and names the caller, whose `uses:` is a
 related location. A caller that is not among the files linted is not
-followed.
+followed. When a caller sets an input to the pull request's head (`with:
+ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`,
+`refs/pull/${{ github.event.issue.number }}/head`, a job output that
+carries it, or an input its own caller sets to it), `${{ inputs.<name> }}`
+is the head in the called workflow wherever the head is recognised above
+(checkout's `ref:`, a `git fetch`/`git checkout` word, a shell variable
+that `env:` sets to it), through the callers that pass it; the caller's
+`with:` value is a related location.
 
 ## Why is this bad?
 Code from the pull request (its build scripts, tests, `package.json`
