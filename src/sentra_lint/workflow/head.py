@@ -159,10 +159,10 @@ def call_inputs(wf: Workflow, job: Job) -> tuple[CallInput, ...]:
             needed = _job_output_heads(wf, job) if needed is None else needed
             for path in expression_paths(text):
                 parts = lower_parts(path)
-                if len(parts) == 4 and parts[0] == "needs" and parts[2] == "outputs":
-                    if (parts[1], parts[3]) in needed:
-                        head = path.dotted()
-                        break
+                output = len(parts) == 4 and parts[0] == "needs" and parts[2] == "outputs"
+                if output and (parts[1], parts[3]) in needed:
+                    head = path.dotted()
+                    break
         forwards = tuple(dict.fromkeys(input_names(text)))
         if head is not None or forwards:
             out.append(CallInput(name.lower(), value.span(wf.source), head, forwards))
