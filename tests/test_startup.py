@@ -329,3 +329,18 @@ def test_a_dataclass_cache_file_others_may_write_is_not_loaded(tmp_path: Path, m
     assert len(_dataclass._load("cache_models_d")) == 1
     path.chmod(0o666)
     assert _dataclass._load("cache_models_d") == {}
+
+
+def test_every_model_class_has_a_docstring() -> None:
+    """dataclasses writes a missing class docstring from inspect.signature, a cost paid at every import."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "src" / "sentra_lint"
+    missing = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and not ast.get_docstring(node):
+                decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+                if any(isinstance(d, ast.Name) and d.id == "dataclass" for d in decorators):
+                    missing.append(f"{path.relative_to(package)}: {node.name}")
+    assert not missing, f"give these dataclasses a docstring: {sorted(missing)}"

@@ -28,6 +28,8 @@ from sentra_lint.suppress import dockerfile_lines, yaml_lines
 
 @dataclass(slots=True)
 class Analysis:
+    """What analysing one file gives the engine: the rules' targets and the problems found."""
+
     targets: list[tuple[str, Any]] = field(default_factory=list)
     problems: list[tuple[Span, str]] = field(default_factory=list)
     comment_lines: Callable[[int], list[int]] | None = None

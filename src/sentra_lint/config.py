@@ -45,6 +45,8 @@ class ConfigError(MarkedError):
 
 @dataclass(slots=True)
 class ConfigSuppression:
+    """A ``suppressions:`` entry of the config: rules silenced at a path (and line)."""
+
     path: str
     line: int | None
     rules: tuple[str, ...]
@@ -53,6 +55,8 @@ class ConfigSuppression:
 
 @dataclass(slots=True)
 class Config:
+    """A loaded configuration file, validated."""
+
     path: Path | None = None
     profile: str | None = None
     policy: Policy | None = None

@@ -22,6 +22,8 @@ from sentra_lint.yamlmodel import TAG_STR, MapNode, Node, ParseProblem, ScalarNo
 
 @dataclass(frozen=True, slots=True)
 class DevContainer:
+    """A parsed ``devcontainer.json``: what its launch sets."""
+
     source: SourceFile
     root: MapNode | None
     run_args: tuple[ScalarNode, ...] = ()

@@ -27,6 +27,8 @@ _TOP_KEY = lazy_compile(r"^(?:['\"]?)([A-Za-z_][\w-]*)(?:['\"]?)\s*:", re.MULTIL
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """A file to lint, with its kind."""
+
     path: Path
     kind: Kind | None
     """``None`` when the file is skipped; ``reason`` says why."""

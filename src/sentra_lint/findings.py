@@ -39,6 +39,8 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """Edits that repair a finding, and whether they are safe to apply unasked."""
+
     description: str
     edits: tuple[Edit, ...]
     safe: bool = True

@@ -222,6 +222,8 @@ _COMPOSE_SEEDS = (
 
 @dataclass(frozen=True, slots=True)
 class Target:
+    """A function to fuzz, with its seed inputs."""
+
     name: str
     run: Callable[[str], None]
     seeds: tuple[str, ...]
@@ -308,6 +310,8 @@ def _no_surrogates(text: str) -> str:
 
 @dataclass(slots=True)
 class Failure:
+    """An input that made a target fail, slow down or crash."""
+
     target: str
     kind: str
     """``exception``, ``internal-error`` or ``slow``."""
@@ -318,6 +322,8 @@ class Failure:
 
 @dataclass(slots=True)
 class Report:
+    """What a fuzzing session ran and found."""
+
     seconds: float = 0.0
     executions: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)

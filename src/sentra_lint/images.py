@@ -19,6 +19,8 @@ _REPOSITORY = lazy_compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+
 
 @dataclass(frozen=True, slots=True)
 class ImageRef:
+    """An image reference split into registry, repository, tag and digest."""
+
     raw: str
     registry: str | None
     """As written (``None`` when the reference names no registry)."""

@@ -41,6 +41,8 @@ def data_dir(name: str) -> Path:
 
 @dataclass(slots=True)
 class RuleSetting:
+    """How a policy runs one rule: on or off, its severity, options and paths."""
+
     enabled: bool = True
     severity: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
@@ -50,6 +52,8 @@ class RuleSetting:
 
 @dataclass(slots=True)
 class Policy:
+    """A named set of rule settings (a profile, or a config's result)."""
+
     name: str
     rules: dict[str, RuleSetting]
 

@@ -244,6 +244,8 @@ def _same(a: Any, b: Any) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Condition:
+    """One comparison of an organisation rule's ``when:``."""
+
     field: str
     op: str
     arg: Any

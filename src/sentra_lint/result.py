@@ -44,6 +44,8 @@ def describe_exception(exc: BaseException) -> str:
 
 @dataclass(slots=True)
 class FileResult:
+    """What linting one file gave."""
+
     findings: list[Finding] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
     facts: Any = None
@@ -81,6 +83,8 @@ class SourceInfo:
 
 @dataclass(slots=True)
 class RunResult:
+    """What a run gave: its findings, errors and the rules that ran."""
+
     findings: list[Finding]
     errors: list[InternalError]
     files: int

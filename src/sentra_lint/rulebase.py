@@ -27,6 +27,8 @@ TARGETS = ("dockerfile", "container", "workflow", "repository", "input")
 
 @dataclass(frozen=True, slots=True)
 class RuleMeta:
+    """A rule's metadata: id, name, title, severities, profile family and options."""
+
     id: str
     slug: str
     title: str
@@ -80,6 +82,8 @@ CheckFn = Callable[[Any, RuleContext], Iterator[Violation]]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A rule ready to run: its metadata, documentation and checks."""
+
     meta: RuleMeta
     doc: str
     check: CheckFn

@@ -25,6 +25,8 @@ class UsageError(Exception):
 
 @dataclass(slots=True)
 class Settings:
+    """Everything a run needs, settled from the options and the configuration."""
+
     profile: str = "phase1"
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()

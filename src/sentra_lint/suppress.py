@@ -17,6 +17,8 @@ _PRAGMA = lazy_compile(r"#\s*sentra-lint:\s*(ignore|ignore-file)\[([^\]\n]*)\]\s
 
 @dataclass(frozen=True, slots=True)
 class Pragma:
+    """An inline suppression comment."""
+
     line: int
     file_level: bool
     ids: tuple[str, ...]
@@ -64,6 +66,8 @@ def scan(src: SourceFile) -> list[Pragma]:
 
 @dataclass(slots=True)
 class Suppressions:
+    """A file's inline suppressions, by line and for the whole file."""
+
     file_level: dict[str, Pragma]
     by_line: dict[int, list[Pragma]]
 

@@ -191,6 +191,8 @@ def _unquote(raw: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Word:
+    """A word of a command line, as written and as the shell reads it."""
+
     text: str
     raw: str
     start: int

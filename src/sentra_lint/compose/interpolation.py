@@ -60,6 +60,8 @@ class VarRef:
 
 @dataclass(frozen=True, slots=True)
 class Interpolation:
+    """A Compose value with its ``${VAR}`` references read."""
+
     text: str
     """The value with defaults applied, ``$$`` as ``$`` and other variables as written."""
     certain: bool

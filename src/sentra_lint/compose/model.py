@@ -70,6 +70,8 @@ class EnvEntry:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ComposeService:
+    """One entry of a Compose file's ``services:``."""
+
     name: str
     name_span: Span
     key: ScalarNode
@@ -214,6 +216,8 @@ def _env_entries(node: Node | None, service: str) -> list[EnvEntry]:
 
 @dataclass(frozen=True, slots=True)
 class ComposeFile:
+    """A parsed Compose file: its services, volumes and networks."""
+
     source: SourceFile
     root: MapNode | None
     services: tuple[ComposeService, ...] = ()

@@ -149,6 +149,8 @@ class TokenizeError:
 
 @dataclass(frozen=True, slots=True)
 class Tokens:
+    """A command line split into words, and the error that stopped the split, if any."""
+
     tokens: tuple[Token, ...]
     """The words, up to (not including) the one that holds :attr:`error`."""
     error: TokenizeError | None = None
@@ -416,6 +418,8 @@ def _backquote_end(text: str, i: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class FlagDef:
+    """One ``docker run`` flag: its names and whether it takes a value."""
+
     name: str
     """Canonical long form, ``--memory``."""
     takes_value: bool
@@ -533,6 +537,8 @@ class Opt:
 
 @dataclass(frozen=True, slots=True)
 class FlagProblem:
+    """A command line that could not be read, with where."""
+
     start: int
     end: int
     message: str

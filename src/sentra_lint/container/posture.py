@@ -34,6 +34,8 @@ CONTROL_RULES = frozenset(r for _, rules in CONTROLS for r in rules)
 
 @dataclass(frozen=True, slots=True)
 class Launch:
+    """A container launch as the posture report lists it."""
+
     path: str
     line: int
     column: int

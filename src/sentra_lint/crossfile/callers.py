@@ -48,6 +48,8 @@ _MAX_BRANCHES = 64
 
 @dataclass(frozen=True, slots=True)
 class _Call:
+    """One job that calls a local reusable workflow."""
+
     job: str
     callee: str
     """The called file's normalised absolute path."""

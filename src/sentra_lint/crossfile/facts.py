@@ -64,6 +64,8 @@ class Build:
 
 @dataclass(frozen=True, slots=True)
 class Mount:
+    """A mount of a launch, as the cross-file rules compare it with an image."""
+
     target: str | None
     kind: str
     """``tmpfs``, ``bind``, ``volume`` (named or anonymous) or ``unknown``."""
@@ -72,6 +74,8 @@ class Mount:
 
 @dataclass(frozen=True, slots=True)
 class Launch:
+    """A container launch, with what the cross-file rules need to link it to an image."""
+
     path: str
     group: str
     label: str
@@ -101,6 +105,8 @@ class Launch:
 
 @dataclass(slots=True)
 class FileFacts:
+    """What the repository pass needs from one file."""
+
     path: str
     abspath: str
     kind: str

@@ -104,6 +104,8 @@ class ImageUser:
 
 @dataclass(frozen=True, slots=True)
 class ImageModel:
+    """What a Dockerfile stage makes: its user, home and what it installs."""
+
     path: str
     """The Dockerfile, as shown to users."""
     stage: str
@@ -217,6 +219,8 @@ def _model(df: Dockerfile, final: Stage) -> ImageModel:
 
 @dataclass(slots=True)
 class _User:
+    """The user a stage runs as, and that user's home."""
+
     value: str  # as resolved, "root" when no USER was seen
     home: str | None
 

@@ -20,6 +20,8 @@ _SPACE = lazy_compile(r"\s")  # what str.isspace() calls white space
 
 @dataclass(frozen=True, slots=True)
 class ImageName:
+    """An image reference made comparable with others."""
+
     repository: str
     """``registry/repository``, normalised and lower case (``docker.io/library/python``)."""
     tag: str | None

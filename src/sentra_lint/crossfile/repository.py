@@ -40,6 +40,8 @@ class Link:
 
 @dataclass(slots=True)
 class Repository:
+    """The facts of a run's files joined: which launches run which images."""
+
     files: list[FileFacts] = field(default_factory=list)
     config_builds: list[Build] = field(default_factory=list)
     _dockerfiles: dict[str, FileFacts] = field(default_factory=dict)

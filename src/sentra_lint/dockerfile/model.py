@@ -209,6 +209,8 @@ class Stage:
 
 @dataclass(frozen=True, slots=True)
 class Dockerfile:
+    """A parsed Dockerfile: its instructions, stages and comments."""
+
     source: SourceFile
     instructions: tuple[Instruction, ...]
     stages: tuple[Stage, ...]

@@ -187,6 +187,8 @@ class _Hop:
 
 @dataclass(frozen=True, slots=True)
 class _Route:
+    """A chain of calls by which an input reaches a sink in another file."""
+
     hops: tuple[_Hop, ...]
     sink_file: FileFacts
     sink: InputSink

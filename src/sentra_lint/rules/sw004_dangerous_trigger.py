@@ -144,6 +144,8 @@ _READS_FILE = lazy_compile(r"(^|[\s($`|])(cat|jq|head|tail)\s+(?!<<)|\$\(<|(^|\s
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
+    """A place where a privileged trigger runs the pull request's code."""
+
     span: Span
     what: str
     step: Step

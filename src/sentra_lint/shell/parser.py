@@ -129,6 +129,8 @@ class _Proto:
 
 @dataclass(slots=True)
 class _Job:
+    """A script (or a nested one) waiting to be parsed."""
+
     text: str
     posmap: list[int] | None  # script char index -> file offset; None: base + index
     base: int

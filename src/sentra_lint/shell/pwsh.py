@@ -58,6 +58,8 @@ class PwshData:
 
 @dataclass(frozen=True, slots=True)
 class PwshWrite:
+    """A PowerShell statement that writes to a GitHub environment file."""
+
     file: str
     """``GITHUB_ENV``, ``GITHUB_OUTPUT`` or ``GITHUB_PATH``."""
     start: int
@@ -68,6 +70,8 @@ class PwshWrite:
 
 @dataclass(frozen=True, slots=True)
 class PwshAssign:
+    """A PowerShell variable assignment."""
+
     name: str
     """The variable, lower case (PowerShell names are case-insensitive)."""
     start: int
@@ -79,6 +83,8 @@ class PwshAssign:
 
 @dataclass(frozen=True, slots=True)
 class _Word:
+    """A word of a PowerShell statement."""
+
     text: str
     start: int
     end: int

@@ -90,6 +90,8 @@ class Limit:
 
 @dataclass(frozen=True, slots=True)
 class CpuLimit:
+    """The CPU quota the container's cgroup sets, and where it was read."""
+
     quota: int | None
     period: int
     where: Where
@@ -102,6 +104,8 @@ class CpuLimit:
 
 @dataclass(frozen=True, slots=True)
 class SocketState:
+    """A credential-proxy socket as the probe found it."""
+
     path: str
     kind: str
     """``socket`` (live), ``marker`` (a captured tree's plain file), or ``mount`` (seen only in mountinfo)."""

@@ -22,6 +22,8 @@ from sentra_lint.verify.probe import Observation
 
 @dataclass(slots=True)
 class VerifyResult:
+    """The outcome of ``sentra-lint verify``: every check, on a live container or a captured tree."""
+
     root: str
     live: bool
     profile: str

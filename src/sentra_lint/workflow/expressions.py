@@ -308,6 +308,8 @@ _TWO_CHAR_OPS: Final = frozenset({"==", "!=", "<=", ">=", "&&", "||"})
 
 @dataclass(frozen=True, slots=True)
 class _Token:
+    """A token of a ``${{ }}`` expression."""
+
     kind: str
     text: str
     start: int

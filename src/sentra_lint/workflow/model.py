@@ -209,6 +209,8 @@ class ContainerNode:
 
 @dataclass(frozen=True, slots=True)
 class Service:
+    """A job's service container."""
+
     id: str
     id_span: Span
     node: Node
@@ -378,6 +380,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Job:
+    """A job of a workflow."""
+
     id: str
     id_span: Span
     key: ScalarNode
@@ -452,6 +456,8 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Workflow:
+    """A parsed workflow: its triggers, permissions and jobs."""
+
     source: SourceFile
     root: MapNode | None
     triggers: tuple[Trigger, ...] = ()

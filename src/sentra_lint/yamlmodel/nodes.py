@@ -52,6 +52,8 @@ class ParseProblem:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ScalarNode:
+    """A YAML scalar with its offsets."""
+
     value: str
     start: int
     end: int
@@ -100,6 +102,8 @@ class ScalarNode:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SeqNode:
+    """A YAML sequence with its offsets."""
+
     items: tuple[Node, ...]
     start: int
     end: int
@@ -119,6 +123,8 @@ class SeqNode:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class MapNode:
+    """A YAML mapping with its offsets."""
+
     items: tuple[tuple[Node, Node], ...]
     """The pairs as written, duplicates and ``<<`` merge keys included."""
     start: int
