@@ -201,7 +201,8 @@ def test_dataclass_cache_builds_the_classes_the_standard_decorator_builds(
 
     from sentra_lint import _dataclass
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(_dataclass, "_cache_root", str(tmp_path / "xdg" / "sentra-lint"))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     monkeypatch.setattr(_dataclass, "_codes", {})
     monkeypatch.setattr(_dataclass, "_dirty", set())
     first = _build_models(tmp_path, "cache_models_a")
@@ -247,7 +248,8 @@ def _build_models_plain(tmp_path: Path) -> object:
 def test_a_damaged_dataclass_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sentra_lint import _dataclass
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(_dataclass, "_cache_root", str(tmp_path / "xdg" / "sentra-lint"))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     monkeypatch.setattr(_dataclass, "_codes", {})
     monkeypatch.setattr(_dataclass, "_dirty", set())
     path = Path(_dataclass._cache_path("cache_models_c"))
@@ -321,7 +323,8 @@ def test_a_dataclass_cache_file_others_may_write_is_not_loaded(tmp_path: Path, m
 
     from sentra_lint import _dataclass
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(_dataclass, "_cache_root", str(tmp_path / "xdg" / "sentra-lint"))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     path = Path(_dataclass._cache_path("cache_models_d"))
     path.parent.mkdir(parents=True)
     path.write_bytes(marshal.dumps({"def f(): pass": compile("x = 1", "<string>", "exec")}))
@@ -344,3 +347,23 @@ def test_every_model_class_has_a_docstring() -> None:
                 if any(isinstance(d, ast.Name) and d.id == "dataclass" for d in decorators):
                     missing.append(f"{path.relative_to(package)}: {node.name}")
     assert not missing, f"give these dataclasses a docstring: {sorted(missing)}"
+
+
+def test_the_dataclass_cache_is_beside_the_bytecode_and_follows_its_switch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache lives in the package's own ``__pycache__`` (no other folder's content
+    becomes code), and like bytecode it is not written under ``PYTHONDONTWRITEBYTECODE``."""
+    import sentra_lint
+    from sentra_lint import _dataclass
+
+    package = Path(sentra_lint.__file__).resolve().parent
+    assert Path(_dataclass._cache_path("m")).resolve().is_relative_to(package / "__pycache__")
+
+    monkeypatch.setattr(_dataclass, "_cache_root", str(tmp_path / "root"))
+    monkeypatch.setattr(_dataclass, "_codes", {})
+    monkeypatch.setattr(_dataclass, "_dirty", set())
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    _build_models(tmp_path, "cache_models_e")
+    _dataclass._save()
+    assert not (tmp_path / "root").exists()

@@ -6,12 +6,16 @@ class and compiles it when the class is defined: with some 170 model classes
 that compiling was the largest single cost of a cold start (about 40 % of
 linting one Dockerfile). This decorator runs the standard one unchanged but
 hands it a stand-in for ``exec`` that keeps each generated source's code
-object, keyed by the source text, in the user's cache folder
-(``$XDG_CACHE_HOME/sentra-lint``, else ``~/.cache/sentra-lint``), one file per
-interpreter version, as Python keeps bytecode in ``__pycache__``. The next
-process loads the code instead of compiling it again; the classes and their
-methods are the same, since the source is the key. A missing, unreadable or
-unwritable cache costs only the compiling it would save.
+object, keyed by the source text, beside the package's own bytecode
+(``sentra_lint/__pycache__/dataclass-code-<interpreter>/``): the same folder,
+written by the same installation, that Python already runs ``.pyc`` files
+from, so the cache adds no place whose content becomes code (a folder such as
+``~/.cache``, which CI jobs restore from a shared cache, would). It is not
+written when bytecode is not (``PYTHONDONTWRITEBYTECODE``, ``python -B``) or
+where the package folder is read-only; the next process loads the code
+instead of compiling it again; the classes and their methods are the same,
+since the source is the key. A missing, unreadable or unwritable cache costs
+only the compiling it would save.
 
 Type checkers see :func:`dataclasses.dataclass` itself.
 """
@@ -57,16 +61,21 @@ _module = ""
 """The module whose class is being built."""
 
 
+_cache_root: str | None = None
+"""The folder the cache lives in (``None``: the package's ``__pycache__``; tests point it elsewhere)."""
+
+
 def _cache_path(module: str) -> str:
     import os
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = _cache_root or os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__")
     tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}"
-    return os.path.join(base, "sentra-lint", f"dataclass-code-{tag}", f"{module}.marshal")
+    return os.path.join(base, f"dataclass-code-{tag}", f"{module}.marshal")
 
 
 def _trusted(st: Any) -> bool:
-    """Whether a cache file is the user's own and nobody else may write it (as ssh asks of its keys).
+    """Whether a cache file is the user's own (or the system's, for a system-wide
+    installation) and nobody else may write it (as ssh asks of its keys).
 
     The file holds code this process runs, so it is trusted as far as the
     user's own files are, like bytecode in ``__pycache__``: never a file
@@ -78,7 +87,7 @@ def _trusted(st: Any) -> bool:
     getuid = getattr(os, "getuid", None)
     if getuid is None:  # pragma: no cover - Windows: the folder's ACL decides
         return True
-    return bool(st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+    return bool(st.st_uid in (getuid(), 0) and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def _load(module: str) -> dict[str, Any]:
@@ -108,11 +117,13 @@ def _exec(source: str, globals: dict[str, Any] | None = None, locals: dict[str, 
         # What exec does with a string: no future statement of this module leaks in.
         code = compile(source, "<string>", "exec", dont_inherit=True)
         codes[source] = code
-        if not _dirty:
-            import atexit
+        # Kept for this process only where Python writes no bytecode either.
+        if not sys.dont_write_bytecode:
+            if not _dirty:
+                import atexit
 
-            atexit.register(_save)
-        _dirty.add(_module)
+                atexit.register(_save)
+            _dirty.add(_module)
     _used.add(source)
     exec(code, globals, locals)
 
@@ -129,7 +140,7 @@ def _save() -> None:
         path = _cache_path(module)
         tmp = f"{path}.{os.getpid()}.tmp"
         try:
-            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
             with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
                 fh.write(marshal.dumps(codes))
             os.replace(tmp, path)
