@@ -194,12 +194,10 @@ jobs:
 """
 
 
-def test_a_changed_caller_lints_the_reusable_workflow_it_calls_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Images built by the repository's workflows make every workflow depend on
-    # all of them; without any, the callee depends on its callers only through
-    # what it inherits, which is what this test is about.
+def _no_repository_images(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Images built by the repository's workflows make every workflow depend on
+    all of them; without any, a called workflow depends on its callers only
+    through what it inherits, which is what the caller tests are about."""
     from sentra_lint.container import adapters
 
     def none_built(root: object, skip: object = None) -> frozenset[str]:
@@ -207,6 +205,12 @@ def test_a_changed_caller_lints_the_reusable_workflow_it_calls_again(
 
     none_built.__sentra_cache_wrapped__ = True  # type: ignore[attr-defined]  # nothing read: nothing to record
     monkeypatch.setattr(adapters, "repository_built_images", none_built)
+
+
+def test_a_changed_caller_lints_the_reusable_workflow_it_calls_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_repository_images(monkeypatch)
     flows = tmp_path / ".github" / "workflows"
     flows.mkdir(parents=True)
     (flows / "pr.yml").write_text(CALLER.format(trigger="pull_request"), encoding="utf-8")
@@ -265,13 +269,7 @@ def test_a_caller_that_starts_passing_the_head_lints_the_callee_again(
 ) -> None:
     # The same triggers are inherited before and after: only the input the
     # caller sets to the head changes, and the callee's entry must follow it.
-    from sentra_lint.container import adapters
-
-    def none_built(root: object, skip: object = None) -> frozenset[str]:
-        return frozenset()
-
-    none_built.__sentra_cache_wrapped__ = True  # type: ignore[attr-defined]  # nothing read: nothing to record
-    monkeypatch.setattr(adapters, "repository_built_images", none_built)
+    _no_repository_images(monkeypatch)
     flows = tmp_path / ".github" / "workflows"
     flows.mkdir(parents=True)
     (flows / "pr.yml").write_text(REF_CALLER.format(ref="${{ github.sha }}"), encoding="utf-8")
