@@ -19,7 +19,8 @@ the result cache keys the called workflow's entry by it.
 
 It costs nothing in the common repository: a workflow is parsed here only
 when its bytes hold a local ``uses:`` of a workflow
-(``./.github/workflows/…`` or ``$/.github/workflows/…``), and only when the
+(``./.github/workflows/…`` or ``$/.github/workflows/…``) that the run
+lints (a warm cached run pays this pass every time), and only when the
 run lints at least two workflows. A caller that is not among the files
 linted is not followed.
 """
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
     from sentra_lint.workflow.model import Workflow
     from sentra_lint.workflow.reach import Gate, Inherited
 
-# A job's `uses:` of a workflow of the same repository, in the file's bytes.
-_LOCAL_WORKFLOW_USE = re.compile(rb"uses['\"]?[ \t]*:[ \t]*['\"]?[.$]/\.github/workflows/")
+# A job's `uses:` of a workflow of the same repository, in the file's bytes, with its path.
+_LOCAL_WORKFLOW_USE = re.compile(rb"uses['\"]?[ \t]*:[ \t]*['\"]?([.$]/\.github/workflows/[^\s'\"]*)")
 # More callers than this for one workflow are not followed (a generated repository).
 _MAX_BRANCHES = 64
 
@@ -82,8 +83,8 @@ def inherited_reach(
                 data = fh.read()
         except OSError:
             continue
-        if _LOCAL_WORKFLOW_USE.search(data) is None:
-            continue
+        if not _names_one_of(cand, data, here):
+            continue  # no call of a workflow of the run: nothing to parse for
         found = _calls_of(cand, shown(cand), here)
         if found is not None:
             key = os.path.normcase(os.path.abspath(cand.path))
@@ -91,6 +92,18 @@ def inherited_reach(
     if not calls:
         return {}
     return _propagate(calls)
+
+
+def _names_one_of(cand: Candidate, data: bytes, here: set[str]) -> bool:
+    """Whether the file's bytes hold a local ``uses:`` of a workflow that is linted in this run."""
+    from sentra_lint.crossfile.repository import called_paths
+
+    abspath = os.path.abspath(cand.path)
+    for m in _LOCAL_WORKFLOW_USE.finditer(data):
+        target = m.group(1).decode("utf-8", "replace")
+        if any(os.path.normcase(p) in here for p in called_paths(abspath, target, "workflow")):
+            return True
+    return False
 
 
 def _calls_of(

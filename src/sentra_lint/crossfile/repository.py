@@ -45,8 +45,8 @@ class Repository:
     files: list[FileFacts] = field(default_factory=list)
     config_builds: list[Build] = field(default_factory=list)
     _dockerfiles: dict[str, FileFacts] = field(default_factory=dict)
-    _built: list[tuple[Build, tuple[ImageName | None, ...]]] | None = None
-    """Every build with the comparable names of its tags, made on first use."""
+    _built: dict[str, list[tuple[int, Build, ImageName]]] | None = None
+    """Every build's comparable tag names by repository (with the build's order), made on first use."""
 
     def __post_init__(self) -> None:
         for f in self.files:
@@ -89,14 +89,20 @@ class Repository:
                 continue
             if ":" not in b.tags[0].rsplit("/", 1)[-1] or same_image(name, key, False):
                 return self._link(launch, [b])
-        matches: list[Build] = []
         if self._built is None:
-            self._built = [(b, tuple(image_name(tag) for tag in b.tags)) for b in self.builds]
-        for b, names in self._built:
-            for built in names:
-                if built is not None and same_image(name, built, b.group == launch.group):
-                    matches.append(b)
-                    break
+            # Names of different repositories never match: each launch compares only its own.
+            self._built = {}
+            for order, b in enumerate(self.builds):
+                for tag in b.tags:
+                    built = image_name(tag)
+                    if built is not None:
+                        self._built.setdefault(built.repository, []).append((order, b, built))
+        matches: list[Build] = []
+        seen: set[int] = set()
+        for order, b, built in self._built.get(name.repository, ()):
+            if order not in seen and same_image(name, built, b.group == launch.group):
+                seen.add(order)
+                matches.append(b)
         return self._link(launch, matches) if matches else None
 
     def _link(self, launch: Launch, builds: list[Build]) -> Link | None:

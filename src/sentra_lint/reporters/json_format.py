@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from sentra_lint._version import version
 from sentra_lint.container.posture import launch_to_dict
 from sentra_lint.findings import Finding
+from sentra_lint.reporters.jsontext import write_indented
 from sentra_lint.result import RunResult
 
 HELP_URI = "https://github.com/sentra-lint/sentra-lint/blob/main/docs/rules/{id}.md"
@@ -72,13 +72,4 @@ def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
             "suppressed": sum(1 for f in result.findings if f.suppressed),
         },
     }
-    # json.dump writes every token separately (half a million writes for 8,000
-    # findings) and json.dumps holds every token at once: write in batches.
-    batch: list[str] = []
-    for chunk in json.JSONEncoder(indent=2, ensure_ascii=True).iterencode(doc):
-        batch.append(chunk)
-        if len(batch) >= 8192:
-            out.write("".join(batch))
-            batch.clear()
-    batch.append("\n")
-    out.write("".join(batch))
+    write_indented(doc, out, end="\n")

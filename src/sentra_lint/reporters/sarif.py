@@ -25,7 +25,6 @@ rule and at most 1,024 characters per description.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import IO, Any
@@ -35,6 +34,7 @@ from sentra_lint._version import version
 from sentra_lint.findings import Finding
 from sentra_lint.linehash import line_hashes as line_hashes  # also for the verify report
 from sentra_lint.reporters.json_format import HELP_URI
+from sentra_lint.reporters.jsontext import write_indented
 from sentra_lint.result import RunResult, SourceInfo
 from sentra_lint.rulebase import Rule
 from sentra_lint.source import Span
@@ -381,5 +381,5 @@ def _invocation(result: RunResult, rule_index: dict[str, int], dropped: int) -> 
 
 
 def report(result: RunResult, out: IO[str], opts: dict[str, Any]) -> None:
-    json.dump(build(result, opts), out, indent=2, ensure_ascii=True)
+    write_indented(build(result, opts), out)
     out.write("\n")
