@@ -46,9 +46,13 @@ def _encode(value: Any, indent: str, out: list[str]) -> None:
         for key, item in value.items():
             if type(key) is not str:
                 raise _Unusual
-            out.append(("{\n" if first else ",\n") + inner + encode_basestring_ascii(key) + ": ")
+            head = ("{\n" if first else ",\n") + inner + encode_basestring_ascii(key) + ": "
             first = False
-            _encode(item, inner, out)
+            if type(item) is str:  # most values: written here, without a call per value
+                out.append(head + encode_basestring_ascii(item))
+            else:
+                out.append(head)
+                _encode(item, inner, out)
         out.append("\n" + indent + "}")
     elif kind is list:
         if not value:
