@@ -35,10 +35,26 @@ def test_the_same_text_as_the_standard_encoder(doc: Any) -> None:
 
 
 def test_values_the_fast_path_leaves_to_the_standard_encoder() -> None:
-    for doc in ({1: "a"}, {"x": (1, 2)}, [math.nan, math.inf], {"a": [{"b": -math.inf}]}):
+    class Tag(str):
+        pass
+
+    docs = ({1: "a"}, {"x": (1, 2)}, [math.nan, math.inf], {"a": [{"b": -math.inf, 2: [()]}]}, [Tag("t"), True])
+    for doc in docs:
         assert _written(doc, "\n") == json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
 
 
-def test_large_documents_are_written_whole() -> None:
+def test_large_documents_are_written_in_batches() -> None:
+    """The text is the standard one, and it goes out as it is made, not held whole."""
     doc = {"findings": [{"rule": f"R{i}", "n": i, "ok": i % 2 == 0, "text": "é\n\"x\""} for i in range(5000)]}
-    assert _written(doc, "\n") == json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
+
+    class Counting(io.StringIO):
+        writes = 0
+
+        def write(self, s: str) -> int:
+            self.writes += 1
+            return super().write(s)
+
+    out = Counting()
+    write_indented(doc, out, "\n")
+    assert out.getvalue() == json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
+    assert out.writes > 3
