@@ -207,18 +207,25 @@ def _no_repository_images(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(adapters, "repository_built_images", none_built)
 
 
-def test_a_changed_caller_lints_the_reusable_workflow_it_calls_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _caller_and_callee_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caller: str, callee: str) -> Path:
+    """A caller and the workflow it calls, linted twice: the callee is quiet, and the
+    second run serves every entry from the cache. Returns the workflows folder."""
     _no_repository_images(monkeypatch)
     flows = tmp_path / ".github" / "workflows"
     flows.mkdir(parents=True)
-    (flows / "pr.yml").write_text(CALLER.format(trigger="pull_request"), encoding="utf-8")
-    (flows / "test.yml").write_text(CALLEE, encoding="utf-8")
+    (flows / "pr.yml").write_text(caller, encoding="utf-8")
+    (flows / "test.yml").write_text(callee, encoding="utf-8")
     quiet = lint(tmp_path, "--select", "SW004", fmt="text")
     assert "test.yml" not in quiet
     lint(tmp_path, "--select", "SW004", fmt="text")
     assert linted() == []  # an unchanged caller: the called workflow's entry is served
+    return flows
+
+
+def test_a_changed_caller_lints_the_reusable_workflow_it_calls_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flows = _caller_and_callee_cached(tmp_path, monkeypatch, CALLER.format(trigger="pull_request"), CALLEE)
     (flows / "pr.yml").write_text(CALLER.format(trigger="pull_request_target"), encoding="utf-8")
     out = lint(tmp_path, "--select", "SW004", fmt="text")
     # the caller changed, and the callee's inheritance with it: both linted again
@@ -269,15 +276,7 @@ def test_a_caller_that_starts_passing_the_head_lints_the_callee_again(
 ) -> None:
     # The same triggers are inherited before and after: only the input the
     # caller sets to the head changes, and the callee's entry must follow it.
-    _no_repository_images(monkeypatch)
-    flows = tmp_path / ".github" / "workflows"
-    flows.mkdir(parents=True)
-    (flows / "pr.yml").write_text(REF_CALLER.format(ref="${{ github.sha }}"), encoding="utf-8")
-    (flows / "test.yml").write_text(REF_CALLEE, encoding="utf-8")
-    quiet = lint(tmp_path, "--select", "SW004", fmt="text")
-    assert "test.yml" not in quiet
-    lint(tmp_path, "--select", "SW004", fmt="text")
-    assert linted() == []
+    flows = _caller_and_callee_cached(tmp_path, monkeypatch, REF_CALLER.format(ref="${{ github.sha }}"), REF_CALLEE)
     (flows / "pr.yml").write_text(
         REF_CALLER.format(ref="${{ github.event.pull_request.head.sha }}"), encoding="utf-8"
     )
