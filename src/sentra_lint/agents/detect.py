@@ -36,6 +36,7 @@ from sentra_lint.agents.facts import Evidence, Role
 if TYPE_CHECKING:
     from sentra_lint.agents.inventory import AgentAction, AgentCli, Inventory
     from sentra_lint.container.spec import ContainerSpec
+    from sentra_lint.shell.commands import CommandText
     from sentra_lint.shell.model import Command, ShellScript
     from sentra_lint.source import SourceFile
     from sentra_lint.workflow.model import Job, Step, Workflow
@@ -82,49 +83,36 @@ def inventory() -> Inventory:
 
 # What :func:`_run_evidence` can count, as text: container runtimes (an agent image),
 # package runners in the forms :func:`argv_agent` reads (``npx``, ``npm exec``,
-# ``uv tool run``, ``python -m``), the inventory's programs (added per inventory),
-# and model API hosts (a ``curl``/``wget`` to one; added per inventory). Words are
-# whole (or the last part of a path); the gap between two words of a form may hold
-# quotes and line continuations.
-_GAP = r"""[\s'"\\]+"""
+# ``uv tool run``; ``python -m`` apart), the inventory's programs (added per
+# inventory), and model API hosts (a ``curl``/``wget`` to one; per inventory).
 _LAUNCH_FORMS = (
-    r"(?<![\w-])(?:docker|podman|npx|bunx|pnpx|uvx)(?![\w-])",
-    rf"(?<![\w-])npm{_GAP}exec(?![\w-])",
-    rf"(?<![\w-])(?:pnpm|yarn|bun){_GAP}(?:dlx|x)(?![\w-])",
-    rf"(?<![\w-])pipx{_GAP}run(?![\w-])",
-    rf"(?<![\w-])uv{_GAP}tool{_GAP}run(?![\w-])",
-    rf"\bpython[\d.]*{_GAP}-m(?![\w-])",
+    *((w,) for w in ("docker", "podman", "npx", "bunx", "pnpx", "uvx")),
+    ("npm", "exec"),
+    *((runner, verb) for runner in ("pnpm", "yarn", "bun") for verb in ("dlx", "x")),
+    ("pipx", "run"),
+    ("uv", "tool", "run"),
 )
-# A word of each form that the text must hold, found by a plain substring scan
-# before the pattern runs (most scripts hold none of them).
-_LAUNCH_NEEDLES = ("docker", "podman", "npx", "bunx", "pnpx", "uvx", "npm", "pnpm", "yarn", "bun", "pipx", "uv",
-                   "python")  # fmt: skip
-_MENTIONS: dict[tuple[frozenset[str], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str]]] = {}
+_MENTIONS: dict[tuple[frozenset[str], tuple[str, ...]], tuple[CommandText, tuple[str, ...]]] = {}
 
 
 def _may_run_agent(script: str) -> bool:
     """Whether ``script`` holds something :func:`_run_evidence` could count. Most
     scripts hold none, and are then not parsed for agents at all."""
+    from sentra_lint.shell.commands import CommandText, may_run_python_module
+
     inv = inventory()
     key = (frozenset(inv.command_words()), inv.endpoints)
     found = _MENTIONS.get(key)
     if found is None:
-        programs = sorted(key[0], key=len, reverse=True)
         # The longest fixed part of each host glob (``*.openai.azure.com``), in any case.
         hosts = tuple(sorted({max(re.split(r"[*?\[\]]", h), key=len).lower() for h in key[1]} - {""}))
-        forms = [
-            *_LAUNCH_FORMS,
-            r"(?<![\w-])(?:" + "|".join(map(re.escape, programs)) + r")(?![\w-])",
-            "(?i:" + "|".join(map(re.escape, hosts)) + ")",
-        ]
-        found = ((*_LAUNCH_NEEDLES, *programs), hosts, re.compile("|".join(forms)))
+        found = (CommandText((*_LAUNCH_FORMS, *((p,) for p in sorted(key[0])))), hosts)
         _MENTIONS[key] = found
-    needles, hosts, pattern = found
-    if not any(n in script for n in needles):
-        lowered = script.lower()
-        if not any(h in lowered for h in hosts):
-            return False
-    return pattern.search(script) is not None
+    commands, hosts = found
+    if commands.may_hold(script) or may_run_python_module(script):
+        return True
+    lowered = script.lower()
+    return any(h in lowered for h in hosts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ from sentra_lint.container.spec import (
     value_from_secret,
 )
 from sentra_lint.images import ImageRef, parse_image_ref
+from sentra_lint.shell.commands import CommandText
 from sentra_lint.source import SourceFile, Span
 from sentra_lint.yamlmodel import MapNode, Node, ParseProblem, ScalarNode, SeqNode, as_bool
 
@@ -525,13 +526,13 @@ def _tags_from_build(argv: list[str]) -> Iterator[str]:
             yield word[2:]
 
 
-# The programs that build images (:func:`_tags_from_build`), as whole words of a script.
-_NAMES_BUILDER = lazy_compile(r"(?<![\w-])(?:docker|podman|buildah)(?![\w-])")
+# The programs that build images (:func:`_tags_from_build`).
+_BUILDERS = CommandText([("docker",), ("podman",), ("buildah",)])
 
 
 def mentions_builder(script: str) -> bool:
     """Whether ``script`` names ``docker``, ``podman`` or ``buildah`` (else it builds no image)."""
-    return _NAMES_BUILDER.search(script) is not None
+    return _BUILDERS.may_hold(script)
 
 
 def _built_images(wf: Any) -> frozenset[str]:

@@ -65,9 +65,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sentra_lint._lazy_re import lazy_compile
 from sentra_lint.findings import Severity, Violation
 from sentra_lint.rulebase import RuleContext, RuleMeta
+from sentra_lint.shell.commands import CommandText
 from sentra_lint.source import Span
 from sentra_lint.workflow.analysis import action_path
 from sentra_lint.workflow.model import Job, Step, Workflow
@@ -110,22 +110,9 @@ _PUBLISH_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("goreleaser",),
 )
 
-# The commands above (and ``docker buildx``) as text: their words in a row, whole,
-# with quotes or line continuations between them. A script that holds none
+# The commands above (and ``docker buildx``) as text: a script that holds none
 # publishes nothing, and is not parsed for it.
-_GAP = r"""[\s'"\\]+"""
-_NAMES_PUBLISHER = lazy_compile(
-    "|".join(
-        r"(?<![\w-])" + _GAP.join(map(re.escape, words)) + r"(?![\w-])"
-        for words in (*_PUBLISH_COMMANDS, ("docker", "buildx"))
-    )
-)
-# The last word of each, found by a plain substring scan first (most scripts hold none).
-_PUBLISH_NEEDLES = tuple(sorted({words[-1] for words in _PUBLISH_COMMANDS} | {"buildx"}))
-
-
-def _names_publisher(script: str) -> bool:
-    return any(n in script for n in _PUBLISH_NEEDLES) and _NAMES_PUBLISHER.search(script) is not None
+_PUBLISHERS = CommandText((*_PUBLISH_COMMANDS, ("docker", "buildx")))
 
 
 def _release_trigger(wf: Workflow) -> str | None:
@@ -147,7 +134,7 @@ def _publishes(job: Job) -> str | None:
             # `push: ${{ github.event_name != 'pull_request' }}`: it pushes on some runs.
             if push is not None and (as_bool(push) is True or "${{" in push.value):
                 return f"{step.named} pushes an image"
-        if step.run is None or not _names_publisher(step.run.value) or step.script is None:
+        if step.run is None or not _PUBLISHERS.may_hold(step.run.value) or step.script is None:
             continue
         for cmd in step.script.commands:
             words = tuple(w.text for w in cmd.argv)

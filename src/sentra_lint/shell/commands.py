@@ -11,6 +11,7 @@ managers are in :mod:`sentra_lint.shell.packages`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -920,3 +921,38 @@ def venv_creation(cmd: Command) -> str | None:
     if not ops:
         return None
     return ops[0].text if ops[0].literal else ops[0].raw
+
+
+# Between two words of a command in a script's text: blanks, quotes, line continuations.
+_GAP = r"""[\s'"\\]+"""
+
+
+class CommandText:
+    """Whether a script's text can hold one of some commands, asked before it is parsed.
+
+    Each form is a command's words in a row (``("npm", "publish")``); a word is
+    whole in the text or the last part of a path (``/usr/bin/docker``), with
+    quotes or line continuations between words. The answer is ``True`` for
+    every script whose parse could show one of the commands (it may be ``True``
+    for others): a plain substring scan for the longest word of each form
+    rejects most scripts before the pattern runs.
+    """
+
+    def __init__(self, forms: Iterable[Sequence[str]]) -> None:
+        self.forms = tuple(tuple(f) for f in forms)
+        self._needles = tuple(sorted({max(f, key=len) for f in self.forms}))
+        self._pattern = lazy_compile(
+            "|".join(r"(?<![\w-])" + _GAP.join(map(re.escape, f)) + r"(?![\w-])" for f in self.forms)
+        )
+
+    def may_hold(self, text: str) -> bool:
+        return any(n in text for n in self._needles) and self._pattern.search(text) is not None
+
+
+# ``python -m`` under any version (``python3.12 -m``), as :class:`CommandText` reads words.
+_PYTHON_M = lazy_compile(rf"\bpython[\d.]*{_GAP}-m(?![\w-])")
+
+
+def may_run_python_module(text: str) -> bool:
+    """Whether a script's text can hold ``python -m …`` (see :class:`CommandText`)."""
+    return "python" in text and _PYTHON_M.search(text) is not None
